@@ -1,0 +1,152 @@
+// CProctorVision: the only place the project touches OpenCV.
+//
+// A plain-C API over a handful of OpenCV 4.6 calls. Every entry point catches
+// cv::Exception and std::exception and reports them through `pv_status`, because
+// a C++ exception that crosses into Swift aborts the process. Objects are opaque
+// handles; whoever creates one frees it with the matching `_free` function.
+// None of the handles are safe for concurrent use from two threads at once:
+// the Swift side gives each worker thread its own set.
+#ifndef CPROCTORVISION_H
+#define CPROCTORVISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Outcome of a call: `code == 0` is success; otherwise `message` says why.
+typedef struct pv_status {
+    int32_t code;
+    char message[480];
+} pv_status;
+
+enum {
+    PV_OK = 0,
+    PV_ERR_INVALID_ARGUMENT = 1,
+    PV_ERR_DECODE = 2,
+    PV_ERR_OPENCV = 3,
+    PV_ERR_IO = 4,
+    PV_ERR_INTERNAL = 5
+};
+
+typedef struct pv_image pv_image;
+typedef struct pv_dnn_net pv_dnn_net;
+typedef struct pv_face_detector pv_face_detector;
+typedef struct pv_face_recognizer pv_face_recognizer;
+typedef struct pv_video_reader pv_video_reader;
+
+// MARK: Library
+
+void pv_set_num_threads(int32_t count);
+int32_t pv_get_num_threads(void);
+/// Static string, e.g. "4.6.0".
+const char *pv_opencv_version(void);
+
+// MARK: Images (8-bit BGR or grayscale cv::Mat)
+
+/// Decodes JPEG/PNG/BMP/WebP bytes into a 3-channel BGR image. NULL on failure.
+pv_image *pv_image_decode(const uint8_t *bytes, size_t length, pv_status *status);
+/// Copies a packed BGR buffer (stride in bytes) into a new image.
+pv_image *pv_image_from_bgr(const uint8_t *bytes, int32_t width, int32_t height, int32_t stride, pv_status *status);
+void pv_image_free(pv_image *image);
+int32_t pv_image_width(const pv_image *image);
+int32_t pv_image_height(const pv_image *image);
+int32_t pv_image_channels(const pv_image *image);
+/// Encodes with the extension's codec (".jpg", ".png"); quality applies to JPEG.
+/// On success `*bytes` must be released with `pv_buffer_free`.
+int32_t pv_image_encode(const pv_image *image, const char *extension, int32_t quality,
+                        uint8_t **bytes, size_t *length, pv_status *status);
+void pv_buffer_free(uint8_t *bytes);
+pv_image *pv_image_resize(const pv_image *image, int32_t width, int32_t height, pv_status *status);
+/// Deep copy of a rectangle, clamped to the image. NULL when the clamped rectangle is empty.
+pv_image *pv_image_crop(const pv_image *image, int32_t x, int32_t y, int32_t width, int32_t height, pv_status *status);
+/// `warpAffine` with a row-major 2x3 matrix into a width x height image, border replicated.
+pv_image *pv_image_warp_affine(const pv_image *image, const double matrix[6], int32_t width, int32_t height, pv_status *status);
+/// YOLOX letterbox: scale by r = min(W/w, H/h), paste at the top-left of a W x H canvas filled with `fill`.
+pv_image *pv_image_letterbox(const pv_image *image, int32_t width, int32_t height, double fill, double *scale, pv_status *status);
+/// Writes the image as one NCHW float tensor: (pixel - mean[c]) * scale, channels swapped BGR->RGB when swap_rb != 0.
+/// `capacity` must be at least channels * width * height.
+int32_t pv_image_to_tensor(const pv_image *image, float *tensor, size_t capacity, double scale,
+                           const double mean[3], int32_t swap_rb, pv_status *status);
+/// Mean luma (0..255) and variance of the Laplacian (a sharpness measure) of the image.
+int32_t pv_image_quality(const pv_image *image, double *mean_luma, double *laplacian_variance, pv_status *status);
+
+// MARK: Preprocessing and motion
+
+typedef struct pv_preprocess_options {
+    int32_t clahe_enabled;
+    double clahe_clip_limit;
+    int32_t clahe_tile_grid;
+    int32_t bilateral_enabled;
+    int32_t bilateral_diameter;
+    double bilateral_sigma_color;
+    double bilateral_sigma_space;
+    /// 1.0 leaves the image as it is.
+    double gamma;
+} pv_preprocess_options;
+
+/// CLAHE on L of LAB, then a bilateral filter, then gamma; each step optional. Returns a new image.
+pv_image *pv_preprocess(const pv_image *image, const pv_preprocess_options *options, pv_status *status);
+/// Grayscale, optionally downscaled to `width` (0 keeps the size), then a Gaussian blur with an odd kernel.
+pv_image *pv_motion_signature(const pv_image *image, int32_t width, int32_t kernel, pv_status *status);
+/// Mean absolute difference of two signatures of the same size; negative on error.
+double pv_motion_difference(const pv_image *a, const pv_image *b, pv_status *status);
+
+// MARK: DNN (cv::dnn::Net)
+
+pv_dnn_net *pv_dnn_net_load(const char *onnx_path, pv_status *status);
+void pv_dnn_net_free(pv_dnn_net *net);
+/// Number of output layers, in `getUnconnectedOutLayersNames` order.
+int32_t pv_dnn_net_output_count(const pv_dnn_net *net);
+const char *pv_dnn_net_output_name(const pv_dnn_net *net, int32_t index);
+/// Runs one forward pass on a float tensor of the given shape; the outputs stay in the net until the next run.
+int32_t pv_dnn_net_run(pv_dnn_net *net, const float *input, const int32_t *shape, int32_t rank, pv_status *status);
+/// Number of floats in output `index` of the last run.
+size_t pv_dnn_net_output_length(const pv_dnn_net *net, int32_t index);
+/// Copies up to `capacity` floats of output `index`; returns how many were copied.
+size_t pv_dnn_net_output_copy(const pv_dnn_net *net, int32_t index, float *destination, size_t capacity);
+
+// MARK: Faces (cv::FaceDetectorYN, cv::FaceRecognizerSF)
+
+pv_face_detector *pv_face_detector_create(const char *onnx_path, float score_threshold, float nms_threshold,
+                                          int32_t top_k, pv_status *status);
+void pv_face_detector_free(pv_face_detector *detector);
+/// Detects faces; each face is 15 floats (x, y, w, h, 5 landmark pairs, score). Copies at most
+/// `max_faces` rows into `rows`; returns the number found (which may exceed `max_faces`), or -1 on error.
+int32_t pv_face_detector_detect(pv_face_detector *detector, const pv_image *image, float *rows,
+                                int32_t max_faces, pv_status *status);
+
+pv_face_recognizer *pv_face_recognizer_create(const char *onnx_path, pv_status *status);
+void pv_face_recognizer_free(pv_face_recognizer *recognizer);
+/// The 112x112 aligned crop for a face row as returned by the detector.
+pv_image *pv_face_recognizer_align(const pv_face_recognizer *recognizer, const pv_image *image,
+                                   const float face_row[15], pv_status *status);
+/// Embeds an aligned crop; returns the number of dimensions written (at most `capacity`), or -1.
+int32_t pv_face_recognizer_feature(pv_face_recognizer *recognizer, const pv_image *aligned, float *feature,
+                                   int32_t capacity, pv_status *status);
+
+// MARK: Geometry (cv::solvePnP)
+
+/// Pose of `count` 3-D model points (x,y,z in OpenCV camera axes) seen at 2-D image points, with a
+/// pinhole camera (focal length in pixels, principal point), solved with SOLVEPNP_SQPNP and, when
+/// `refine` != 0, refined with SOLVEPNP_ITERATIVE. Writes the Rodrigues rotation rvec[3] and tvec[3];
+/// the angles are derived in Swift (HeadPose) so that the sign convention is tested without OpenCV.
+int32_t pv_solve_pnp(const double *object_points, const double *image_points, int32_t count, double focal,
+                     double cx, double cy, int32_t refine, double rvec[3], double tvec[3], pv_status *status);
+
+// MARK: Video (cv::VideoCapture, FFmpeg backend)
+
+pv_video_reader *pv_video_open(const char *path, pv_status *status);
+void pv_video_close(pv_video_reader *reader);
+double pv_video_fps(const pv_video_reader *reader);
+int64_t pv_video_frame_count(const pv_video_reader *reader);
+/// The next frame and its position in milliseconds; NULL with status PV_OK at the end of the stream.
+pv_image *pv_video_next(pv_video_reader *reader, double *position_ms, pv_status *status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

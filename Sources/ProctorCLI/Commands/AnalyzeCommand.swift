@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorPipeline
+import ProctorVision
+
+/// `proctor analyze FILE...`: one analysis JSON line per image, or per processed frame of a video.
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse images (jpg, png) and videos (mp4, webm, avi) and print one analysis JSON object per line."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(name: .customLong("no-preprocess"), help: "Skip CLAHE, bilateral filter and gamma.")
+    var noPreprocess = false
+
+    @Flag(name: .long, help: "Analyse only the region of interest (top 70 % of the frame by default).")
+    var roi = false
+
+    @Option(name: .customLong("objects-every"), help: "Seconds between object-detection passes in videos (0 = every processed frame).")
+    var objectsEvery: Double?
+
+    @Argument(help: "Image or video files.")
+    var files: [String]
+
+    func run() async throws {
+        var configuration = try common.loadConfiguration()
+        if noPreprocess { configuration.pipeline.preprocessing.enabled = false }
+        if roi { configuration.pipeline.roi.enabled = true }
+        if let objectsEvery {
+            guard objectsEvery >= 0 else { throw ValidationError("--objects-every must be 0 or more seconds") }
+            configuration.pipeline.objects.interval = objectsEvery
+        }
+        let pool = try await VisionRuntime.startPool(configuration)
+        defer { pool.shutdown() }
+        var failures = 0
+        for file in files {
+            do {
+                if MediaKind(path: file) == .video {
+                    try await analyzeVideo(file, configuration: configuration.pipeline, pool: pool)
+                } else {
+                    try await analyzeImage(file, configuration: configuration.pipeline, pool: pool)
+                }
+            } catch {
+                failures += 1
+                printError("proctor: \(file): \(error)")
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Still images: sampling off, every detector on.
+    private func analyzeImage(_ file: String, configuration: PipelineConfiguration, pool: VisionWorkerPool) async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw VisionError(.io, "cannot read file")
+        }
+        var still = configuration
+        still.sampling.enabled = false
+        var pipeline = DetectionPipeline(sessionId: file, configuration: still, pool: pool)
+        let outcome = try await pipeline.process(encodedFrame: [UInt8](data), timestamp: 0)
+        try printLine(outcome.message)
+    }
+
+    /// Videos: every frame goes through sampling at its own timestamp; processed frames are printed.
+    private func analyzeVideo(_ file: String, configuration: PipelineConfiguration, pool: VisionWorkerPool) async throws {
+        guard FileManager.default.isReadableFile(atPath: file) else { throw VisionError(.io, "cannot read file") }
+        let reader = try await pool.run { _ in SendableVideoReader(try VideoReader(path: file)) }
+        var pipeline = DetectionPipeline(sessionId: file, configuration: configuration, pool: pool)
+        var frames = 0
+        while let (frame, timestamp) = try await pool.run({ _ in try reader.next() }) {
+            frames += 1
+            let outcome = try await pipeline.process(frame: frame, timestamp: timestamp)
+            if !outcome.isSkipped { try printLine(outcome.message) }
+        }
+        guard frames > 0 else { throw VisionError(.notAnImage, "video has no decodable frames") }
+    }
+
+    private func printLine(_ message: AnalysisMessage) throws {
+        var data = try message.jsonData()
+        data.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(data)
+    }
+}
+
+/// Whether a path names a video or an image, by its extension.
+enum MediaKind {
+    case image, video
+
+    init(path: String) {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        self = ["mp4", "webm", "avi", "mkv", "mov", "m4v"].contains(ext) ? .video : .image
+    }
+}
+
+/// A video reader handed between CV workers; only one job uses it at a time.
+final class SendableVideoReader: @unchecked Sendable {
+    private let reader: VideoReader
+
+    init(_ reader: VideoReader) {
+        self.reader = reader
+    }
+
+    func next() throws -> (Image, Double)? {
+        try reader.nextFrame().map { ($0.image, $0.timestamp) }
+    }
+}

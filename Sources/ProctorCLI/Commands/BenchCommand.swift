@@ -1,0 +1,208 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorPipeline
+import ProctorVision
+
+/// `proctor bench`: per-stage and whole-frame latency, and throughput on all cores.
+///
+/// Frames come from the test videos and images, cropped to 4:3 and resized to 640x480 like a webcam,
+/// then JPEG-encoded so that decoding is measured too. Run it from a release build.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure per-stage and whole-frame latency (p50/p95) and frames/s on all cores."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Test-data folder with video/ and image folders (default: PROCTOR_TESTDATA or ../shared/testdata).")
+    var data: String?
+
+    @Option(help: "Frames per latency pass.")
+    var frames = 80
+
+    @Option(help: "Concurrent sessions in the throughput passes (default: 2 per worker).")
+    var sessions: Int?
+
+    @Option(help: "Seconds each throughput pass runs.")
+    var seconds = 10.0
+
+    @Flag(help: "Print the results as one JSON object.")
+    var json = false
+
+    func run() async throws {
+        let configuration = try common.loadConfiguration()
+        let folder = data ?? ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"] ?? Self.defaultTestData()
+        let pool = try await VisionRuntime.startPool(configuration)
+        defer { pool.shutdown() }
+        let corpus = try await BenchCorpus.load(from: folder, pool: pool, limit: max(frames, 10))
+        if !json {
+            print("proctor bench: \(corpus.frames.count) frames 640x480 from \(folder); \(pool.size) CV workers, OpenCV \(OpenCVRuntime.version) with \(configuration.vision.opencvThreads) thread(s) per call")
+        }
+
+        var withObjects = configuration.pipeline
+        withObjects.objects.interval = 0
+        var withoutObjects = configuration.pipeline
+        withoutObjects.objects.enabled = false
+
+        let latencyWith = try await Self.latencyPass(corpus, configuration: withObjects, pool: pool, count: frames)
+        let latencyWithout = try await Self.latencyPass(corpus, configuration: withoutObjects, pool: pool, count: frames)
+
+        let concurrent = sessions ?? pool.size * 2
+        var liveMix = configuration.pipeline
+        liveMix.objects.interval = 1.0
+        let throughput = [
+            ("no objects", try await Self.throughputPass(corpus, configuration: withoutObjects, pool: pool, sessions: concurrent, seconds: seconds)),
+            ("objects every frame", try await Self.throughputPass(corpus, configuration: withObjects, pool: pool, sessions: concurrent, seconds: seconds)),
+            ("2 fps, objects every 1 s", try await Self.throughputPass(corpus, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)),
+        ]
+        let report = BenchReport(
+            frames: corpus.frames.count, workers: pool.size, opencvThreads: configuration.vision.opencvThreads,
+            stages: latencyWith.stages, wholeFrameWithObjects: latencyWith.whole, wholeFrameWithoutObjects: latencyWithout.whole,
+            throughput: throughput.map { BenchReport.Throughput(mode: $0.0, sessions: concurrent, framesPerSecond: $0.1) }
+        )
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            report.printTable()
+        }
+    }
+
+    static func defaultTestData() -> String {
+        let checkout = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for candidate in ["../shared/testdata", checkout.appendingPathComponent("../shared/testdata").path] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        return "../shared/testdata"
+    }
+
+    /// One session, one frame at a time, sampling on with frames a second apart (each one processed).
+    static func latencyPass(_ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, count: Int) async throws -> (stages: [String: LatencyStatistics], whole: LatencyStatistics) {
+        var pipeline = DetectionPipeline(sessionId: "bench", configuration: configuration, pool: pool)
+        var stages: [String: [Double]] = [:]
+        var whole: [Double] = []
+        let warmUp = 5
+        for i in 0..<(count + warmUp) {
+            let frame = corpus.frames[i % corpus.frames.count]
+            let outcome = try await pipeline.process(encodedFrame: frame, timestamp: Double(i))
+            guard i >= warmUp, !outcome.isSkipped else { continue }
+            let s = outcome.message.metadata.stages
+            whole.append(outcome.message.metadata.processingTimeMs)
+            for (name, value) in [("decode", s.decodeMs), ("sampling", s.samplingMs), ("preprocess", s.preprocessMs), ("face_detect", s.faceDetectMs),
+                                  ("landmarks_pose", s.landmarksPoseMs), ("objects", s.objectsMs), ("behaviour_risk", s.behaviourRiskMs)] {
+                stages[name, default: []].append(value)
+            }
+        }
+        return (stages.mapValues(LatencyStatistics.init), LatencyStatistics(whole))
+    }
+
+    /// Many sessions at once for a fixed time, frames half a second apart; returns processed frames per second.
+    static func throughputPass(_ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, sessions: Int, seconds: Double) async throws -> Double {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let started = ContinuousClock.now
+        let processed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for session in 0..<sessions {
+                group.addTask {
+                    var pipeline = DetectionPipeline(sessionId: "bench-\(session)", configuration: configuration, pool: pool)
+                    var count = 0
+                    var i = 0
+                    while ContinuousClock.now < deadline {
+                        let frame = corpus.frames[(i + session * 7) % corpus.frames.count]
+                        let outcome = try await pipeline.process(encodedFrame: frame, timestamp: Double(i) * 0.5)
+                        if !outcome.isSkipped { count += 1 }
+                        i += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - started
+        return Double(processed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// Webcam-like JPEG frames for benchmarking.
+struct BenchCorpus: Sendable {
+    var frames: [[UInt8]]
+
+    static func load(from folder: String, pool: VisionWorkerPool, limit: Int) async throws -> BenchCorpus {
+        let root = URL(fileURLWithPath: folder)
+        let fileManager = FileManager.default
+        var frames: [[UInt8]] = []
+        let videos = ((try? fileManager.contentsOfDirectory(atPath: root.appendingPathComponent("video").path)) ?? []).sorted()
+        for name in videos where MediaKind(path: name) == .video {
+            let path = root.appendingPathComponent("video").appendingPathComponent(name).path
+            frames += try await pool.run { _ in
+                let reader = try VideoReader(path: path)
+                var out: [[UInt8]] = []
+                var index = 0
+                while let (frame, _) = try reader.nextFrame(), out.count < 15 {
+                    if index % 4 == 0 { out.append(try webcamFrame(frame)) }
+                    index += 1
+                }
+                return out
+            }
+        }
+        for folderName in ["head_pose", "objects_people", "no_face", "face_verification"] {
+            let directory = root.appendingPathComponent(folderName)
+            for name in ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where ["jpg", "png"].contains(URL(fileURLWithPath: name).pathExtension) {
+                guard frames.count < limit, let data = fileManager.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
+                frames.append(try await pool.run { _ in try webcamFrame(try Image.decode([UInt8](data))) })
+            }
+        }
+        guard !frames.isEmpty else { throw ValidationError("no test frames found in \(folder); pass --data") }
+        return BenchCorpus(frames: frames)
+    }
+
+    /// Centre-crops to 4:3 and resizes to 640x480, then encodes as JPEG (quality 80).
+    static func webcamFrame(_ image: Image) throws -> [UInt8] {
+        let targetAspect = 4.0 / 3.0
+        var x = 0, y = 0, width = image.width, height = image.height
+        if Double(width) / Double(height) > targetAspect {
+            width = Int(Double(height) * targetAspect)
+            x = (image.width - width) / 2
+        } else {
+            height = Int(Double(width) / targetAspect)
+            y = (image.height - height) / 2
+        }
+        return try image.cropped(x: x, y: y, width: width, height: height).resized(width: 640, height: 480).jpegData(quality: 80)
+    }
+}
+
+struct BenchReport: Encodable {
+    struct Throughput: Encodable {
+        var mode: String
+        var sessions: Int
+        var framesPerSecond: Double
+    }
+
+    var frames: Int
+    var workers: Int
+    var opencvThreads: Int
+    var stages: [String: LatencyStatistics]
+    var wholeFrameWithObjects: LatencyStatistics
+    var wholeFrameWithoutObjects: LatencyStatistics
+    var throughput: [Throughput]
+
+    func printTable() {
+        func row(_ name: String, _ s: LatencyStatistics) {
+            print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.1f %8.1f %8.1f", s.p50, s.p95, s.mean))
+        }
+        print("\nstage (one session, objects every frame)      p50      p95     mean  [ms]")
+        for name in ["decode", "sampling", "preprocess", "face_detect", "landmarks_pose", "objects", "behaviour_risk"] {
+            if let s = stages[name] { row("  " + name, s) }
+        }
+        row("whole frame, with objects", wholeFrameWithObjects)
+        row("whole frame, without objects", wholeFrameWithoutObjects)
+        print("\nthroughput on \(workers) workers")
+        for t in throughput {
+            print("  " + "\(t.mode), \(t.sessions) sessions".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f frames/s", t.framesPerSecond))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+
+/// Options every command that loads models shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "JSON configuration file (snake_case keys; only what differs from the defaults).")
+    var config: String?
+
+    /// Defaults, then the file, then PROCTOR_* environment variables.
+    func loadConfiguration() throws -> ProctorConfiguration {
+        var file: Data?
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw ValidationError("cannot read configuration file \(config)")
+            }
+            file = data
+        }
+        do {
+            return try ConfigurationLoader().load(defaults: ProctorConfiguration(), file: file, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError("configuration: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorVision
+
+/// Starts the CV worker pool for a command, with the models the configuration names.
+enum VisionRuntime {
+    static func startPool(_ configuration: ProctorConfiguration, workers: Int? = nil) async throws -> VisionWorkerPool {
+        let directory = ModelDirectory.resolve(configuration.models.directory)
+        let pipeline = configuration.pipeline
+        let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : ProcessInfo.processInfo.activeProcessorCount)
+        var logger = Logger(label: "proctor.vision")
+        logger.logLevel = .warning
+        return try await VisionWorkerPool.start(size: count, openCVThreads: configuration.vision.opencvThreads, logger: logger) { () throws(VisionError) in
+            try VisionModels(configuration: pipeline, directory: directory)
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,31 @@
+/// The whole configuration of a Proctor process, in one typed place.
+///
+/// Loaded by `ConfigurationLoader` from the defaults below, then an optional JSON file, then
+/// `PROCTOR_*` environment variables. `proctor config` prints the effective values.
+public struct ProctorConfiguration: Sendable, Hashable, Codable {
+    public var models = ModelsConfiguration()
+    public var vision = VisionConfiguration()
+    public var pipeline = PipelineConfiguration()
+
+    public init() {}
+}
+
+/// Where model files live.
+public struct ModelsConfiguration: Sendable, Hashable, Codable {
+    /// Folder holding the files named in `models/manifest.tsv`; relative paths are resolved against the
+    /// working directory, then against the checkout the executable was built in.
+    public var directory = "models"
+
+    public init() {}
+}
+
+/// The CV worker pool.
+public struct VisionConfiguration: Sendable, Hashable, Codable {
+    /// Worker threads, each with its own copy of the models; 0 means one per CPU core.
+    public var workers = 0
+    /// Threads OpenCV may use inside one call. 1 keeps the workers from competing for the cores;
+    /// raise it to cut one frame's latency when there are few sessions.
+    public var opencvThreads = 1
+
+    public init() {}
+}

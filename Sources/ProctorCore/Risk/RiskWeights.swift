@@ -1,0 +1,27 @@
+/// Points each finding adds to a frame's risk score.
+public struct RiskWeights: Sendable, Hashable, Codable {
+    /// Looking away (head pose beyond the thresholds).
+    public var gaze: Double
+    /// Each forbidden item in view.
+    public var forbiddenItem: Double
+    /// More than one person (by faces or bodies).
+    public var multiplePersons: Double
+    /// No face in view: the candidate left or covered the camera.
+    public var noFace: Double
+    /// Each repeated episode in the behaviour window.
+    public var repeatedOccurrence: Double
+    /// Repeated occurrences counted at most this many times, so one long session cannot grow without bound.
+    public var maximumRepeats: Int
+
+    public init(
+        gaze: Double = 20, forbiddenItem: Double = 30, multiplePersons: Double = 40, noFace: Double = 20,
+        repeatedOccurrence: Double = 10, maximumRepeats: Int = 5
+    ) {
+        self.gaze = gaze
+        self.forbiddenItem = forbiddenItem
+        self.multiplePersons = multiplePersons
+        self.noFace = noFace
+        self.repeatedOccurrence = repeatedOccurrence
+        self.maximumRepeats = maximumRepeats
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import ProctorCore
+import ProctorVision
+
+/// The analysis of one session's frames, in order: sampling, preprocessing, the face and object
+/// paths in parallel, behaviour window and risk, and the analysis message.
+///
+/// A value owned by one task (the session's loop, or a command-line run): frames must be given one
+/// at a time. The blocking CV work runs on the shared `VisionWorkerPool`; the decisions are the pure
+/// types of ProctorCore.
+public struct DetectionPipeline: Sendable {
+    public let sessionId: String
+    public let configuration: PipelineConfiguration
+    private let pool: VisionWorkerPool
+    private let preprocessor: FramePreprocessor
+    private let scorer: RiskScorer
+    private var sampler: AdaptiveSampler
+    private var deviation: DeviationTracker
+    private var window: BehaviourWindow
+    private var cadence: ObjectDetectionCadence
+    private var lastObjects: [ObjectDetection]?
+    private var previousSignature: MotionSignature?
+    private var lastMessage: AnalysisMessage?
+    /// Frames the caller discarded unseen because newer ones had arrived (see `noteDroppedFrames`).
+    public private(set) var droppedFrames = 0
+
+    public init(sessionId: String, configuration: PipelineConfiguration, pool: VisionWorkerPool) {
+        self.sessionId = sessionId
+        self.configuration = configuration
+        self.pool = pool
+        preprocessor = FramePreprocessor(configuration: configuration.preprocessing)
+        scorer = RiskScorer(weights: configuration.risk)
+        sampler = AdaptiveSampler(configuration: configuration.sampling)
+        deviation = DeviationTracker(configuration: configuration.gaze)
+        window = BehaviourWindow(capacity: max(1, configuration.behaviourWindow))
+        cadence = ObjectDetectionCadence(interval: configuration.objects.interval)
+    }
+
+    public var performance: FrameMetadata.Performance {
+        FrameMetadata.Performance(
+            totalFrames: sampler.totalFrames + droppedFrames,
+            processedFrames: sampler.processedFrames,
+            skippedFrames: sampler.skippedFrames,
+            droppedFrames: droppedFrames
+        )
+    }
+
+    /// Records frames that were never analysed because the session was busy with an earlier one.
+    public mutating func noteDroppedFrames(_ count: Int) {
+        droppedFrames += max(0, count)
+    }
+
+    /// Decodes an encoded image (JPEG, PNG…) and analyses it.
+    public mutating func process(encodedFrame bytes: [UInt8], timestamp: Double) async throws -> FrameOutcome {
+        let received = ContinuousClock.now
+        let maximumPixels = configuration.maximumImagePixels
+        let decoded = try await pool.run { _ in
+            let started = ContinuousClock.now
+            let image = try Image.decode(bytes, maximumPixels: maximumPixels)
+            return (image, started.millisecondsElapsed)
+        }
+        return try await process(frame: decoded.0, timestamp: timestamp, received: received, decodeMs: decoded.1)
+    }
+
+    /// Analyses a decoded frame at `timestamp` seconds.
+    public mutating func process(frame: Image, timestamp: Double) async throws -> FrameOutcome {
+        try await process(frame: frame, timestamp: timestamp, received: .now, decodeMs: 0)
+    }
+
+    private mutating func process(frame: Image, timestamp: Double, received: ContinuousClock.Instant, decodeMs: Double) async throws -> FrameOutcome {
+        var stages = StageTimings()
+        stages.decodeMs = decodeMs
+
+        // 1. Sampling: motion against the previous frame, then the pure decision.
+        var motion: Double?
+        if configuration.sampling.enabled {
+            let previous = previousSignature
+            let (signature, score, ms) = try await pool.run { _ in
+                let started = ContinuousClock.now
+                let signature = try MotionSignature(of: frame)
+                return (signature, previous.flatMap { signature.score(against: $0) }, started.millisecondsElapsed)
+            }
+            previousSignature = signature
+            motion = score
+            stages.samplingMs = ms
+        }
+        let decision = sampler.decide(motionScore: motion, at: timestamp)
+        guard decision.shouldProcess else {
+            return skipped(frame: frame, timestamp: timestamp, decision: decision, stages: stages, received: received)
+        }
+
+        // 2. Preprocessing.
+        let preprocessor = self.preprocessor
+        let (prepared, preprocessMs) = try await pool.run { _ in
+            let started = ContinuousClock.now
+            return (try preprocessor.process(frame), started.millisecondsElapsed)
+        }
+        stages.preprocessMs = preprocessMs
+
+        // 3. Face path and object path at the same time.
+        let region = configuration.roi.pixels(frameWidth: frame.width, frameHeight: frame.height).map {
+            PixelRegion(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+        }
+        let faceConfiguration = configuration.faces
+        let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
+        let objectInput = configuration.objects.usePreprocessedFrame ? prepared : frame
+        let detectionStarted = ContinuousClock.now
+        async let faceWork = pool.run { models in
+            try models.analyseFaces(in: prepared, region: region, configuration: faceConfiguration)
+        }
+        async let objectWork: ObjectPassResult? = runObjects
+            ? pool.run { models in try models.detectObjects(in: objectInput, region: region) }
+            : nil
+        let faces = try await faceWork
+        let objectPass = try await objectWork
+        let detectionMs = detectionStarted.millisecondsElapsed
+        stages.faceDetectMs = faces.faceDetectMs
+        stages.landmarksPoseMs = faces.landmarksPoseMs
+        if let objectPass {
+            stages.objectsMs = objectPass.milliseconds
+            lastObjects = objectPass.detections
+            cadence.recordRun(at: timestamp)
+        }
+
+        // 4. Behaviour and risk.
+        let scoringStarted = ContinuousClock.now
+        let classes = configuration.objects.classes
+        let detections = lastObjects ?? []
+        let forbidden = detections.compactMap { detection in
+            classes.forbiddenClass(for: detection.classId).map { ForbiddenItem(name: $0.name, confidence: detection.confidence, box: detection.box) }
+        }
+        let persons = lastObjects.map { $0.filter { $0.classId == classes.personClassId }.count }
+        // No usable landmarks on a detected face (turned too far for the mesh) counts as looking away.
+        let lookingAway = !faces.faces.isEmpty && (faces.pose.map(configuration.gaze.isDeviation) ?? true)
+        let deviationSeconds = deviation.update(isDeviation: lookingAway, at: timestamp)
+        let observation = FrameObservation(
+            timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,
+            deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden
+        )
+        window.append(observation)
+        let behaviour = window.summary
+        let risk = scorer.assess(observation, behaviour: behaviour)
+        stages.behaviourRiskMs = scoringStarted.millisecondsElapsed
+
+        let processingMs = received.millisecondsElapsed
+        stages.queueMs = max(0, processingMs - decodeMs - stages.samplingMs - preprocessMs - detectionMs - stages.behaviourRiskMs)
+        let main = faces.faces.first
+        let message = AnalysisMessage(
+            sessionId: sessionId,
+            timestamp: timestamp,
+            gaze: GazeReport(
+                faceDetected: main != nil, deviation: lookingAway, pose: faces.pose, deviationDuration: deviationSeconds,
+                landmarksCount: faces.landmarksCount, confidence: main.map { $0.score * faces.presence } ?? 0, faceCount: faces.faces.count
+            ),
+            objects: ObjectsReport(
+                personCount: persons,
+                forbiddenItems: forbidden.map(ForbiddenItemReport.init),
+                allDetections: detections.map(DetectionReport.init),
+                confidence: detections.map(\.confidence).max() ?? 0,
+                fresh: objectPass != nil,
+                ageSeconds: cadence.age(at: timestamp)
+            ),
+            behavior: BehaviorReport(behaviour),
+            risk: RiskReport(risk),
+            metadata: metadata(timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
+                               detectionMs: detectionMs, region: region, skipped: false),
+            faces: faces.faces.map { FaceReport(box: $0.box, score: $0.score, keypoints: $0.keypoints) }
+        )
+        lastMessage = message
+        return FrameOutcome(message: message, frame: frame, observation: observation, risk: risk)
+    }
+
+    /// A skipped frame repeats the last analysis with fresh metadata, so every reply has the same shape.
+    private func skipped(frame: Image, timestamp: Double, decision: SamplingDecision, stages: StageTimings, received: ContinuousClock.Instant) -> FrameOutcome {
+        let processingMs = received.millisecondsElapsed
+        var message = lastMessage ?? AnalysisMessage.empty(sessionId: sessionId)
+        message.timestamp = timestamp
+        message.metadata = metadata(timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
+                                    detectionMs: 0, region: nil, skipped: true)
+        message.objects.fresh = false
+        message.objects.ageSeconds = cadence.age(at: timestamp)
+        return FrameOutcome(message: message, frame: frame, observation: nil, risk: nil)
+    }
+
+    private func metadata(timestamp: Double, decision: SamplingDecision, stages: StageTimings, processingMs: Double,
+                          detectionMs: Double, region: PixelRegion?, skipped: Bool) -> FrameMetadata {
+        let pre = configuration.preprocessing
+        return FrameMetadata(
+            sessionId: sessionId,
+            timestamp: timestamp,
+            processingTimeMs: processingMs,
+            preprocessingTimeMs: stages.preprocessMs,
+            detectionTimeMs: detectionMs,
+            frameWithinTimeout: processingMs <= configuration.frameTimeoutMs,
+            frameSkipped: skipped,
+            preprocessing: .init(
+                enabled: preprocessor.isActive,
+                config: .init(claheEnabled: pre.enabled && pre.claheEnabled, bilateralEnabled: pre.enabled && pre.bilateralEnabled, gamma: pre.gamma),
+                roi: .init(enabled: configuration.roi.enabled, region: region.map { [$0.x, $0.y, $0.width, $0.height] }),
+                sampling: .init(decision)
+            ),
+            performance: performance,
+            stages: stages
+        )
+    }
+}
+
+/// The result of giving the pipeline one frame.
+public struct FrameOutcome: Sendable {
+    /// The reply for this frame; `metadata.frame_skipped` tells whether the detectors ran.
+    public var message: AnalysisMessage
+    /// The decoded frame, for evidence snapshots.
+    public var frame: Image
+    /// What was seen, nil when the frame was skipped.
+    public var observation: FrameObservation?
+    /// The frame's risk with its violations, nil when skipped.
+    public var risk: RiskAssessment?
+
+    public var isSkipped: Bool { message.metadata.frameSkipped }
+}
+
+extension AnalysisMessage {
+    /// A message with nothing seen yet.
+    static func empty(sessionId: String) -> AnalysisMessage {
+        AnalysisMessage(
+            sessionId: sessionId, timestamp: 0,
+            gaze: GazeReport(faceDetected: false, deviation: false, pose: nil, deviationDuration: 0, landmarksCount: 0, confidence: 0, faceCount: 0),
+            objects: ObjectsReport(personCount: nil, forbiddenItems: [], allDetections: [], confidence: 0, fresh: false, ageSeconds: nil),
+            behavior: BehaviorReport(BehaviourWindow().summary),
+            risk: RiskReport(RiskScorer().assess(
+                FrameObservation(timestamp: 0, faceCount: 1, pose: nil, isDeviation: false, deviationDuration: 0, personCount: nil, forbiddenItems: []),
+                behaviour: BehaviourWindow().summary)),
+            metadata: FrameMetadata(
+                sessionId: sessionId, timestamp: 0, processingTimeMs: 0, preprocessingTimeMs: 0, detectionTimeMs: 0,
+                frameWithinTimeout: true, frameSkipped: true,
+                preprocessing: .init(enabled: false, config: .init(claheEnabled: false, bilateralEnabled: false, gamma: 1),
+                                     roi: .init(enabled: false, region: nil),
+                                     sampling: .init(SamplingDecision(shouldProcess: false, reason: .still, motionScore: 0, skipRatio: 0))),
+                performance: .init(totalFrames: 0, processedFrames: 0, skippedFrames: 0, droppedFrames: 0),
+                stages: StageTimings()
+            ),
+            faces: []
+        )
+    }
+}

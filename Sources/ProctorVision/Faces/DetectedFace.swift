@@ -1,0 +1,35 @@
+import ProctorCore
+
+/// A face found by the face detector, in full-frame pixels.
+public struct DetectedFace: Sendable, Hashable {
+    public var box: BoundingBox
+    public var score: Double
+    /// Right eye, left eye, nose tip, right mouth corner, left mouth corner (the subject's sides).
+    public var keypoints: [Point2]
+
+    public init(box: BoundingBox, score: Double, keypoints: [Point2]) {
+        self.box = box
+        self.score = score
+        self.keypoints = keypoints
+    }
+
+    public var rightEye: Point2 { keypoints[0] }
+    public var leftEye: Point2 { keypoints[1] }
+
+    /// The detector's 15-value row (x, y, w, h, 5 points, score), as `FaceRecognizerSF` expects it.
+    var row: [Float] {
+        [box.x, box.y, box.width, box.height].map(Float.init)
+            + keypoints.flatMap { [Float($0.x), Float($0.y)] }
+            + [Float(score)]
+    }
+
+    init(row: UnsafeBufferPointer<Float>, scale: Double, offset: Point2) {
+        let s = 1 / scale
+        box = BoundingBox(x: Double(row[0]) * s, y: Double(row[1]) * s, width: Double(row[2]) * s, height: Double(row[3]) * s)
+            .offsetBy(dx: offset.x, dy: offset.y)
+        keypoints = (0..<5).map { i in
+            Point2(x: Double(row[4 + 2 * i]) * s + offset.x, y: Double(row[5 + 2 * i]) * s + offset.y)
+        }
+        score = Double(row[14])
+    }
+}

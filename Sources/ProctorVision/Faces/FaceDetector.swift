@@ -1,0 +1,51 @@
+import CProctorVision
+import ProctorCore
+
+/// Finds faces with YuNet (`cv::FaceDetectorYN`).
+///
+/// Frames are downscaled to `detectionWidth` first (a webcam face is still 60+ px there, and it runs
+/// about 5x faster than at 640 px); boxes come back in the caller's full-frame coordinates.
+public final class FaceDetector {
+    private let handle: OpaquePointer
+    public let configuration: FaceConfiguration
+    private static let maximumFaces = 64
+
+    public init(modelPath: String, configuration: FaceConfiguration) throws(VisionError) {
+        do {
+            handle = try created("cannot load face detector \(modelPath)") {
+                pv_face_detector_create(modelPath, Float(configuration.scoreThreshold), Float(configuration.nmsThreshold), 5000, $0)
+            }
+        } catch {
+            throw VisionError(.modelInvalid, error.message)
+        }
+        self.configuration = configuration
+    }
+
+    deinit {
+        pv_face_detector_free(handle)
+    }
+
+    /// Faces in `image`, largest first. `offset` is added to every coordinate (for a region of interest).
+    public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0)) throws(VisionError) -> [DetectedFace] {
+        var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset)
+        if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.detectionWidth {
+            faces = try detect(in: image, width: configuration.retryWidth, offset: offset)
+        }
+        return faces.sorted { $0.box.area > $1.box.area }
+    }
+
+    private func detect(in image: Image, width: Int, offset: Point2) throws(VisionError) -> [DetectedFace] {
+        let (small, scale) = try image.downscaled(toWidth: width)
+        var rows = [Float](repeating: 0, count: Self.maximumFaces * 15)
+        let found = try checked("face detection") { status in
+            rows.withUnsafeMutableBufferPointer { pv_face_detector_detect(handle, small.handle, $0.baseAddress, Int32(Self.maximumFaces), status) }
+        }
+        let count = min(Int(found), Self.maximumFaces)
+        return rows.withUnsafeBufferPointer { buffer in
+            (0..<count).map { i in
+                DetectedFace(row: UnsafeBufferPointer(rebasing: buffer[(i * 15)..<(i * 15 + 15)]), scale: scale, offset: offset)
+            }
+            .filter { $0.score >= configuration.scoreThreshold }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import CProctorVision
+import ProctorCore
+
+/// Face embeddings for identity checks: MobileFaceNet through `cv::FaceRecognizerSF`.
+///
+/// `FaceRecognizerSF` aligns the face to the ArcFace 5-point template from the detector's landmarks
+/// and feeds the 112x112 RGB crop to the network (the shipped model has its normalisation built in).
+public final class FaceEmbedder {
+    private let handle: OpaquePointer
+    public static let dimensions = 128
+
+    public init(modelPath: String) throws(VisionError) {
+        do {
+            handle = try created("cannot load face recognizer \(modelPath)") { pv_face_recognizer_create(modelPath, $0) }
+        } catch {
+            throw VisionError(.modelInvalid, error.message)
+        }
+    }
+
+    deinit {
+        pv_face_recognizer_free(handle)
+    }
+
+    /// The embedding of `face` in `image`.
+    public func embedding(of face: DetectedFace, in image: Image) throws(VisionError) -> FaceEmbedding {
+        let row = face.row
+        let aligned = Image(handle: try created("face alignment") { status in
+            row.withUnsafeBufferPointer { pv_face_recognizer_align(handle, image.handle, $0.baseAddress, status) }
+        })
+        var values = [Float](repeating: 0, count: Self.dimensions)
+        let count = try checked("face embedding") { status in
+            values.withUnsafeMutableBufferPointer { pv_face_recognizer_feature(handle, aligned.handle, $0.baseAddress, Int32(Self.dimensions), status) }
+        }
+        return FaceEmbedding(values: Array(values.prefix(Int(count))))
+    }
+}
+
+/// A face embedding; compare two with cosine similarity.
+public struct FaceEmbedding: Sendable, Hashable, Codable {
+    public var values: [Float]
+
+    public init(values: [Float]) {
+        self.values = values
+    }
+
+    /// Cosine similarity in -1...1 (1 = same direction); 0 when either vector is zero or sizes differ.
+    public func cosineSimilarity(to other: FaceEmbedding) -> Double {
+        guard values.count == other.values.count, !values.isEmpty else { return 0 }
+        var dot = 0.0, a = 0.0, b = 0.0
+        for i in values.indices {
+            let x = Double(values[i]), y = Double(other.values[i])
+            dot += x * y
+            a += x * x
+            b += y * y
+        }
+        guard a > 0, b > 0 else { return 0 }
+        return dot / (a.squareRoot() * b.squareRoot())
+    }
+}

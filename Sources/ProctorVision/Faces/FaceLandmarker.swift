@@ -1,0 +1,55 @@
+import Foundation
+import ProctorCore
+
+/// MediaPipe Face Mesh v1: 468 landmarks on a face found by the detector.
+///
+/// The crop follows MediaPipe: centred on the face box, 1.5x its longer side, rotated so that the
+/// eye line is level, resized to 192x192. Landmarks are mapped back to full-frame pixels.
+public final class FaceLandmarker {
+    private let model: any InferenceModel
+    private static let inputSize = 192
+    public static let landmarkCount = 468
+
+    public init(model: any InferenceModel) {
+        self.model = model
+    }
+
+    public var engineName: String { model.engineName }
+
+    /// Landmarks of `face` in `image`, and the model's face-presence probability.
+    public func landmarks(of face: DetectedFace, in image: Image) throws(VisionError) -> FaceLandmarks {
+        let center = face.box.center
+        let side = 1.5 * max(face.box.width, face.box.height)
+        let eyes = face.leftEye - face.rightEye
+        // Eye line angle in image coordinates; the crop rotates it back to horizontal.
+        let angle = atan2(eyes.y, eyes.x)
+        let transform = AffineTransform.squareCrop(center: center, side: side, angle: angle, outputSize: Double(Self.inputSize))
+        guard let inverse = transform.inverted else { throw VisionError(.invalidArgument, "degenerate face box") }
+        let crop = try image.warped(by: transform, width: Self.inputSize, height: Self.inputSize)
+        let input = try crop.tensor(scale: 1 / 255, swapRB: true)
+        let outputs = try model.run(input)
+        guard let points = outputs.first(where: { $0.count == Self.landmarkCount * 3 }),
+              let presence = outputs.first(where: { $0.count == 1 }) else {
+            throw VisionError(.modelInvalid, "face mesh outputs have unexpected sizes \(outputs.map(\.count))")
+        }
+        let probability = 1 / (1 + exp(-Double(presence.values[0])))
+        var mapped: [Point2] = []
+        var depths: [Double] = []
+        mapped.reserveCapacity(Self.landmarkCount)
+        for i in 0..<Self.landmarkCount {
+            let p = Point2(x: Double(points.values[3 * i]), y: Double(points.values[3 * i + 1]))
+            mapped.append(inverse.apply(p))
+            depths.append(Double(points.values[3 * i + 2]) * side / Double(Self.inputSize))
+        }
+        return FaceLandmarks(points: mapped, depths: depths, presence: probability)
+    }
+}
+
+/// Face-mesh landmarks in full-frame pixels.
+public struct FaceLandmarks: Sendable, Hashable {
+    public var points: [Point2]
+    /// Relative depth of each point, in frame pixels.
+    public var depths: [Double]
+    /// Probability (0...1) that the crop holds a face.
+    public var presence: Double
+}

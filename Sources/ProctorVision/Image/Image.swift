@@ -1,0 +1,59 @@
+import Foundation
+import CProctorVision
+import ProctorCore
+
+/// An 8-bit BGR (or grayscale) image held by OpenCV.
+///
+/// Immutable once made: every operation returns a new image. That is what makes it safe to hand
+/// between tasks and worker threads.
+public final class Image: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    deinit {
+        pv_image_free(handle)
+    }
+
+    public var width: Int { Int(pv_image_width(handle)) }
+    public var height: Int { Int(pv_image_height(handle)) }
+    public var channels: Int { Int(pv_image_channels(handle)) }
+    public var pixelCount: Int { width * height }
+
+    /// Decodes JPEG, PNG, BMP or WebP bytes. Refuses images above `maximumPixels` before decoding
+    /// them when the header says how large they are.
+    public static func decode(_ bytes: some ContiguousBytes, maximumPixels: Int = .max) throws(VisionError) -> Image {
+        let header = bytes.withUnsafeBytes { ImageHeader.probe($0) }
+        if let header, header.width * header.height > maximumPixels {
+            throw VisionError(.imageTooLarge, "image is \(header.width)x\(header.height), above the limit of \(maximumPixels) pixels")
+        }
+        if header?.width == 0 || header?.height == 0 {
+            throw VisionError(.notAnImage, "image has zero size")
+        }
+        if header?.isComplete == false {
+            throw VisionError(.notAnImage, "JPEG data is truncated (no end-of-image marker)")
+        }
+        let result: Result<Image, VisionError> = bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return .failure(VisionError(.notAnImage, "no image data")) }
+            let pointer = base.assumingMemoryBound(to: UInt8.self)
+            return Result { () throws(VisionError) in
+                Image(handle: try created("cannot decode image") { pv_image_decode(pointer, raw.count, $0) })
+            }
+        }
+        let image = try result.get()
+        if image.pixelCount > maximumPixels {
+            throw VisionError(.imageTooLarge, "image is \(image.width)x\(image.height), above the limit of \(maximumPixels) pixels")
+        }
+        return image
+    }
+
+    /// A copy of packed BGR pixels.
+    public static func fromBGR(_ bytes: [UInt8], width: Int, height: Int) throws(VisionError) -> Image {
+        guard bytes.count >= width * height * 3 else { throw VisionError(.invalidArgument, "BGR buffer too small") }
+        return Image(handle: try created("cannot wrap pixels") { status in
+            bytes.withUnsafeBufferPointer { pv_image_from_bgr($0.baseAddress, Int32(width), Int32(height), Int32(width * 3), status) }
+        })
+    }
+}

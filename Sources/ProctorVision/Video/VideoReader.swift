@@ -1,0 +1,46 @@
+import CProctorVision
+
+/// Reads a video file frame by frame with OpenCV's FFmpeg backend.
+public final class VideoReader {
+    private let handle: OpaquePointer
+    public let path: String
+    private var lastTimestamp: Double?
+
+    public init(path: String) throws(VisionError) {
+        handle = try created("cannot open video \(path)") { pv_video_open(path, $0) }
+        self.path = path
+    }
+
+    deinit {
+        pv_video_close(handle)
+    }
+
+    /// Frames per second as the container states it; 0 when unknown.
+    public var framesPerSecond: Double {
+        let fps = pv_video_fps(handle)
+        return fps.isFinite && fps > 0 ? fps : 0
+    }
+
+    public var frameCount: Int { Int(max(0, pv_video_frame_count(handle))) }
+
+    /// The next frame and its position in seconds, nil at the end.
+    public func nextFrame() throws(VisionError) -> (image: Image, timestamp: Double)? {
+        var position = 0.0
+        var status = pv_status()
+        guard let frame = pv_video_next(handle, &position, &status) else {
+            if status.code != PV_OK { throw VisionError(status: status, context: "cannot read \(path)") }
+            return nil
+        }
+        let timestamp = Self.monotonic(position / 1000, after: lastTimestamp, framesPerSecond: framesPerSecond)
+        lastTimestamp = timestamp
+        return (Image(handle: frame), timestamp)
+    }
+
+    /// The FFmpeg backend reports position 0 for the last frame of some files (and may repeat a
+    /// position); a frame's time must still come after the previous one, so such a frame is placed
+    /// one frame interval later.
+    static func monotonic(_ reported: Double, after previous: Double?, framesPerSecond: Double) -> Double {
+        guard let previous, reported <= previous else { return reported }
+        return previous + (framesPerSecond > 0 ? 1 / framesPerSecond : 1.0 / 30)
+    }
+}
