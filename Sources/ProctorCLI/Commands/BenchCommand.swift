@@ -38,7 +38,7 @@ struct BenchCommand: AsyncParsableCommand {
         defer { pool.shutdown() }
         let corpus = try await BenchCorpus.load(from: folder, pool: pool, limit: max(frames, 10))
         if !json {
-            print("proctor bench: \(corpus.frames.count) frames 640x480 from \(folder); \(pool.size) CV workers, OpenCV \(OpenCVRuntime.version) with \(configuration.vision.opencvThreads) thread(s) per call")
+            print("proctor bench: \(corpus.frames.count) frames 640x480 from \(folder); \(pool.size) CV workers, OpenCV \(OpenCVRuntime.version) with \(OpenCVRuntime.threadCount) thread(s) per call")
         }
 
         var withObjects = configuration.pipeline
@@ -58,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
             ("2 fps, objects every 1 s", try await Self.throughputPass(corpus, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)),
         ]
         let report = BenchReport(
-            frames: corpus.frames.count, workers: pool.size, opencvThreads: configuration.vision.opencvThreads,
+            frames: corpus.frames.count, workers: pool.size, opencvThreads: OpenCVRuntime.threadCount,
             stages: latencyWith.stages, wholeFrameWithObjects: latencyWith.whole, wholeFrameWithoutObjects: latencyWithout.whole,
             throughput: throughput.map { BenchReport.Throughput(mode: $0.0, sessions: concurrent, framesPerSecond: $0.1) }
         )

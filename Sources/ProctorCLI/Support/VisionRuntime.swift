@@ -9,10 +9,12 @@ enum VisionRuntime {
     static func startPool(_ configuration: ProctorConfiguration, workers: Int? = nil) async throws -> VisionWorkerPool {
         let directory = ModelDirectory.resolve(configuration.models.directory)
         let pipeline = configuration.pipeline
-        let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : ProcessInfo.processInfo.activeProcessorCount)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : cores)
+        let openCVThreads = configuration.vision.opencvThreads > 0 ? configuration.vision.opencvThreads : cores
         var logger = Logger(label: "proctor.vision")
         logger.logLevel = .warning
-        return try await VisionWorkerPool.start(size: count, openCVThreads: configuration.vision.opencvThreads, logger: logger) { () throws(VisionError) in
+        return try await VisionWorkerPool.start(size: count, openCVThreads: openCVThreads, logger: logger) { () throws(VisionError) in
             try VisionModels(configuration: pipeline, directory: directory)
         }
     }

@@ -47,7 +47,7 @@ public struct ConfigurationLoader: Sendable {
             if let object = node as? [String: Any] {
                 for key in object.keys.sorted() { walk(object[key]!, path + [key]) }
             } else {
-                let data = (try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys])) ?? Data()
+                let data = (try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
                 result.append((environmentPrefix + path.joined(separator: "__").uppercased(), String(decoding: data, as: UTF8.self)))
             }
         }

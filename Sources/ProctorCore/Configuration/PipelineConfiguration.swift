@@ -69,8 +69,9 @@ public struct FaceConfiguration: Sendable, Hashable, Codable {
     public var nmsThreshold = 0.3
     /// Frames are downscaled to this width for face detection: 5x faster than 640 px, enough for a webcam face.
     public var detectionWidth = 320
-    /// When nothing is found at `detectionWidth` and the frame is larger, try once more at this width
-    /// (0 disables), so that small faces in large frames are not missed.
+    /// When nothing is found at `detectionWidth` in a frame wider than this, look once more at this
+    /// width (0 disables), so that small faces in large photos are not missed. A 640-px webcam frame
+    /// is not retried: an empty desk would cost a second, 5x slower detection.
     public var retryWidth = 640
     /// MediaPipe Face Mesh v1: 468 landmarks.
     public var landmarkModel = "face_landmark_mediapipe_v1.onnx"

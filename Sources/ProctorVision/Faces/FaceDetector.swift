@@ -28,7 +28,7 @@ public final class FaceDetector {
     /// Faces in `image`, largest first. `offset` is added to every coordinate (for a region of interest).
     public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0)) throws(VisionError) -> [DetectedFace] {
         var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset)
-        if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.detectionWidth {
+        if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.retryWidth {
             faces = try detect(in: image, width: configuration.retryWidth, offset: offset)
         }
         return faces.sorted { $0.box.area > $1.box.area }
