@@ -13,6 +13,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Thin extern "C" wrapper over Debian's OpenCV 4.6: pixels in, numbers out.
@@ -41,12 +47,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Persistence behind store protocols; the embedded default is SQLite (GRDB, WAL).
+        .target(
+            name: "ProctorStore",
+            dependencies: [
+                "ProctorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP and WebSocket server: live analysis, REST API, metrics.
+        .target(
+            name: "ProctorServer",
+            dependencies: [
+                "ProctorCore",
+                "ProctorVision",
+                "ProctorPipeline",
+                "ProctorStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "ProctorCLI",
             dependencies: [
                 "ProctorCore",
                 "ProctorVision",
                 "ProctorPipeline",
+                "ProctorStore",
+                "ProctorServer",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +90,18 @@ let package = Package(
         .testTarget(
             name: "ProctorVisionTests",
             dependencies: ["ProctorCore", "ProctorVision", "ProctorPipeline"]
+        ),
+        .testTarget(
+            name: "ProctorServerTests",
+            dependencies: [
+                "ProctorCore",
+                "ProctorPipeline",
+                "ProctorStore",
+                "ProctorServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -3,6 +3,7 @@
 /// Loaded by `ConfigurationLoader` from the defaults below, then an optional JSON file, then
 /// `PROCTOR_*` environment variables. `proctor config` prints the effective values.
 public struct ProctorConfiguration: Sendable, Hashable, Codable {
+    public var server = ServerConfiguration()
     public var models = ModelsConfiguration()
     public var vision = VisionConfiguration()
     public var pipeline = PipelineConfiguration()

@@ -5,6 +5,13 @@ public struct RiskAssessment: Sendable, Hashable {
     public var violations: [Violation]
     public var recommendations: [String]
 
+    public init(score: Double, level: AlertLevel, violations: [Violation], recommendations: [String]) {
+        self.score = score
+        self.level = level
+        self.violations = violations
+        self.recommendations = recommendations
+    }
+
     /// One finding with the points it added.
     public struct Violation: Sendable, Hashable, Codable {
         public var kind: ViolationKind

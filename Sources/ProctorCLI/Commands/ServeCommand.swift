@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorServer
+import ProctorStore
+import ProctorVision
+import ServiceLifecycle
+
+/// `proctor serve`: the live proctoring server with the embedded defaults (SQLite and files in the data folder).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP/WebSocket server (live analysis, REST API, metrics)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Address to listen on (default from configuration: 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default from configuration: 8000).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the database and evidence (default from configuration: ./data).")
+    var dataDirectory: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var configuration = try common.loadConfiguration()
+        if let host { configuration.server.host = host }
+        if let port { configuration.server.port = port }
+        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        var logger = Logger(label: "proctor")
+        logger.logLevel = logLevel
+        let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration), as: UTF8.self)
+        logger.info("configuration\n\(printed)")
+
+        let data = URL(fileURLWithPath: configuration.server.dataDirectory)
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
+        let writer = BatchedStoreWriter(store: store, logger: logger)
+
+        var pool: VisionWorkerPool?
+        var modelError: String?
+        do {
+            pool = try await VisionRuntime.startPool(configuration)
+        } catch {
+            modelError = "\(error)"
+            logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
+        }
+        let services = ProctorServices(
+            configuration: configuration, version: Proctor.version, pool: pool, modelError: modelError, store: store,
+            writer: writer, evidence: EvidenceStore(dataDirectory: data), logger: logger
+        )
+        let app = ProctorApplication.build(services: services)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: StoreWriterService(writer: writer)), .init(service: app)],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        logger.info("listening on http://\(configuration.server.host):\(configuration.server.port) (WebSocket /ws/{session_id}), data in \(data.path)")
+        try await group.run()
+        pool?.shutdown()
+        let written = await writer.writtenCount
+        logger.info("stopped; \(written) records written")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import ProctorCore
+import ProctorVision
+
+/// Builds the Hummingbird application: HTTP routes and the live WebSocket on one router.
+public enum ProctorApplication {
+    public static func build(services: ProctorServices, port: Int? = nil) -> some ApplicationProtocol {
+        let server = services.configuration.server
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.add(middleware: ErrorLoggingMiddleware(logger: services.logger))
+        StatusRoutes(services: services).register(on: router)
+        SessionRoutes(services: services).register(on: router)
+        router.ws("/ws/{session_id}") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let sessionId = context.requestContext.parameters.get("session_id") ?? ""
+            await LiveSession(sessionId: sessionId, services: services).run(inbound: inbound, outbound: outbound)
+        }
+        let limit = LiveSession.webSocketMessageLimit(server)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(30))))
+            ),
+            configuration: .init(address: .hostname(server.host, port: port ?? server.port), serverName: "proctor/\(services.version)"),
+            logger: services.logger
+        )
+    }
+}
+
+/// Logs unexpected errors with the request path; clients get a plain message, never a stack trace.
+struct ErrorLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            throw HTTPError(.internalServerError, message: "internal error")
+        }
+    }
+}
+
+enum OpenCVVersion {
+    static var string: String { OpenCVRuntime.version }
+}

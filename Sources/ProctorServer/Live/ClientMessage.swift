@@ -1,0 +1,104 @@
+import Foundation
+
+/// A message from a candidate's client over the WebSocket, parsed and validated.
+///
+/// Text messages are JSON: `{"type":"frame","data":"<base64 JPEG>","timestamp":1.5}`,
+/// `{"type":"ping"}` or `{"type":"end"}`. A binary message is a raw JPEG frame (the fast path:
+/// no base64, timestamped by the server on arrival).
+public enum ClientMessage: Sendable, Equatable {
+    case frame(bytes: [UInt8], timestamp: Double?)
+    case ping
+    case end
+
+    /// Parses a text message; `maxFrameBytes` bounds the decoded image.
+    public static func parse(text: String, maxFrameBytes: Int) -> Result<ClientMessage, ClientMessageError> {
+        let data = Data(text.utf8)
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            return .failure(ClientMessageError(.invalidJSON, "message is not a JSON object"))
+        }
+        let fields: Fields
+        do {
+            fields = try JSONDecoder().decode(Fields.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context) {
+            let name = context.codingPath.last?.stringValue ?? "a field"
+            return .failure(ClientMessageError(.invalidField, "\"\(name)\" has the wrong type"))
+        } catch {
+            return .failure(ClientMessageError(.invalidJSON, "message cannot be read"))
+        }
+        guard let type = fields.type else {
+            return .failure(ClientMessageError(.missingField, "message has no \"type\""))
+        }
+        switch type {
+        case "ping": return .success(.ping)
+        case "end": return .success(.end)
+        case "frame":
+            guard let encoded = fields.data, !encoded.isEmpty else {
+                return .failure(ClientMessageError(.missingField, "frame has no \"data\" (base64 JPEG)"))
+            }
+            if let timestamp = fields.timestamp, !timestamp.isFinite {
+                return .failure(ClientMessageError(.invalidField, "\"timestamp\" must be a finite number of seconds"))
+            }
+            // base64 grows data by 4/3: refuse before decoding what cannot fit.
+            if encoded.utf8.count / 4 * 3 > maxFrameBytes + 3 {
+                return .failure(ClientMessageError(.frameTooLarge, "frame is larger than \(maxFrameBytes) bytes"))
+            }
+            guard let bytes = Data(base64Encoded: Self.stripDataURL(encoded)), !bytes.isEmpty else {
+                return .failure(ClientMessageError(.invalidBase64, "frame \"data\" is not valid base64"))
+            }
+            return frame(bytes: [UInt8](bytes), timestamp: fields.timestamp, maxFrameBytes: maxFrameBytes)
+        default:
+            return .failure(ClientMessageError(.unknownType, "unknown message type \"\(type.prefix(40))\""))
+        }
+    }
+
+    /// The fields a client message may carry; which are required depends on the type.
+    private struct Fields: Decodable {
+        var type: String?
+        var data: String?
+        var timestamp: Double?
+    }
+
+    /// A binary message: the raw image bytes.
+    public static func parse(binary bytes: [UInt8], maxFrameBytes: Int) -> Result<ClientMessage, ClientMessageError> {
+        frame(bytes: bytes, timestamp: nil, maxFrameBytes: maxFrameBytes)
+    }
+
+    private static func frame(bytes: [UInt8], timestamp: Double?, maxFrameBytes: Int) -> Result<ClientMessage, ClientMessageError> {
+        guard bytes.count <= maxFrameBytes else {
+            return .failure(ClientMessageError(.frameTooLarge, "frame is \(bytes.count) bytes, larger than \(maxFrameBytes)"))
+        }
+        return .success(.frame(bytes: bytes, timestamp: timestamp))
+    }
+
+    /// Browsers' `canvas.toDataURL()` gives "data:image/jpeg;base64,…"; accept it as well.
+    private static func stripDataURL(_ encoded: String) -> String {
+        guard encoded.hasPrefix("data:"), let comma = encoded.firstIndex(of: ",") else { return encoded }
+        return String(encoded[encoded.index(after: comma)...])
+    }
+}
+
+/// Why a client message was refused; `code` is what the client sees.
+public struct ClientMessageError: Error, Sendable, Equatable {
+    public enum Code: String, Sendable {
+        case invalidJSON = "invalid_json"
+        case missingField = "missing_field"
+        case invalidField = "invalid_field"
+        case unknownType = "unknown_type"
+        case invalidBase64 = "invalid_base64"
+        case frameTooLarge = "frame_too_large"
+        case notAnImage = "not_an_image"
+        case imageTooLarge = "image_too_large"
+        case rateLimited = "rate_limited"
+        case invalidSessionId = "invalid_session_id"
+        case modelsUnavailable = "models_unavailable"
+        case internalError = "internal_error"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorStore
+import ProctorVision
+
+/// The processing side of a live session: pipeline, episodes, evidence, persistence.
+struct LiveFrameProcessor {
+    let sessionId: String
+    let serverSessionId: String
+    let services: ProctorServices
+    let pool: VisionWorkerPool
+    let logger: Logger
+    private var pipeline: DetectionPipeline
+    private var episodes: EpisodeTracker
+    private(set) var statistics = SessionStatistics()
+    private var lastSummaryWrite = ContinuousClock.now
+
+    init(sessionId: String, serverSessionId: String, services: ProctorServices, pool: VisionWorkerPool, logger: Logger) {
+        self.sessionId = sessionId
+        self.serverSessionId = serverSessionId
+        self.services = services
+        self.pool = pool
+        self.logger = logger
+        pipeline = DetectionPipeline(sessionId: sessionId, configuration: services.configuration.pipeline, pool: pool)
+        episodes = EpisodeTracker(closeAfter: services.configuration.server.episodeGapSeconds)
+    }
+
+    mutating func run(mailbox: FrameMailbox, outbound: WebSocketOutboundWriter) async {
+        while let frame = await mailbox.next() {
+            let dropped = await mailbox.takeDropped()
+            if dropped > 0 {
+                pipeline.noteDroppedFrames(dropped)
+                statistics.droppedFrames += dropped
+                services.metrics.framesDropped.increment(by: dropped)
+            }
+            do {
+                let outcome = try await pipeline.process(encodedFrame: frame.bytes, timestamp: frame.timestamp)
+                try? await outbound.write(.text(String(decoding: try outcome.message.jsonData(), as: UTF8.self)))
+                await record(outcome, timestamp: frame.timestamp)
+            } catch let error as VisionError {
+                let code: ClientMessageError.Code = switch error.kind {
+                case .notAnImage: .notAnImage
+                case .imageTooLarge: .imageTooLarge
+                default: .internalError
+                }
+                if code == .internalError { logger.error("frame analysis failed: \(error)") }
+                services.metrics.error(code)
+                try? await outbound.write(.text(ServerMessage.error(ClientMessageError(code, error.message))))
+            } catch {
+                logger.error("frame analysis failed: \(error)")
+                services.metrics.error(.internalError)
+                try? await outbound.write(.text(ServerMessage.error(ClientMessageError(.internalError, "the frame could not be analysed"))))
+            }
+        }
+        await finish()
+    }
+
+    private mutating func record(_ outcome: FrameOutcome, timestamp: Double) async {
+        let message = outcome.message
+        guard let observation = outcome.observation, let risk = outcome.risk else {
+            statistics.recordSkipped(at: timestamp)
+            services.metrics.framesSkipped.increment()
+            await services.registry.update(sessionId: sessionId) { $0.framesSkipped += 1; $0.framesDropped = statistics.droppedFrames }
+            return
+        }
+        services.metrics.framesProcessed.increment()
+        services.metrics.record(message.metadata)
+        statistics.recordProcessed(risk: risk, at: timestamp)
+        var writes: [StoreWrite] = [.detection(DetectionRecord(
+            sessionId: serverSessionId, timestamp: timestamp, recordedAt: Date(), faceCount: observation.faceCount,
+            personCount: observation.personCount, yaw: observation.pose?.yaw, pitch: observation.pose?.pitch, roll: observation.pose?.roll,
+            deviation: observation.isDeviation, forbiddenItems: observation.forbiddenItems.map(\.name).joined(separator: ","),
+            riskScore: risk.score, alertLevel: risk.level.rawValue, processingMs: message.metadata.processingTimeMs
+        ))]
+        let changes = episodes.update(findings: Finding.from(risk), at: timestamp) { UUID().uuidString.lowercased() }
+        for episode in changes.opened {
+            statistics.recordEpisode(episode)
+            let path = await saveEvidence(outcome.frame, violationId: episode.id)
+            writes.append(.violation(violationRecord(episode, risk: risk, evidencePath: path)))
+        }
+        for episode in changes.closed + changes.strengthened {
+            writes.append(.violation(violationRecord(episode, risk: risk, evidencePath: evidencePath(episode.id))))
+        }
+        if lastSummaryWrite.secondsElapsed > 5 {
+            writes.append(.summary(summaryRecord()))
+            lastSummaryWrite = .now
+        }
+        await services.writer.enqueue(writes)
+        let lastViolation = changes.opened.last?.kind.rawValue
+        let dropped = statistics.droppedFrames
+        await services.registry.update(sessionId: sessionId) { entry in
+            entry.framesProcessed += 1
+            entry.framesDropped = dropped
+            entry.lastRiskScore = risk.score
+            entry.lastAlertLevel = risk.level
+            if let lastViolation { entry.lastViolation = lastViolation }
+        }
+    }
+
+    /// Closes open episodes and writes the final summary.
+    private mutating func finish() async {
+        var writes: [StoreWrite] = episodes.finish().map { .violation(violationRecord($0, risk: nil, evidencePath: evidencePath($0.id))) }
+        writes.append(.summary(summaryRecord()))
+        await services.writer.enqueue(writes)
+    }
+
+    private func saveEvidence(_ frame: Image, violationId: String) async -> String? {
+        let evidence = services.evidence
+        let quality = services.configuration.server.evidenceQuality
+        let sessionId = serverSessionId
+        do {
+            return try await pool.run { _ in try evidence.save(try frame.jpegData(quality: quality), sessionId: sessionId, violationId: violationId) }
+        } catch {
+            logger.error("cannot save evidence: \(error)")
+            return nil
+        }
+    }
+
+    private func evidencePath(_ violationId: String) -> String {
+        "evidence/\(serverSessionId)/\(violationId).jpg"
+    }
+
+    private func violationRecord(_ episode: ViolationEpisode, risk: RiskAssessment?, evidencePath: String?) -> ViolationRecord {
+        let weights = services.configuration.pipeline.risk
+        let severity: Double = switch episode.kind {
+        case .lookingAway: weights.gaze
+        case .noFace: weights.noFace
+        case .multiplePeople: weights.multiplePersons
+        case .cellPhone, .book, .laptop, .forbiddenObject: weights.forbiddenItem
+        case .identityMismatch: weights.multiplePersons
+        case .repeatedBehaviour: weights.repeatedOccurrence
+        }
+        return ViolationRecord(
+            id: episode.id, sessionId: serverSessionId, type: episode.kind.rawValue, severity: severity,
+            startTime: episode.start, endTime: episode.end, duration: episode.duration, peakConfidence: episode.peakConfidence,
+            frames: episode.frames, evidencePath: evidencePath, createdAt: Date()
+        )
+    }
+
+    private func summaryRecord() -> SessionSummaryRecord {
+        let breakdown = (try? JSONSerialization.data(withJSONObject: statistics.violations, options: .sortedKeys)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return SessionSummaryRecord(
+            sessionId: serverSessionId, totalFrames: statistics.totalFrames, processedFrames: statistics.processedFrames,
+            skippedFrames: statistics.skippedFrames, droppedFrames: statistics.droppedFrames, violationCount: statistics.violationCount,
+            violationBreakdown: breakdown, maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk,
+            highestAlert: statistics.highestAlert.rawValue, duration: statistics.duration, updatedAt: Date()
+        )
+    }
+}

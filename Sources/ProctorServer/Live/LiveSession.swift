@@ -1,0 +1,145 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ProctorCore
+import ProctorPipeline
+import ProctorStore
+import ProctorVision
+
+/// One candidate's WebSocket connection: reads messages, analyses the newest frame, replies, and
+/// records what it found.
+///
+/// Two tasks share the connection. The reader validates every message and answers bad ones at
+/// once; frames go to a one-slot mailbox. The processor takes the newest frame, runs the pipeline
+/// on the CV pool, and sends the analysis, so a slow frame never blocks reading and a backlog never
+/// builds up. Analyses of one session leave in order.
+struct LiveSession {
+    let sessionId: String
+    let services: ProctorServices
+    var logger: Logger
+
+    init(sessionId: String, services: ProctorServices) {
+        self.sessionId = sessionId
+        self.services = services
+        var logger = services.logger
+        logger[metadataKey: "session_id"] = .string(sessionId)
+        self.logger = logger
+    }
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let server = services.configuration.server
+        guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {
+            await refuse(outbound, ClientMessageError(.invalidSessionId, "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
+            return
+        }
+        guard let pool = services.pool else {
+            await refuse(outbound, ClientMessageError(.modelsUnavailable, "analysis is unavailable: \(services.modelError ?? "models not loaded")"))
+            return
+        }
+        let record: SessionRecord
+        do {
+            record = try await services.store.openSession(externalId: sessionId, at: Date(), metadata: "{}")
+        } catch {
+            logger.error("cannot open session: \(error)")
+            await refuse(outbound, ClientMessageError(.internalError, "the session could not be started"))
+            return
+        }
+        guard await services.registry.add(sessionId: sessionId, serverSessionId: record.id) else {
+            await refuse(outbound, ClientMessageError(.invalidSessionId, "session \(sessionId) is already connected"))
+            return
+        }
+        services.metrics.activeSessions.record(await services.registry.count)
+        logger.info("session connected")
+        try? await outbound.write(.text(ServerMessage.welcome(sessionId: sessionId, serverSessionId: record.id, version: services.version,
+                                                              configuration: server, pipeline: services.configuration.pipeline)))
+
+        let mailbox = FrameMailbox()
+        let ended = await withTaskGroup(of: SessionStatistics?.self) { group in
+            group.addTask { [sessionId, services, logger] in
+                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, services: services, pool: pool, logger: logger)
+                await processor.run(mailbox: mailbox, outbound: outbound)
+                return processor.statistics
+            }
+            let ended = await read(inbound: inbound, outbound: outbound, mailbox: mailbox)
+            await mailbox.close()
+            var statistics = SessionStatistics()
+            for await result in group { if let result { statistics = result } }
+            if ended {
+                try? await outbound.write(.text(ServerMessage.ended(sessionId: sessionId, statistics: statistics)))
+                try? await outbound.close(.normalClosure, reason: "session ended")
+            }
+            return ended
+        }
+        await services.writer.enqueue(.sessionEnded(sessionId: record.id, at: Date(), status: ended ? .completed : .disconnected))
+        await services.registry.remove(sessionId: sessionId)
+        services.metrics.activeSessions.record(await services.registry.count)
+        logger.info("session \(ended ? "ended" : "disconnected")")
+    }
+
+    /// Reads until the client ends the session (true), disconnects or is closed for abuse (false).
+    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox) async -> Bool {
+        let server = services.configuration.server
+        var rate = SlidingWindowLimiter(limit: Int(server.maxClientFps.rounded(.up)), window: 1)
+        var errors = SlidingWindowLimiter(limit: server.maxErrors, window: server.errorWindowSeconds)
+        let connected = ContinuousClock.now
+        do {
+            // The message limit sits above the frame limit so that an oversized frame gets a clear error.
+            for try await message in inbound.messages(maxSize: Self.webSocketMessageLimit(server)) {
+                let now = connected.secondsElapsed
+                let parsed: Result<ClientMessage, ClientMessageError> = switch message {
+                case .text(let text): ClientMessage.parse(text: text, maxFrameBytes: server.maxFrameBytes)
+                case .binary(var buffer): ClientMessage.parse(binary: buffer.readBytes(length: buffer.readableBytes) ?? [], maxFrameBytes: server.maxFrameBytes)
+                }
+                var failure: ClientMessageError?
+                switch parsed {
+                case .failure(let error):
+                    failure = error
+                case .success(.ping):
+                    try await outbound.write(.text(ServerMessage.pong()))
+                case .success(.end):
+                    return true
+                case .success(.frame(let bytes, let timestamp)):
+                    services.metrics.framesReceived.increment()
+                    await services.registry.update(sessionId: sessionId) { $0.framesReceived += 1 }
+                    if rate.allow(at: now) {
+                        await mailbox.put(FrameMailbox.Frame(bytes: bytes, timestamp: timestamp ?? now))
+                    } else {
+                        failure = ClientMessageError(.rateLimited, "more than \(server.maxClientFps) frames per second; slow down")
+                    }
+                }
+                if let failure {
+                    services.metrics.error(failure.code)
+                    try await outbound.write(.text(ServerMessage.error(failure)))
+                    if !errors.allow(at: now) {
+                        logger.warning("closing session after \(server.maxErrors) bad messages in \(server.errorWindowSeconds) s")
+                        try await outbound.close(.policyViolation, reason: "too many invalid messages")
+                        return false
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended: \(error)")
+        }
+        return false
+    }
+
+    private func refuse(_ outbound: WebSocketOutboundWriter, _ error: ClientMessageError) async {
+        services.metrics.error(error.code)
+        try? await outbound.write(.text(ServerMessage.error(error)))
+        try? await outbound.close(.policyViolation, reason: error.code.rawValue)
+    }
+
+    /// The WebSocket's own frame and message limit: a base64 frame of the maximum size plus room for
+    /// JSON, doubled, so that moderately oversized frames are answered instead of cutting the connection.
+    static func webSocketMessageLimit(_ server: ServerConfiguration) -> Int {
+        (server.maxFrameBytes / 3 * 4 + 64 * 1024) * 2
+    }
+}
+
+extension ContinuousClock.Instant {
+    var secondsElapsed: Double {
+        let elapsed = ContinuousClock.now - self
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

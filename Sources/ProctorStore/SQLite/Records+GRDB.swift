@@ -1,0 +1,28 @@
+import GRDB
+
+/// Table mappings: snake_case columns for the Codable records.
+extension SessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "sessions"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension SessionRecord.Status: DatabaseValueConvertible {}
+
+extension DetectionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "detections"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension ViolationRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "violations"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension SessionSummaryRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "session_summaries"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}

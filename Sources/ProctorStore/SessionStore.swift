@@ -1,0 +1,40 @@
+import Foundation
+
+/// Where sessions, detections, violations and summaries are kept.
+///
+/// The server talks to this protocol only; SQLite (GRDB) is the embedded default, and other
+/// backends implement the same calls.
+public protocol SessionStore: Sendable {
+    /// Starts (or resumes, after a reconnect) the live session with this client id.
+    func openSession(externalId: String, at date: Date, metadata: String) async throws -> SessionRecord
+    /// Applies writes in one transaction, in order.
+    func apply(_ writes: [StoreWrite]) async throws
+    /// Sessions, newest first, with their summaries.
+    func listSessions(limit: Int, offset: Int) async throws -> [SessionOverview]
+    /// A session by server id or client id.
+    func session(_ id: String) async throws -> SessionOverview?
+    /// The session's violations in time order.
+    func violations(sessionId: String) async throws -> [ViolationRecord]
+    func violation(sessionId: String, violationId: String) async throws -> ViolationRecord?
+    func detectionCount(sessionId: String) async throws -> Int
+}
+
+/// One change to the store; the batched writer groups many into a transaction.
+public enum StoreWrite: Sendable, Hashable {
+    case detection(DetectionRecord)
+    /// Inserts or replaces a violation episode.
+    case violation(ViolationRecord)
+    case summary(SessionSummaryRecord)
+    case sessionEnded(sessionId: String, at: Date, status: SessionRecord.Status)
+}
+
+/// A session with its summary, as listed by the API.
+public struct SessionOverview: Sendable, Hashable, Codable {
+    public var session: SessionRecord
+    public var summary: SessionSummaryRecord?
+
+    public init(session: SessionRecord, summary: SessionSummaryRecord?) {
+        self.session = session
+        self.summary = summary
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import Logging
+import NIOCore
+import ProctorCore
+import ProctorPipeline
+import ProctorServer
+import ProctorStore
+import ProctorVision
+
+enum ServerTestEnvironment {
+    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let testData = ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"].map { URL(fileURLWithPath: $0) }
+        ?? checkout.appendingPathComponent("../shared/testdata").standardizedFileURL
+
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: testData.appendingPathComponent(relative)))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// One CV pool for the whole test run.
+let serverTestPool = Task { () throws -> VisionWorkerPool in
+    let directory = ModelDirectory(url: ServerTestEnvironment.checkout.appendingPathComponent("models"))
+    let configuration = PipelineConfiguration()
+    return try await VisionWorkerPool.start(size: 2, openCVThreads: 1) { () throws(VisionError) in
+        try VisionModels(configuration: configuration, directory: directory)
+    }
+}
+
+/// A server on its own data folder, with its writer running.
+struct TestServer {
+    let services: ProctorServices
+    let writerTask: Task<Void, Never>
+    let dataDirectory: URL
+
+    static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ProctorConfiguration()
+        configure(&configuration)
+        let data = try dataDirectory ?? ServerTestEnvironment.temporaryDirectory()
+        configuration.server.dataDirectory = data.path
+        var logger = Logger(label: "proctor.test")
+        logger.logLevel = .warning
+        let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
+        let writer = BatchedStoreWriter(store: store, interval: .milliseconds(50), logger: logger)
+        let services = ProctorServices(
+            configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
+            modelError: withModels ? nil : "model file x.onnx is missing", store: store, writer: writer,
+            evidence: EvidenceStore(dataDirectory: data), logger: logger
+        )
+        return TestServer(services: services, writerTask: Task { await writer.run() }, dataDirectory: data)
+    }
+
+    var application: some ApplicationProtocol { ProctorApplication.build(services: services, port: 0) }
+
+    /// Writes everything queued and stops the writer.
+    func stop() async {
+        await services.writer.drain()
+        await writerTask.value
+    }
+}
+
+/// Collects a WebSocket conversation's text messages as JSON objects.
+final class Conversation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+
+    func append(_ text: String) {
+        lock.withLock { texts.append(text) }
+    }
+
+    var messages: [[String: Any]] {
+        lock.withLock { texts }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    func ofType(_ type: String) -> [[String: Any]] { messages.filter { $0["type"] as? String == type } }
+}
+
+/// Reads one connection's text messages; a WebSocket inbound stream can be iterated only once.
+final class InboundReader {
+    private var iterator: WebSocketInboundMessageStream.AsyncIterator
+
+    init(_ inbound: WebSocketInboundStream) {
+        iterator = inbound.messages(maxSize: 16 << 20).makeAsyncIterator()
+    }
+
+    /// Reads text messages into `conversation` until `stop` says so or the stream ends.
+    func collect(into conversation: Conversation, until stop: ([String: Any]) -> Bool) async throws {
+        while let message = try await iterator.next() {
+            guard case .text(let text) = message else { continue }
+            conversation.append(text)
+            if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], stop(object) { return }
+        }
+    }
+}
+
+func frameMessage(_ bytes: [UInt8], timestamp: Double) -> String {
+    #"{"type":"frame","timestamp":\#(timestamp),"data":""# + Data(bytes).base64EncodedString() + #""}"#
+}
+
+extension Dictionary where Key == String, Value == Any {
+    subscript(path path: String...) -> Any? {
+        var node: Any? = self
+        for key in path { node = (node as? [String: Any])?[key] }
+        return node
+    }
+}
