@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         var pool: VisionWorkerPool?
         var modelError: String?
         do {
-            pool = try await VisionRuntime.startPool(configuration)
+            pool = try await VisionRuntime.startPool(configuration, manySessions: true)
         } catch {
             modelError = "\(error)"
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")

@@ -6,12 +6,15 @@ import ProctorVision
 
 /// Starts the CV worker pool for a command, with the models the configuration names.
 enum VisionRuntime {
-    static func startPool(_ configuration: ProctorConfiguration, workers: Int? = nil) async throws -> VisionWorkerPool {
+    /// - Parameter manySessions: the caller serves many sessions at once (the server): with
+    ///   `opencv_threads` on automatic, each OpenCV call then stays on one thread, which measured
+    ///   more sessions per machine; a single analysis uses every core inside each call instead.
+    static func startPool(_ configuration: ProctorConfiguration, workers: Int? = nil, manySessions: Bool = false) async throws -> VisionWorkerPool {
         let directory = ModelDirectory.resolve(configuration.models.directory)
         let pipeline = configuration.pipeline
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : cores)
-        let openCVThreads = configuration.vision.opencvThreads > 0 ? configuration.vision.opencvThreads : cores
+        let openCVThreads = configuration.vision.opencvThreads > 0 ? configuration.vision.opencvThreads : (manySessions ? 1 : cores)
         var logger = Logger(label: "proctor.vision")
         logger.logLevel = .warning
         return try await VisionWorkerPool.start(size: count, openCVThreads: openCVThreads, logger: logger) { () throws(VisionError) in

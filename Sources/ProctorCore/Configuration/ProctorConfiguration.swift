@@ -24,9 +24,9 @@ public struct ModelsConfiguration: Sendable, Hashable, Codable {
 public struct VisionConfiguration: Sendable, Hashable, Codable {
     /// Worker threads, each with its own copy of the models; 0 means one per CPU core.
     public var workers = 0
-    /// Threads OpenCV may use inside one call; 0 means one per CPU core. Measured on 2 cores
-    /// (README, Performance): 2 threads cut one frame's latency by a third (37 → 21 ms without
-    /// objects) and cost about 10 % of throughput under many sessions; 1 maximises throughput.
+    /// Threads OpenCV may use inside one call; 0 chooses: 1 in the server (many sessions share the
+    /// workers; measured 14 sessions within p95 < 200 ms against 12 with 2 threads) and one per core
+    /// for single analyses and the benchmark (one frame 37 → 20 ms without objects). README, Performance.
     public var opencvThreads = 0
 
     public init() {}
