@@ -25,7 +25,7 @@ let package = Package(
         .target(
             name: "CProctorVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
-            linkerSettings: openCVModules.map { .linkedLibrary("opencv_\($0)") }
+            linkerSettings: openCVModules.map { .linkedLibrary("opencv_\($0)") } + [.linkedLibrary("dl")]
         ),
         // Pure Swift: sampling, behaviour, risk, decoding, message schema. No I/O.
         .target(name: "ProctorCore"),

@@ -4,6 +4,7 @@
 #   scripts/setup.sh            packages + models
 #   scripts/setup.sh models     models only
 #   scripts/setup.sh packages   packages only
+#   scripts/setup.sh onnxruntime   the ONNX Runtime library only
 #
 # Environment:
 #   PROCTOR_MODEL_MIRROR   folder to copy models from (default: ../shared/models next to the checkout, if it exists)
@@ -39,6 +40,51 @@ install_packages() {
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
+# ONNX Runtime, the faster inference engine: the self-contained C library from the pinned PyPI wheel,
+# loaded at run time with dlopen. Without it Proctor runs on OpenCV DNN (and says so).
+ort_version=1.31.1
+ort_wheel="onnxruntime-${ort_version}-cp311-cp311-manylinux_2_28_x86_64.whl"
+ort_wheel_sha=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f
+ort_library="libonnxruntime.so.${ort_version}"
+ort_library_sha=fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3
+
+install_onnxruntime() {
+    local target="$root/vendor/lib/$ort_library"
+    if [ -f "$target" ] && [ "$(sha_of "$target")" = "$ort_library_sha" ]; then return; fi
+    if [ "$(uname -m)" != "x86_64" ]; then
+        echo "setup: ONNX Runtime wheel is pinned for x86_64; using OpenCV DNN only" >&2
+        return
+    fi
+    local pip=()
+    if python3 -m pip --version >/dev/null 2>&1; then pip=(python3 -m pip); else
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+        pip=(python3 -m pip)
+    fi
+    local tmp
+    tmp="$(mktemp -d)"
+    if ! "${pip[@]}" download --no-deps -q -d "$tmp" --only-binary=:all: --python-version 3.11 \
+            --platform manylinux_2_28_x86_64 "onnxruntime==$ort_version" 2>"$tmp/pip.log" || [ ! -f "$tmp/$ort_wheel" ]; then
+        echo "setup: could not download $ort_wheel ($(tail -1 "$tmp/pip.log")); Proctor will use OpenCV DNN" >&2
+        rm -rf "$tmp"
+        return
+    fi
+    if [ "$(sha_of "$tmp/$ort_wheel")" != "$ort_wheel_sha" ]; then
+        echo "setup: $ort_wheel has an unexpected sha256; not installing it" >&2
+        rm -rf "$tmp"
+        return 1
+    fi
+    mkdir -p "$root/vendor/lib"
+    python3 - "$tmp/$ort_wheel" "$target" "$ort_library" <<'PY'
+import shutil, sys, zipfile
+wheel, target, name = sys.argv[1:]
+with zipfile.ZipFile(wheel) as archive, archive.open("onnxruntime/capi/" + name) as source, open(target + ".part", "wb") as out:
+    shutil.copyfileobj(source, out)
+PY
+    mv "$target.part" "$target"
+    rm -rf "$tmp"
+    echo "setup: ONNX Runtime $ort_version in vendor/lib"
+}
+
 install_models() {
     local mirror="${PROCTOR_MODEL_MIRROR:-}"
     if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
@@ -70,8 +116,9 @@ install_models() {
 }
 
 case "$what" in
-    all) install_packages; install_models ;;
+    all) install_packages; install_models; install_onnxruntime ;;
     packages) install_packages ;;
     models) install_models ;;
-    *) echo "usage: scripts/setup.sh [all|packages|models]" >&2; exit 2 ;;
+    onnxruntime) install_onnxruntime ;;
+    *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime]" >&2; exit 2 ;;
 esac

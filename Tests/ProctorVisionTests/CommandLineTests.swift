@@ -11,8 +11,9 @@ struct CommandLineTests {
         var stderr: String
     }
 
-    func proctor(_ arguments: [String]) throws -> Run {
+    func proctor(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = TestEnvironment.executable
         process.arguments = arguments
         process.currentDirectoryURL = TestEnvironment.checkout
@@ -89,5 +90,23 @@ struct CommandLineTests {
         let group = try proctor(["verify", TestEnvironment.file("objects_people/unsplash_four_friends_selfie.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path])
         #expect(group.status != 0)
         #expect(group.stderr.contains("4 faces"))
+    }
+
+    @Test("a missing or corrupt ONNX Runtime library falls back to OpenCV with a warning")
+    func engineFallback() throws {
+        let corrupt = FileManager.default.temporaryDirectory.appendingPathComponent("libonnxruntime-\(UUID().uuidString).so")
+        try Data("not a library".utf8).write(to: corrupt)
+        defer { try? FileManager.default.removeItem(at: corrupt) }
+        let image = TestEnvironment.file("head_pose/aflw2000_image00050.jpg").path
+        for library in [corrupt.path, "/nonexistent/libonnxruntime.so"] {
+            let run = try proctor(["analyze", image], environment: ["PROCTOR_VISION__ONNXRUNTIME_LIBRARY": library])
+            #expect(run.status == 0)
+            #expect(run.stderr.contains("using OpenCV DNN"), "\(run.stderr)")
+            let message = try AnalysisMessage.decoder.decode(AnalysisMessage.self, from: Data(run.stdout.utf8))
+            #expect(message.gaze.faceDetected)
+            let strict = try proctor(["analyze", image], environment: ["PROCTOR_VISION__ONNXRUNTIME_LIBRARY": library, "PROCTOR_VISION__ENGINE": "onnxruntime"])
+            #expect(strict.status != 0)
+            #expect(strict.stderr.contains("cannot load ONNX Runtime"))
+        }
     }
 }

@@ -36,6 +36,7 @@ typedef struct pv_dnn_net pv_dnn_net;
 typedef struct pv_face_detector pv_face_detector;
 typedef struct pv_face_recognizer pv_face_recognizer;
 typedef struct pv_video_reader pv_video_reader;
+typedef struct pv_ort_session pv_ort_session;
 
 // MARK: Library
 
@@ -144,6 +145,30 @@ double pv_video_fps(const pv_video_reader *reader);
 int64_t pv_video_frame_count(const pv_video_reader *reader);
 /// The next frame and its position in milliseconds; NULL with status PV_OK at the end of the stream.
 pv_image *pv_video_next(pv_video_reader *reader, double *position_ms, pv_status *status);
+
+// MARK: ONNX Runtime (loaded with dlopen; optional)
+
+/// Opens the ONNX Runtime C library at `library_path` (once per process; later calls are no-ops) and
+/// requests version 1 of its API table, the frozen part this binding declares. Fails cleanly when the
+/// file is missing, is not ONNX Runtime, or is too old.
+int32_t pv_ort_load(const char *library_path, pv_status *status);
+/// The loaded library's version string, "" before `pv_ort_load` succeeded.
+const char *pv_ort_version(void);
+
+/// A session for one ONNX model on the CPU: `intra_op_threads` threads inside a run, no inter-op parallelism.
+pv_ort_session *pv_ort_session_create(const char *model_path, int32_t intra_op_threads, pv_status *status);
+void pv_ort_session_free(pv_ort_session *session);
+int32_t pv_ort_session_input_count(const pv_ort_session *session);
+const char *pv_ort_session_input_name(const pv_ort_session *session, int32_t index);
+int32_t pv_ort_session_output_count(const pv_ort_session *session);
+const char *pv_ort_session_output_name(const pv_ort_session *session, int32_t index);
+/// Runs the model on one float tensor fed to its first input; outputs stay in the session until the next run.
+int32_t pv_ort_session_run(pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status);
+int32_t pv_ort_session_output_rank(const pv_ort_session *session, int32_t index);
+/// Writes up to `capacity` dimensions of output `index`; returns how many.
+int32_t pv_ort_session_output_shape(const pv_ort_session *session, int32_t index, int64_t *dimensions, int32_t capacity);
+size_t pv_ort_session_output_length(const pv_ort_session *session, int32_t index);
+size_t pv_ort_session_output_copy(const pv_ort_session *session, int32_t index, float *destination, size_t capacity);
 
 #ifdef __cplusplus
 }

@@ -15,10 +15,15 @@ enum VisionRuntime {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : cores)
         let openCVThreads = configuration.vision.opencvThreads > 0 ? configuration.vision.opencvThreads : (manySessions ? 1 : cores)
+        let inferenceThreads = configuration.vision.inferenceThreads > 0 ? configuration.vision.inferenceThreads : openCVThreads
         var logger = Logger(label: "proctor.vision")
-        logger.logLevel = .warning
+        logger.logLevel = manySessions ? .info : .warning
+        let library = ModelDirectory.locate(configuration.vision.onnxruntimeLibrary).path
+        let (engine, note) = try InferenceEngineSelection.select(configuration.vision.engine, libraryPath: library, intraOpThreads: inferenceThreads)
+        if let note { logger.warning("\(note)") }
+        logger.info("inference engine \(engine.name)", metadata: ["threads_per_run": "\(inferenceThreads)"])
         return try await VisionWorkerPool.start(size: count, openCVThreads: openCVThreads, logger: logger) { () throws(VisionError) in
-            try VisionModels(configuration: pipeline, directory: directory)
+            try VisionModels(configuration: pipeline, directory: directory, engine: engine)
         }
     }
 }

@@ -28,6 +28,20 @@ public struct VisionConfiguration: Sendable, Hashable, Codable {
     /// workers; measured 14 sessions within p95 < 200 ms against 12 with 2 threads) and one per core
     /// for single analyses and the benchmark (one frame 37 → 20 ms without objects). README, Performance.
     public var opencvThreads = 0
+    /// Which engine runs the face mesh, object detector and face embedder.
+    public var engine = InferenceEngineKind.auto
+    /// The ONNX Runtime C library (installed by scripts/setup.sh); relative paths are resolved like the model folder.
+    public var onnxruntimeLibrary = "vendor/lib/libonnxruntime.so.1.31.1"
+    /// Threads ONNX Runtime uses inside one model run; 0 chooses like `opencv_threads`.
+    public var inferenceThreads = 0
 
     public init() {}
+}
+
+/// The inference engine to use.
+public enum InferenceEngineKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// ONNX Runtime when its library loads, OpenCV DNN otherwise.
+    case auto
+    case onnxruntime
+    case opencv
 }

@@ -1,21 +1,26 @@
 import CProctorVision
 import ProctorCore
 
-/// Face embeddings for identity checks: MobileFaceNet through `cv::FaceRecognizerSF`.
+/// Face embeddings for identity checks: MobileFaceNet with `cv::FaceRecognizerSF`'s alignment.
 ///
-/// `FaceRecognizerSF` aligns the face to the ArcFace 5-point template from the detector's landmarks
-/// and feeds the 112x112 RGB crop to the network (the shipped model has its normalisation built in).
+/// `FaceRecognizerSF` aligns the face to the ArcFace 5-point template from the detector's landmarks.
+/// The 112x112 crop goes to the network as RGB 0...255 (the shipped model has its normalisation built
+/// in): through the given inference model when there is one, else through `FaceRecognizerSF` itself.
 public final class FaceEmbedder {
     private let handle: OpaquePointer
+    private let model: (any InferenceModel)?
     public static let dimensions = 128
 
-    public init(modelPath: String) throws(VisionError) {
+    public init(modelPath: String, model: (any InferenceModel)? = nil) throws(VisionError) {
         do {
             handle = try created("cannot load face recognizer \(modelPath)") { pv_face_recognizer_create(modelPath, $0) }
         } catch {
             throw VisionError(.modelInvalid, error.message)
         }
+        self.model = model
     }
+
+    public var engineName: String { model?.engineName ?? "opencv-facerecognizersf" }
 
     deinit {
         pv_face_recognizer_free(handle)
@@ -27,6 +32,13 @@ public final class FaceEmbedder {
         let aligned = Image(handle: try created("face alignment") { status in
             row.withUnsafeBufferPointer { pv_face_recognizer_align(handle, image.handle, $0.baseAddress, status) }
         })
+        if let model {
+            // The same blob FaceRecognizerSF::feature builds: RGB, 0...255, 1x3x112x112.
+            guard let output = try model.run(try aligned.tensor(scale: 1, swapRB: true)).first, output.count == Self.dimensions else {
+                throw VisionError(.modelInvalid, "face embedding model did not produce \(Self.dimensions) values")
+            }
+            return FaceEmbedding(values: output.values)
+        }
         var values = [Float](repeating: 0, count: Self.dimensions)
         let count = try checked("face embedding") { status in
             values.withUnsafeMutableBufferPointer { pv_face_recognizer_feature(handle, aligned.handle, $0.baseAddress, Int32(Self.dimensions), status) }

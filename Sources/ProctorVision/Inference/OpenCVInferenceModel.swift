@@ -5,6 +5,8 @@ public final class OpenCVInferenceModel: InferenceModel {
     private let handle: OpaquePointer
     public let path: String
     public let outputNames: [String]
+    /// OpenCV's importer does not expose input names; a single unnamed input is fed.
+    public var inputNames: [String] { ["input"] }
     public var engineName: String { "opencv-dnn" }
 
     public init(path: String) throws(VisionError) {

@@ -11,21 +11,26 @@ public struct ModelDirectory: Sendable {
     /// Resolves a configured directory: absolute as given; relative against the working directory,
     /// then against the source checkout that contains the running executable (`.build/<config>/proctor`).
     public static func resolve(_ configured: String, executablePath: String = CommandLine.arguments.first ?? "") -> ModelDirectory {
-        if configured.hasPrefix("/") { return ModelDirectory(url: URL(fileURLWithPath: configured)) }
+        ModelDirectory(url: locate(configured, containing: ModelManifest.fileName, executablePath: executablePath))
+    }
+
+    /// Finds a configured path: absolute as given; relative against the working directory, then
+    /// against the folders above the running executable. `containing` names a file that must be
+    /// inside (for a folder); without it the path itself must exist. Falls back to the working directory.
+    public static func locate(_ configured: String, containing marker: String? = nil, executablePath: String = CommandLine.arguments.first ?? "") -> URL {
+        if configured.hasPrefix("/") { return URL(fileURLWithPath: configured) }
         let fileManager = FileManager.default
-        let cwd = URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent(configured)
-        if fileManager.fileExists(atPath: cwd.appendingPathComponent(ModelManifest.fileName).path) {
-            return ModelDirectory(url: cwd)
+        func exists(_ url: URL) -> Bool {
+            fileManager.fileExists(atPath: marker.map { url.appendingPathComponent($0).path } ?? url.path)
         }
+        let cwd = URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent(configured)
+        if exists(cwd) { return cwd }
         var candidate = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
-            let models = candidate.appendingPathComponent(configured)
-            if fileManager.fileExists(atPath: models.appendingPathComponent(ModelManifest.fileName).path) {
-                return ModelDirectory(url: models)
-            }
+            if exists(candidate.appendingPathComponent(configured)) { return candidate.appendingPathComponent(configured) }
             candidate.deleteLastPathComponent()
         }
-        return ModelDirectory(url: cwd)
+        return cwd
     }
 
     /// The path of a model file, or an error naming it and how to get it.

@@ -1,7 +1,7 @@
 import ProctorCore
 
-/// One worker's own copy of every model. OpenCV networks are not safe to share between threads, so
-/// each CV worker loads a set at start-up and uses it alone.
+/// One worker's own copy of every model. Neither OpenCV networks nor the sessions built on them are
+/// shared between threads here: each CV worker loads a set at start-up and uses it alone.
 public final class VisionModels {
     public let faceDetector: FaceDetector
     public let landmarker: FaceLandmarker
@@ -9,16 +9,19 @@ public final class VisionModels {
     public let objectDetector: ObjectDetector
     public let embedder: FaceEmbedder
 
-    public init(configuration: PipelineConfiguration, directory: ModelDirectory) throws(VisionError) {
+    /// Loads every model; the face mesh, object detector and face embedder run on `engine`
+    /// (YuNet stays on `cv::FaceDetectorYN`, which has its own decoding).
+    public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         faceDetector = try FaceDetector(modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces)
-        landmarker = FaceLandmarker(model: try OpenCVInferenceModel(path: directory.path(for: configuration.faces.landmarkModel)))
+        landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: configuration.faces.landmarkModel)))
         let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)
         objectDetector = ObjectDetector(
-            model: try OpenCVInferenceModel(path: directory.path(for: configuration.objects.model)),
+            model: try engine.loadModel(at: directory.path(for: configuration.objects.model)),
             configuration: configuration.objects
         )
-        embedder = try FaceEmbedder(modelPath: directory.path(for: configuration.identity.model))
+        let embedderPath = try directory.path(for: configuration.identity.model)
+        embedder = try FaceEmbedder(modelPath: embedderPath, model: try engine.loadModel(at: embedderPath))
     }
 
     /// Which engine runs each network, for logs and the pipeline info route.
@@ -27,7 +30,7 @@ public final class VisionModels {
             "face_detector": "opencv-facedetectoryn",
             "face_landmarks": landmarker.engineName,
             "object_detector": objectDetector.engineName,
-            "face_embedder": "opencv-facerecognizersf",
+            "face_embedder": embedder.engineName,
         ]
     }
 }

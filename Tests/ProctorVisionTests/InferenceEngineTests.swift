@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import ProctorCore
+import ProctorVision
+
+/// ONNX Runtime and OpenCV DNN must agree: same detections, same pose, same embeddings.
+@Suite("Inference engines", .serialized)
+struct InferenceEngineTests {
+    static let library = TestEnvironment.checkout.appendingPathComponent("vendor/lib/libonnxruntime.so.1.31.1").path
+
+    func models(_ engine: any InferenceEngine) throws -> VisionModels {
+        try VisionModels(configuration: PipelineConfiguration(), directory: TestEnvironment.models, engine: engine)
+    }
+
+    func onnxRuntime() throws -> OnnxRuntimeInferenceEngine {
+        // scripts/setup.sh installs the library; without it this suite cannot compare anything.
+        try #require(FileManager.default.fileExists(atPath: Self.library), "run scripts/setup.sh to install ONNX Runtime")
+        return try OnnxRuntimeInferenceEngine(libraryPath: Self.library, intraOpThreads: 1)
+    }
+
+    @Test("objects, head pose and embeddings agree across engines on the dev images")
+    func enginesAgree() throws {
+        let opencv = try models(OpenCVInferenceEngine())
+        let ort = try models(try onnxRuntime())
+        #expect(ort.engines["object_detector"] == "onnxruntime")
+        #expect(ort.engines["face_landmarks"] == "onnxruntime")
+        #expect(ort.engines["face_embedder"] == "onnxruntime")
+        let labels = try Labels.load()
+        let files = labels.items.filter { ["objects_people", "head_pose", "no_face"].contains($0.task) }.map(\.file)
+            + labels.items(task: "face_verification").prefix(8).map(\.file)
+        var compared = 0, maxBoxShift = 0.0, maxPoseDifference = 0.0, minCosine = 1.0
+        for file in files {
+            let image = try Image.decode(try TestEnvironment.bytes(file))
+            let a = try opencv.objectDetector.detect(in: image)
+            let b = try ort.objectDetector.detect(in: image)
+            #expect(a.map(\.classId) == b.map(\.classId), "\(file): classes differ")
+            for (x, y) in zip(a, b) {
+                let shift = [abs(x.box.x - y.box.x), abs(x.box.y - y.box.y), abs(x.box.maxX - y.box.maxX), abs(x.box.maxY - y.box.maxY)].max()!
+                maxBoxShift = max(maxBoxShift, shift)
+                #expect(shift < 3, "\(file): \(x.label) box moved \(shift) px")
+                #expect(abs(x.confidence - y.confidence) < 0.01)
+            }
+            guard let face = try opencv.faceDetector.detect(in: image).first else { continue }
+            let meshA = try opencv.landmarker.landmarks(of: face, in: image)
+            let meshB = try ort.landmarker.landmarks(of: face, in: image)
+            let poseA = try opencv.poseEstimator.pose(of: meshA.points, frameWidth: image.width, frameHeight: image.height)
+            let poseB = try ort.poseEstimator.pose(of: meshB.points, frameWidth: image.width, frameHeight: image.height)
+            let difference = max(abs(poseA.yaw - poseB.yaw), abs(poseA.pitch - poseB.pitch), abs(poseA.roll - poseB.roll))
+            maxPoseDifference = max(maxPoseDifference, difference)
+            #expect(difference < 1, "\(file): pose differs by \(difference)°")
+            let cosine = try opencv.embedder.embedding(of: face, in: image).cosineSimilarity(to: ort.embedder.embedding(of: face, in: image))
+            minCosine = min(minCosine, cosine)
+            #expect(cosine > 0.999, "\(file): embeddings differ (cosine \(cosine))")
+            compared += 1
+        }
+        print(String(format: "engines: %d images, %d with faces; max box shift %.3f px, max pose difference %.4f°, min embedding cosine %.6f",
+                     files.count, compared, maxBoxShift, maxPoseDifference, minCosine))
+        #expect(compared >= 20)
+    }
+
+    @Test("a model file that fails to load is named in the error")
+    func corruptModel() throws {
+        let engine = try onnxRuntime()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-ort-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("yolox_nano.onnx").path
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try engine.loadModel(at: path)
+        } throws: { error in
+            (error as? VisionError)?.kind == .modelInvalid && "\(error)".contains("yolox_nano.onnx")
+        }
+        #expect(throws: VisionError.self) { _ = try engine.loadModel(at: folder.appendingPathComponent("missing.onnx").path) }
+    }
+
+    @Test("the raw outputs are computed by different kernels yet agree")
+    func rawOutputs() throws {
+        let path = try TestEnvironment.models.path(for: "yolox_nano.onnx")
+        let image = try Image.decode(try TestEnvironment.bytes("objects_people/yolov5_bus.jpg"))
+        let input = try image.letterboxed(size: 416).image.tensor(scale: 1, swapRB: false)
+        let a = try OpenCVInferenceEngine().loadModel(at: path).run(input)[0].values
+        let b = try onnxRuntime().loadModel(at: path).run(input)[0].values
+        #expect(a.count == b.count && a.count == 3549 * 85)
+        let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        print("engines: YOLOX raw output max |difference| \(difference)")
+        #expect(difference < 1e-2)
+    }
+
+    @Test("a wrongly shaped input is an error, not a crash")
+    func wrongInput() throws {
+        let model = try onnxRuntime().loadModel(at: TestEnvironment.models.path(for: "yolox_nano.onnx"))
+        #expect(model.inputNames == ["images"])
+        #expect(throws: VisionError.self) {
+            _ = try model.run(Tensor(shape: [1, 3, 10, 10], values: [Float](repeating: 0, count: 300)))
+        }
+        let output = try model.run(Tensor(shape: [1, 3, 416, 416], values: [Float](repeating: 114, count: 3 * 416 * 416)))
+        #expect(output.first?.shape == [1, 3549, 85])
+    }
+}
