@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -110,7 +111,13 @@ Result guarded(pv_status *status, Result fallback, Body &&body) {
 
 extern "C" {
 
-void pv_set_num_threads(int32_t count) { cv::setNumThreads(count); }
+void pv_set_num_threads(int32_t count) {
+    // Reconfiguring OpenCV's thread pool while other threads run parallel regions is unsafe, and
+    // several worker pools may start at once: serialise the calls and skip a no-op change.
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (cv::getNumThreads() != count) cv::setNumThreads(count);
+}
 
 int32_t pv_get_num_threads(void) { return cv::getNumThreads(); }
 

@@ -8,7 +8,7 @@ import NIOWebSocket
 import Testing
 import ProctorServer
 
-@Suite("Live WebSocket", .serialized)
+@Suite("Live WebSocket", .serialized, .timeLimit(.minutes(2)))
 struct LiveWebSocketTests {
     let face = try! ServerTestEnvironment.bytes("head_pose/aflw2000_image00050.jpg")
     let emptyRoom = try! ServerTestEnvironment.bytes("no_face/nyu_empty_classroom.jpg")
@@ -133,19 +133,31 @@ struct LiveWebSocketTests {
         await server.stop()
     }
 
-    @Test("an invalid session id is refused")
+    @Test("an invalid session id is refused before the upgrade, with the error object")
     func invalidSessionId() async throws {
         let server = try await TestServer.make()
-        let conversation = Conversation()
-        let long = String(repeating: "a", count: 200)
-        let close = try await server.application.test(.live) { client in
-            try await client.ws("/ws/\(long)") { inbound, _, _ in
-                let reader = InboundReader(inbound)
-                try await reader.collect(into: conversation) { _ in false }
+        try await server.application.test(.router) { client in
+            for id in [String(repeating: "a", count: 200), "bad%20id", ".hidden"] {
+                try await client.execute(uri: "/ws/\(id)", method: .get) { response in
+                    #expect(response.status == .badRequest, "\(id)")
+                    let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                    #expect(body?["type"] as? String == "error")
+                    #expect(body?["code"] as? String == "invalid_session_id")
+                }
             }
         }
-        #expect(close?.closeCode == .policyViolation)
-        #expect(conversation.ofType("error").first?["code"] as? String == "invalid_session_id")
+        await server.stop()
+    }
+
+    @Test("without models the upgrade is refused with 503")
+    func modelsUnavailable() async throws {
+        let server = try await TestServer.make(withModels: false)
+        try await server.application.test(.router) { client in
+            try await client.execute(uri: "/ws/candidate", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("models_unavailable"))
+            }
+        }
         await server.stop()
     }
 

@@ -15,7 +15,7 @@ enum VisionRuntime {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = workers ?? (configuration.vision.workers > 0 ? configuration.vision.workers : cores)
         let openCVThreads = configuration.vision.opencvThreads > 0 ? configuration.vision.opencvThreads : (manySessions ? 1 : cores)
-        let inferenceThreads = configuration.vision.inferenceThreads > 0 ? configuration.vision.inferenceThreads : openCVThreads
+        let inferenceThreads = configuration.vision.inferenceThreads > 0 ? configuration.vision.inferenceThreads : 1
         var logger = Logger(label: "proctor.vision")
         logger.logLevel = manySessions ? .info : .warning
         let library = ModelDirectory.locate(configuration.vision.onnxruntimeLibrary).path

@@ -13,8 +13,20 @@ public enum ProctorApplication {
         router.add(middleware: ErrorLoggingMiddleware(logger: services.logger))
         StatusRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
-        router.ws("/ws/{session_id}") { _, _ in
-            .upgrade([:])
+        router.ws("/ws/{session_id}") { _, context in
+            // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.
+            let sessionId = context.parameters.get("session_id") ?? ""
+            guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {
+                services.metrics.error(.invalidSessionId)
+                throw UpgradeRefusal(status: .badRequest, ClientMessageError(.invalidSessionId,
+                    "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
+            }
+            guard services.pool != nil else {
+                services.metrics.error(.modelsUnavailable)
+                throw UpgradeRefusal(status: .serviceUnavailable, ClientMessageError(.modelsUnavailable,
+                    "analysis is unavailable: \(services.modelError ?? "models not loaded")"))
+            }
+            return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let sessionId = context.requestContext.parameters.get("session_id") ?? ""
             await LiveSession(sessionId: sessionId, services: services).run(inbound: inbound, outbound: outbound)
@@ -32,6 +44,21 @@ public enum ProctorApplication {
     }
 }
 
+/// A refused WebSocket upgrade: the status and the same error object a connected client would get.
+struct UpgradeRefusal: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let error: ClientMessageError
+
+    init(status: HTTPResponse.Status, _ error: ClientMessageError) {
+        self.status = status
+        self.error = error
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONBody.text(ServerMessage.error(error), status: status)
+    }
+}
+
 /// Logs unexpected errors with the request path; clients get a plain message, never a stack trace.
 struct ErrorLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
@@ -39,7 +66,7 @@ struct ErrorLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             throw error
         } catch {
             logger.error("\(request.method) \(request.uri.path) failed: \(error)")

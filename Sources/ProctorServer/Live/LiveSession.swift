@@ -29,8 +29,9 @@ struct LiveSession {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let server = services.configuration.server
+        // The id and the models were checked before the upgrade (ProctorApplication); this is the backstop.
         guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {
-            await refuse(outbound, ClientMessageError(.invalidSessionId, "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
+            await refuse(outbound, ClientMessageError(.invalidSessionId, "invalid session id"))
             return
         }
         guard let pool = services.pool else {
