@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // Thin extern "C" wrapper over Debian's OpenCV 4.6: pixels in, numbers out.
@@ -56,6 +57,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Recorded sessions: blob store, chunk processor, merger, finalizer and the worker loop.
+        .target(
+            name: "ProctorRecording",
+            dependencies: [
+                "ProctorCore",
+                "ProctorVision",
+                "ProctorPipeline",
+                "ProctorStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The HTTP and WebSocket server: live analysis, REST API, metrics.
         .target(
             name: "ProctorServer",
@@ -64,6 +77,8 @@ let package = Package(
                 "ProctorVision",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorRecording",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +95,7 @@ let package = Package(
                 "ProctorPipeline",
                 "ProctorStore",
                 "ProctorServer",
+                "ProctorRecording",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +114,7 @@ let package = Package(
                 "ProctorPipeline",
                 "ProctorStore",
                 "ProctorServer",
+                "ProctorRecording",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import ProctorCore
 import ProctorPipeline
+import ProctorRecording
 import ProctorServer
 import ProctorStore
 import ProctorVision
@@ -53,7 +54,8 @@ struct TestServer {
         let writer = BatchedStoreWriter(store: store, interval: .milliseconds(50), logger: logger)
         let services = ProctorServices(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
-            modelError: withModels ? nil : "model file x.onnx is missing", store: store, writer: writer,
+            modelError: withModels ? nil : "model file x.onnx is missing", store: store,
+            blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer,
             evidence: EvidenceStore(dataDirectory: data), logger: logger
         )
         return TestServer(services: services, writerTask: Task { await writer.run() }, dataDirectory: data)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ProctorCore
 import ProctorPipeline
+import ProctorRecording
 import ProctorServer
 import ProctorStore
 import ProctorVision
@@ -53,15 +54,21 @@ struct ServeCommand: AsyncParsableCommand {
             modelError = "\(error)"
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
+        let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
         let services = ProctorServices(
             configuration: configuration, version: Proctor.version, pool: pool, modelError: modelError, store: store,
-            writer: writer, evidence: EvidenceStore(dataDirectory: data), logger: logger
+            blobs: blobs, writer: writer, evidence: EvidenceStore(dataDirectory: data), logger: logger
         )
         let app = ProctorApplication.build(services: services)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: StoreWriterService(writer: writer)), .init(service: app)],
-                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
+        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreWriterService(writer: writer))]
+        if configuration.recording.embeddedWorker, let pool {
+            // One machine, no set-up: this process also analyses and merges recorded sessions.
+            let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+            let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
+            serviceList.append(.init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
+        }
+        serviceList.append(.init(service: app))
+        let group = ServiceGroup(configuration: .init(services: serviceList, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("listening on http://\(configuration.server.host):\(configuration.server.port) (WebSocket /ws/{session_id}), data in \(data.path)")
         try await group.run()
         pool?.shutdown()

@@ -4,6 +4,7 @@
 /// `PROCTOR_*` environment variables. `proctor config` prints the effective values.
 public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var server = ServerConfiguration()
+    public var recording = RecordingConfiguration()
     public var models = ModelsConfiguration()
     public var vision = VisionConfiguration()
     public var pipeline = PipelineConfiguration()

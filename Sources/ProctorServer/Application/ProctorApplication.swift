@@ -13,6 +13,7 @@ public enum ProctorApplication {
         router.add(middleware: ErrorLoggingMiddleware(logger: services.logger))
         StatusRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
+        RecordingRoutes(services: services).register(on: router)
         router.ws("/ws/{session_id}") { _, context in
             // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.
             let sessionId = context.parameters.get("session_id") ?? ""

@@ -23,6 +23,16 @@ struct SessionRoutes {
             var object = Self.overview(overview)
             object["violations"] = violations.map(Self.violation)
             object["detections"] = try await services.store.detectionCount(sessionId: overview.session.id)
+            if let recording = try await services.recordings.recording(sessionId: overview.session.id) {
+                object["recording"] = [
+                    "exam_id": recording.examId, "candidate_id": recording.candidateId, "chunk_seconds": recording.chunkSeconds,
+                    "reference_enrolled": recording.referenceEmbedding != nil,
+                    "end_requested": recording.endRequestedAt != nil, "last_index": recording.lastIndex as Any? ?? NSNull(),
+                    "finalized": recording.finalizedAt != nil, "video_duration": recording.masterDuration as Any? ?? NSNull(),
+                    "video_url": recording.masterKey == nil ? NSNull() : "/api/sessions/\(recording.sessionId)/video",
+                    "gaps": recording.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [],
+                ] as [String: Any]
+            }
             return JSONBody(object).response(status: .ok)
         }
         api.get("{id}/violations/{vid}/evidence") { _, context -> Response in

@@ -26,3 +26,37 @@ extension SessionSummaryRecord: FetchableRecord, PersistableRecord {
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
+
+extension RecordingRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "recordings"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension ChunkRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "chunks"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension JobRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "jobs"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension EventRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "events"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension RecordingRecord {
+    public static var databaseSelection: [any SQLSelectable] { [AllColumns()] }
+}
+
+extension JobRecord: MutablePersistableRecord {
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -63,6 +63,75 @@ extension SQLiteSessionStore {
                 t.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: recordings, chunks, jobs, locks, events") { db in
+            try db.create(table: "recordings") { t in
+                t.primaryKey("session_id", .text).references("sessions", onDelete: .cascade)
+                t.column("exam_id", .text).notNull()
+                t.column("candidate_id", .text).notNull()
+                t.column("chunk_seconds", .double).notNull()
+                t.column("upload_token_hash", .text).notNull()
+                t.column("reference_key", .text)
+                t.column("reference_embedding", .text)
+                t.column("end_requested_at", .datetime)
+                t.column("last_index", .integer)
+                t.column("master_key", .text)
+                t.column("master_duration", .double)
+                t.column("finalized_at", .datetime)
+                t.column("gaps", .text)
+            }
+            try db.create(table: "chunks") { t in
+                t.column("session_id", .text).notNull().references("sessions", onDelete: .cascade)
+                t.column("index", .integer).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("blob_key", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("duration", .double)
+                t.column("error", .text)
+                t.column("batch_key", .text)
+                t.column("uploaded_at", .datetime).notNull()
+                t.primaryKey(["session_id", "index"])
+            }
+            try db.create(table: "jobs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("session_id", .text).notNull()
+                t.column("chunk_index", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("run_after", .double).notNull()
+                t.column("lease_owner", .text)
+                t.column("lease_expires_at", .double)
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "jobs_due", on: "jobs", columns: ["status", "kind", "run_after"])
+            try db.create(index: "jobs_session", on: "jobs", columns: ["session_id", "kind", "chunk_index"])
+            try db.create(table: "locks") { t in
+                t.primaryKey("name", .text)
+                t.column("owner", .text).notNull()
+                t.column("expires_at", .double).notNull()
+            }
+            try db.create(table: "events") { t in
+                t.primaryKey("id", .text)
+                t.column("session_id", .text).notNull().references("sessions", onDelete: .cascade)
+                t.column("chunk_index", .integer).notNull()
+                t.column("type", .text).notNull()
+                t.column("start_offset", .double).notNull()
+                t.column("end_offset", .double).notNull()
+                t.column("start_time", .double)
+                t.column("end_time", .double)
+                t.column("peak_confidence", .double).notNull()
+                t.column("details", .text).notNull()
+                t.column("evidence_key", .text)
+                t.column("decision", .text)
+                t.column("note", .text)
+                t.column("reviewed_at", .datetime)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "events_session", on: "events", columns: ["session_id", "chunk_index", "start_offset"])
+        }
         return migrator
     }
 }

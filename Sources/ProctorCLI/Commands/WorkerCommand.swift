@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorRecording
+import ProctorStore
+import ServiceLifecycle
+import ProctorServer
+
+/// `proctor worker`: processes recorded sessions from the shared job queue.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Process recorded sessions: analyse chunks, merge batches, finalize master videos."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Which jobs to take: chunks, merge, finalize or all.")
+    var role = "all"
+
+    @Option(help: "Jobs run at once by this process.")
+    var concurrency = 1
+
+    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server (database and blobs).")
+    var dataDirectory: String?
+
+    @Option(help: "Log level.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        guard let kinds = JobKind.forRole(role) else { throw ValidationError("--role must be chunks, merge, finalize or all") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        var configuration = try common.loadConfiguration()
+        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        var logger = Logger(label: "proctor.worker")
+        logger.logLevel = logLevel
+        let data = URL(fileURLWithPath: configuration.server.dataDirectory)
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
+        let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
+        // Warm-up: models load once, before the first job.
+        var processor: ChunkProcessor?
+        if kinds.contains(.processChunk) {
+            let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
+            processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+        }
+        let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
+        let worker = RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
+        logger.info("worker \(worker.name) ready", metadata: ["role": "\(role)", "concurrency": "\(concurrency)", "data": "\(data.path)"])
+        let group = ServiceGroup(configuration: .init(services: [.init(service: RecordingWorkerService(worker: worker))],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

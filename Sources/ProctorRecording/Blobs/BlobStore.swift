@@ -1,0 +1,97 @@
+import Foundation
+
+/// Where recorded video, reference photos and evidence are kept, by key.
+///
+/// Keys are relative paths such as `sessions/<id>/chunks/000003.webm`; a store for many machines
+/// (shared folder, object storage) implements the same calls.
+public protocol BlobStore: Sendable {
+    /// Moves a finished local file into the store under `key`, atomically (readers never see half a file).
+    func put(_ key: String, movingFileAt source: URL) throws
+    func put(_ key: String, data: Data) throws
+    /// A local file path for reading the blob (video tools need paths).
+    func localURL(_ key: String) throws -> URL
+    func exists(_ key: String) -> Bool
+    func size(_ key: String) -> Int?
+    func delete(_ key: String) throws
+    /// A scratch file path on the same file system, for writing before `put`.
+    func temporaryURL(extension: String) throws -> URL
+}
+
+/// The embedded blob store: a folder (`<data>/blobs`), laid out by session and chunk.
+public struct FileBlobStore: BlobStore {
+    public let root: URL
+
+    public init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".tmp"), withIntermediateDirectories: true)
+    }
+
+    public func put(_ key: String, movingFileAt source: URL) throws {
+        let target = try localURL(key)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // rename(2) replaces atomically; the source is on the same file system (see temporaryURL).
+        if rename(source.path, target.path) != 0 {
+            throw BlobError.io("cannot move \(source.lastPathComponent) to \(key): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func put(_ key: String, data: Data) throws {
+        let temporary = try temporaryURL(extension: "part")
+        try data.write(to: temporary)
+        try put(key, movingFileAt: temporary)
+    }
+
+    public func localURL(_ key: String) throws -> URL {
+        guard Self.isValid(key) else { throw BlobError.invalidKey(key) }
+        return root.appendingPathComponent(key)
+    }
+
+    public func exists(_ key: String) -> Bool {
+        (try? localURL(key)).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+    }
+
+    public func size(_ key: String) -> Int? {
+        guard let url = try? localURL(key), let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        return (attributes[.size] as? NSNumber)?.intValue
+    }
+
+    public func delete(_ key: String) throws {
+        let url = try localURL(key)
+        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+    }
+
+    public func temporaryURL(extension ext: String) throws -> URL {
+        root.appendingPathComponent(".tmp").appendingPathComponent("\(UUID().uuidString).\(ext)")
+    }
+
+    /// Relative, made of safe segments: no "..", no empty or hidden segments, no absolute paths.
+    public static func isValid(_ key: String) -> Bool {
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !key.hasPrefix("/"), !segments.isEmpty, segments.count <= 8 else { return false }
+        return segments.allSatisfy { segment in
+            !segment.isEmpty && !segment.hasPrefix(".") && segment.count <= 128
+                && segment.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+        }
+    }
+}
+
+public enum BlobError: Error, CustomStringConvertible {
+    case invalidKey(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .invalidKey(let key): "invalid blob key \(key)"
+        case .io(let message): message
+        }
+    }
+}
+
+/// The layout of a recorded session's blobs.
+public enum BlobKeys {
+    public static func chunk(_ session: String, _ index: Int) -> String { "sessions/\(session)/chunks/\(String(format: "%06d", index)).webm" }
+    public static func batch(_ session: String, _ batch: Int) -> String { "sessions/\(session)/batches/\(String(format: "%04d", batch)).webm" }
+    public static func master(_ session: String) -> String { "sessions/\(session)/master.webm" }
+    public static func reference(_ session: String) -> String { "sessions/\(session)/reference.jpg" }
+    public static func evidence(_ session: String, _ event: String) -> String { "sessions/\(session)/evidence/\(event).jpg" }
+}

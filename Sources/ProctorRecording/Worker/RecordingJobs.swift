@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorStore
+import ProctorVision
+
+/// What each kind of job does: process a chunk, merge a batch, finalize a session.
+public struct RecordingJobs: Sendable {
+    public let store: any RecordingStore & SessionStore
+    public let blobs: any BlobStore
+    public let configuration: ProctorConfiguration
+    /// Needed for chunk jobs only.
+    public let processor: ChunkProcessor?
+    public let logger: Logger
+
+    public init(store: any RecordingStore & SessionStore, blobs: any BlobStore, configuration: ProctorConfiguration, processor: ChunkProcessor?, logger: Logger) {
+        self.store = store
+        self.blobs = blobs
+        self.configuration = configuration
+        self.processor = processor
+        self.logger = logger
+    }
+
+    /// The outcome of one attempt.
+    public enum Outcome: Sendable {
+        case done
+        /// Not ready yet (e.g. a finalizer waiting for chunks): try again at this time, not counted as an attempt.
+        case deferred(until: Date)
+    }
+
+    public func run(_ job: JobRecord, owner: String) async throws -> Outcome {
+        switch job.kind {
+        case .processChunk: return try await processChunk(job)
+        case .mergeBatch: return try await withSessionLock(job, owner: owner) { try await mergeBatches(session: job.sessionId) }
+        case .finalize: return try await withSessionLock(job, owner: owner) { try await finalize(session: job.sessionId) }
+        }
+    }
+
+    /// Called when a chunk job has failed for good: the chunk is left out and the session can still finish.
+    public func chunkFailed(_ job: JobRecord) async throws {
+        guard job.kind == .processChunk, var chunk = try await store.chunks(sessionId: job.sessionId).first(where: { $0.index == job.chunkIndex }) else { return }
+        chunk.status = .failed
+        chunk.error = job.lastError
+        try await store.updateChunk(chunk)
+    }
+
+    // MARK: Chunks
+
+    private func processChunk(_ job: JobRecord) async throws -> Outcome {
+        guard let processor else { throw VideoToolError("this worker has no chunk processor") }
+        guard var chunk = try await store.chunks(sessionId: job.sessionId).first(where: { $0.index == job.chunkIndex }) else {
+            throw VideoToolError("chunk \(job.chunkIndex) of session \(job.sessionId) is not recorded")
+        }
+        if chunk.status == .processed || chunk.status == .merged { return .done }
+        let recording = try await store.recording(sessionId: job.sessionId)
+        let reference = recording?.referenceEmbedding.flatMap { try? JSONDecoder().decode([Float].self, from: Data($0.utf8)) }.map(FaceEmbedding.init)
+        let started = ContinuousClock.now
+        let result = try await processor.process(chunk, reference: reference)
+        try await store.replaceEvents(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.events)
+        chunk.status = .processed
+        chunk.duration = result.duration
+        chunk.error = nil
+        try await store.updateChunk(chunk)
+        try await store.enqueue(JobRecord(kind: .mergeBatch, sessionId: job.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
+        logger.info("chunk processed", metadata: [
+            "session_id": "\(job.sessionId)", "chunk": "\(chunk.index)", "video_seconds": "\(String(format: "%.1f", result.duration))",
+            "sampled_frames": "\(result.sampledFrames)", "events": "\(result.events.count)", "wall_ms": "\(started.duration(to: .now))",
+        ])
+        return .done
+    }
+
+    // MARK: Batches
+
+    /// Joins every complete batch of processed chunks (indices b*K ..< (b+1)*K) and deletes the chunk files.
+    func mergeBatches(session: String) async throws -> Outcome {
+        let size = max(1, configuration.recording.batchSize)
+        let chunks = try await store.chunks(sessionId: session)
+        let byBatch = Dictionary(grouping: chunks, by: { $0.index / size })
+        for (batch, members) in byBatch.sorted(by: { $0.key < $1.key }) {
+            let sorted = members.sorted { $0.index < $1.index }
+            guard sorted.count == size, sorted.allSatisfy({ $0.status == .processed }) else { continue }
+            let key = BlobKeys.batch(session, batch)
+            let output = try blobs.temporaryURL(extension: "webm")
+            try await VideoTools.concatenate(try sorted.map { try blobs.localURL($0.blobKey) }, into: output)
+            try blobs.put(key, movingFileAt: output)
+            for var chunk in sorted {
+                chunk.status = .merged
+                chunk.batchKey = key
+                try await store.updateChunk(chunk)
+                try blobs.delete(chunk.blobKey)
+            }
+            logger.info("batch merged", metadata: ["session_id": "\(session)", "batch": "\(batch)", "chunks": "\(sorted.count)"])
+        }
+        return .done
+    }
+
+    // MARK: Finalize
+
+    func finalize(session: String) async throws -> Outcome {
+        guard var recording = try await store.recording(sessionId: session) else { throw VideoToolError("no recorded session \(session)") }
+        if recording.finalizedAt != nil { return .done }
+        let chunks = try await store.chunks(sessionId: session)
+        let last = recording.lastIndex ?? chunks.map(\.index).max() ?? -1
+        let settled = chunks.filter { [.processed, .merged, .failed].contains($0.status) }.map(\.index)
+        let complete = (0...max(0, last)).allSatisfy { settled.contains($0) } || last < 0
+        let pending = chunks.contains { $0.status == .uploaded }
+        let waited = Date().timeIntervalSince(recording.endRequestedAt ?? .distantPast)
+        if (!complete || pending) && waited < configuration.recording.finalizeGraceSeconds {
+            return .deferred(until: Date().addingTimeInterval(min(2, configuration.recording.finalizeGraceSeconds - waited)))
+        }
+
+        // Inputs in index order: whole batches where merged, single processed chunks otherwise.
+        var inputs: [String] = []
+        for chunk in chunks.sorted(by: { $0.index < $1.index }) {
+            switch chunk.status {
+            case .merged: if let batch = chunk.batchKey, inputs.last != batch { inputs.append(batch) }
+            case .processed: inputs.append(chunk.blobKey)
+            case .uploaded, .failed: continue
+            }
+        }
+        let timeline = RecordingTimeline(
+            chunks: chunks.map { RecordingTimeline.Chunk(index: $0.index, duration: [.processed, .merged].contains($0.status) ? $0.duration : nil) },
+            lastIndex: last
+        )
+        var masterDuration = 0.0
+        if !inputs.isEmpty {
+            let output = try blobs.temporaryURL(extension: "webm")
+            try await VideoTools.concatenate(try inputs.map { try blobs.localURL($0) }, into: output)
+            masterDuration = try await VideoTools.duration(of: output)
+            try blobs.put(BlobKeys.master(session), movingFileAt: output)
+            recording.masterKey = BlobKeys.master(session)
+        }
+        // Place every event on the master's clock and check it falls inside the video.
+        var outside = 0
+        for var event in try await store.events(sessionId: session) {
+            event.startTime = timeline.time(chunk: event.chunkIndex, offset: event.startOffset)
+            event.endTime = timeline.time(chunk: event.chunkIndex, offset: event.endOffset)
+            if let end = event.endTime, end > masterDuration + 0.5 { outside += 1 }
+            try await store.updateEvent(event)
+        }
+        if outside > 0 { logger.error("\(outside) events fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
+        // The master holds everything now: drop batches and chunk files.
+        for key in Set(inputs) { try? blobs.delete(key) }
+        recording.masterDuration = masterDuration
+        recording.gaps = String(decoding: try JSONEncoder().encode(timeline.gaps), as: UTF8.self)
+        recording.finalizedAt = Date()
+        try await store.updateRecording(recording)
+        try await store.apply([.sessionEnded(sessionId: session, at: Date(), status: .completed)])
+        logger.info("session finalized", metadata: ["session_id": "\(session)", "master_seconds": "\(masterDuration)", "gaps": "\(timeline.gaps)"])
+        return .done
+    }
+
+    private func withSessionLock(_ job: JobRecord, owner: String, _ body: () async throws -> Outcome) async throws -> Outcome {
+        let name = "session:\(job.sessionId)"
+        let lease = configuration.recording.jobs.leaseSeconds * 4
+        guard try await store.acquireLock(name, owner: owner, now: Date(), expiresAt: Date().addingTimeInterval(lease)) else {
+            return .deferred(until: Date().addingTimeInterval(1))
+        }
+        do {
+            let outcome = try await body()
+            try await store.releaseLock(name, owner: owner)
+            return outcome
+        } catch {
+            try? await store.releaseLock(name, owner: owner)
+            throw error
+        }
+    }
+}

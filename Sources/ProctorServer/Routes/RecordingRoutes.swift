@@ -1,0 +1,312 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import ProctorCore
+import ProctorRecording
+import ProctorStore
+import ProctorVision
+
+/// The recorded-session API: create, enrol a reference photo, upload chunks, end; then review
+/// events, their evidence and the merged video.
+struct RecordingRoutes {
+    let services: ProctorServices
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        let api = router.group("api/sessions")
+        api.post(use: create)
+        api.post("{id}/reference", use: enrolReference)
+        api.put("{id}/chunks/{index}", use: uploadChunk)
+        api.get("{id}/chunks", use: listChunks)
+        api.post("{id}/end", use: end)
+        api.get("{id}/events", use: listEvents)
+        api.patch("{id}/events/{eid}", use: review)
+        api.get("{id}/events/{eid}/evidence", use: evidence)
+        api.get("{id}/video", use: video)
+    }
+
+    private var recording: RecordingConfiguration { services.configuration.recording }
+
+    // MARK: Create
+
+    struct CreateRequest: Decodable {
+        var examId: String
+        var candidateId: String
+        var chunkSeconds: Double?
+    }
+
+    @Sendable func create(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let body = try await decode(CreateRequest.self, from: request, context: context)
+        for (name, value) in [("exam_id", body.examId), ("candidate_id", body.candidateId)] where value.isEmpty || value.count > 128 {
+            throw APIError(.badRequest, "invalid_field", "\(name) must be 1-128 characters")
+        }
+        let chunkSeconds = body.chunkSeconds ?? recording.chunkSeconds
+        guard chunkSeconds >= 1, chunkSeconds <= 600 else { throw APIError(.badRequest, "invalid_field", "chunk_seconds must be 1-600") }
+        let id = UUID().uuidString.lowercased()
+        let token = Self.newToken()
+        let metadata = ServerMessage.json(["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId])
+        let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
+        let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: Self.hash(token))
+        try await services.recordings.createRecording(record, session: session)
+        return JSONBody([
+            "id": id, "upload_token": token, "chunk_seconds": chunkSeconds, "exam_id": body.examId, "candidate_id": body.candidateId,
+            "chunk_upload_url": "/api/sessions/\(id)/chunks/{index}",
+        ]).response(status: .created)
+    }
+
+    // MARK: Reference photo
+
+    @Sendable func enrolReference(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        var record = try await authorisedRecording(request, context)
+        guard let pool = services.pool else { throw APIError(.serviceUnavailable, "models_unavailable", services.modelError ?? "models not loaded") }
+        let bytes = try await collect(request, limit: recording.maxReferenceBytes)
+        let configuration = services.configuration
+        let check: ReferenceCheck
+        do {
+            check = try await pool.run { models in try ReferenceCheck.run(bytes, models: models, configuration: configuration) }
+        } catch let error as VisionError {
+            throw APIError(.unprocessableContent, "reference_rejected", "the photo cannot be read: \(error.message)")
+        }
+        if let problem = check.problem {
+            return JSONBody(["type": "error", "code": "reference_rejected", "reason": problem.code, "message": problem.message, "faces": check.faces])
+                .response(status: .unprocessableContent)
+        }
+        try services.blobs.put(BlobKeys.reference(record.sessionId), data: Data(bytes))
+        record.referenceKey = BlobKeys.reference(record.sessionId)
+        record.referenceEmbedding = String(decoding: try JSONEncoder().encode(check.embedding?.values ?? []), as: UTF8.self)
+        try await services.recordings.updateRecording(record)
+        return JSONBody(["status": "enrolled", "faces": 1, "face_score": check.score, "brightness": check.brightness, "sharpness": check.sharpness])
+            .response(status: .ok)
+    }
+
+    // MARK: Chunks
+
+    @Sendable func uploadChunk(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await authorisedRecording(request, context)
+        guard record.finalizedAt == nil else { throw APIError(.conflict, "session_finalized", "the session is finalized; no more chunks") }
+        guard let index = context.parameters.get("index", as: Int.self), (0...1_000_000).contains(index) else {
+            throw APIError(.badRequest, "invalid_field", "chunk index must be a number from 0")
+        }
+        guard let declared = request.headers[.init("X-Chunk-SHA256")!]?.lowercased(), declared.count == 64, declared.allSatisfy(\.isHexDigit) else {
+            throw APIError(.badRequest, "missing_field", "X-Chunk-SHA256 header with the body's SHA-256 (hex) is required")
+        }
+        let existing = try await services.recordings.chunks(sessionId: record.sessionId).first { $0.index == index }
+        if let existing {
+            guard existing.sha256 == declared else { throw APIError(.conflict, "chunk_conflict", "chunk \(index) was already uploaded with different content") }
+            // The same chunk again (a retry after a lost response): accepted once, nothing changes.
+            return JSONBody(["index": index, "status": "duplicate", "sha256": declared]).response(status: .ok)
+        }
+        let body = try await collect(request, limit: recording.maxChunkBytes)
+        guard !body.isEmpty else { throw APIError(.badRequest, "missing_field", "empty chunk") }
+        let actual = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        guard actual == declared else { throw APIError(.badRequest, "checksum_mismatch", "the body's SHA-256 is \(actual), not the declared \(declared)") }
+        // The key carries the hash, so two racing uploads of one index never overwrite each other's file.
+        let key = BlobKeys.chunk(record.sessionId, index).replacingOccurrences(of: ".webm", with: "-\(actual.prefix(12)).webm")
+        try services.blobs.put(key, data: Data(body))
+        let chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
+        let (stored, inserted) = try await services.recordings.addChunk(chunk, at: Date())
+        if !inserted {
+            try? services.blobs.delete(key)
+            guard stored.sha256 == actual else { throw APIError(.conflict, "chunk_conflict", "chunk \(index) was already uploaded with different content") }
+            return JSONBody(["index": index, "status": "duplicate", "sha256": actual]).response(status: .ok)
+        }
+        return JSONBody(["index": index, "status": "stored", "sha256": actual, "size": body.count]).response(status: .created)
+    }
+
+    @Sendable func listChunks(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await authorisedRecording(request, context, allowReviewer: true)
+        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        return JSONBody([
+            "session_id": record.sessionId,
+            "chunks": chunks.map { chunk -> [String: Any] in
+                ["index": chunk.index, "sha256": chunk.sha256, "size": chunk.size, "status": chunk.status.rawValue,
+                 "duration": chunk.duration as Any? ?? NSNull(), "error": chunk.error as Any? ?? NSNull()]
+            },
+            "ended": record.endRequestedAt != nil,
+            "finalized": record.finalizedAt != nil,
+        ]).response(status: .ok)
+    }
+
+    struct EndRequest: Decodable {
+        var lastIndex: Int?
+    }
+
+    @Sendable func end(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        var record = try await authorisedRecording(request, context)
+        let body = (try? await decode(EndRequest.self, from: request, context: context)) ?? EndRequest()
+        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        if record.endRequestedAt == nil { record.endRequestedAt = Date() }
+        record.lastIndex = body.lastIndex ?? record.lastIndex ?? chunks.map(\.index).max()
+        try await services.recordings.updateRecording(record)
+        try await services.recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
+        let missing = (0...max(0, record.lastIndex ?? -1)).filter { index in !chunks.contains { $0.index == index } }
+        return JSONBody(["status": record.finalizedAt == nil ? "finalizing" : "finalized", "last_index": record.lastIndex ?? -1,
+                         "missing_chunks": record.lastIndex == nil ? [] : missing]).response(status: .accepted)
+    }
+
+    // MARK: Review
+
+    @Sendable func listEvents(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await recordingRecord(context)
+        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        let timeline = RecordingTimeline(
+            chunks: chunks.map { RecordingTimeline.Chunk(index: $0.index, duration: [.processed, .merged].contains($0.status) ? $0.duration : nil) },
+            lastIndex: record.lastIndex
+        )
+        let events = try await services.recordings.events(sessionId: record.sessionId).map { event -> (Double, [String: Any]) in
+            let start = event.startTime ?? timeline.time(chunk: event.chunkIndex, offset: event.startOffset)
+            let end = event.endTime ?? timeline.time(chunk: event.chunkIndex, offset: event.endOffset)
+            let object: [String: Any] = [
+                "id": event.id, "type": event.type, "start": start ?? NSNull(), "end": end ?? NSNull(),
+                "chunk_index": event.chunkIndex, "chunk_offset": event.startOffset, "confidence": event.peakConfidence,
+                "details": (try? JSONSerialization.jsonObject(with: Data(event.details.utf8))) ?? [:],
+                "evidence_url": event.evidenceKey == nil ? NSNull() : "/api/sessions/\(record.sessionId)/events/\(event.id)/evidence",
+                "decision": event.decision as Any? ?? NSNull(), "note": event.note as Any? ?? NSNull(),
+            ]
+            return (start ?? .infinity, object)
+        }
+        return JSONBody([
+            "session_id": record.sessionId,
+            "finalized": record.finalizedAt != nil,
+            "video_duration": record.masterDuration ?? NSNull(),
+            "gaps": record.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? (timeline.gaps as Any),
+            "events": events.sorted { $0.0 < $1.0 }.map(\.1),
+        ]).response(status: .ok)
+    }
+
+    struct ReviewRequest: Decodable {
+        var decision: String?
+        var note: String?
+    }
+
+    @Sendable func review(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await recordingRecord(context)
+        let eventId = try context.parameters.require("eid")
+        let body = try await decode(ReviewRequest.self, from: request, context: context)
+        guard var event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }) else {
+            throw APIError(.notFound, "not_found", "no event \(eventId)")
+        }
+        if let decision = body.decision {
+            guard ["confirmed", "dismissed"].contains(decision) else { throw APIError(.badRequest, "invalid_field", "decision must be confirmed or dismissed") }
+            event.decision = decision
+        }
+        if let note = body.note {
+            guard note.count <= 4000 else { throw APIError(.badRequest, "invalid_field", "note is longer than 4000 characters") }
+            event.note = note
+        }
+        event.reviewedAt = Date()
+        try await services.recordings.updateEvent(event)
+        return JSONBody(["id": event.id, "decision": event.decision as Any? ?? NSNull(), "note": event.note as Any? ?? NSNull()]).response(status: .ok)
+    }
+
+    @Sendable func evidence(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await recordingRecord(context)
+        let eventId = try context.parameters.require("eid")
+        guard let event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }),
+              let key = event.evidenceKey, let url = try? services.blobs.localURL(key), let data = FileManager.default.contents(atPath: url.path) else {
+            throw APIError(.notFound, "not_found", "no evidence for event \(eventId)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "image/jpeg"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The master video, with HTTP Range support so that a player can seek.
+    @Sendable func video(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await recordingRecord(context)
+        guard let key = record.masterKey, let size = services.blobs.size(key) else {
+            throw APIError(.notFound, "not_found", "the session's video is not merged yet")
+        }
+        let url = try services.blobs.localURL(key)
+        var headers = HTTPFields()
+        headers[.contentType] = "video/webm"
+        headers[.acceptRanges] = "bytes"
+        let range = ByteRange.parse(request.headers[.range], size: size)
+        if case .unsatisfiable = range {
+            headers[.contentRange] = "bytes */\(size)"
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        let (start, end, status): (Int, Int, HTTPResponse.Status) = switch range {
+        case .range(let lower, let upper): (lower, upper, .partialContent)
+        default: (0, size - 1, .ok)
+        }
+        let data = try Self.read(url, from: start, through: end)
+        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(start + data.count - 1)/\(size)" }
+        headers[.contentLength] = "\(data.count)"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Helpers
+
+    private func recordingRecord(_ context: BasicWebSocketRequestContext) async throws -> RecordingRecord {
+        let id = try context.parameters.require("id")
+        guard let record = try await services.recordings.recording(sessionId: id) else {
+            throw APIError(.notFound, "not_found", "no recorded session \(id)")
+        }
+        return record
+    }
+
+    /// The recording, after checking the upload token (`Authorization: Bearer <token>`).
+    private func authorisedRecording(_ request: Request, _ context: BasicWebSocketRequestContext, allowReviewer: Bool = false) async throws -> RecordingRecord {
+        let record = try await recordingRecord(context)
+        if allowReviewer, request.headers[.authorization] == nil { return record }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              Self.hash(String(header.dropFirst(7))) == record.uploadTokenHash else {
+            throw APIError(.unauthorized, "invalid_token", "a valid upload token is required (Authorization: Bearer <token>)")
+        }
+        return record
+    }
+
+    private func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "too_large", "the body is larger than \(limit) bytes")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from request: Request, context: BasicWebSocketRequestContext) async throws -> T {
+        let bytes = try await collect(request, limit: 64 * 1024)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(T.self, from: Data(bytes))
+        } catch {
+            throw APIError(.badRequest, "invalid_json", "the body is not the expected JSON: \(error)")
+        }
+    }
+
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func read(_ url: URL, from start: Int, through end: Int) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(start))
+        return [UInt8](try handle.read(upToCount: end - start + 1) ?? Data())
+    }
+}
+
+/// A client-facing API error: HTTP status plus `{"type":"error","code","message"}`.
+struct APIError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONBody(["type": "error", "code": code, "message": message]).response(status: status)
+    }
+}
