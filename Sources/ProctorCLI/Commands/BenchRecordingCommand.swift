@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProctorCore
+import ProctorPipeline
+import ProctorRecording
+import ProctorStore
+import ProctorVision
+
+/// `proctor bench-recording`: chunk analysis throughput and merge time on real webm chunks.
+struct BenchRecordingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-recording",
+        abstract: "Measure recorded-chunk analysis (video seconds per wall second) and merging (seconds per minute of video)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Test-data folder (the chunks are cut from its webcam clip).")
+    var data: String?
+
+    @Option(help: "Chunks to analyse.")
+    var chunks = 6
+
+    @Option(help: "Seconds per chunk.")
+    var chunkSeconds = 10.0
+
+    func run() async throws {
+        let configuration = try common.loadConfiguration()
+        let folder = data ?? ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"] ?? BenchCommand.defaultTestData()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let blobs = try FileBlobStore(root: scratch)
+        let source = URL(fileURLWithPath: folder).appendingPathComponent("video/webcam_gaze_center_left_center.mp4").path
+
+        // 640x480 VP8 chunks like a browser's, cut from the webcam clip (looped as needed).
+        var records: [ChunkRecord] = []
+        for index in 0..<chunks {
+            let output = try blobs.temporaryURL(extension: "webm")
+            _ = try await VideoTools.run("ffmpeg", ["-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source,
+                                                    "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,format=yuv420p",
+                                                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", "-an", "-f", "webm", output.path])
+            let key = BlobKeys.chunk("bench", index)
+            try blobs.put(key, movingFileAt: output)
+            records.append(ChunkRecord(sessionId: "bench", index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
+        }
+        let chunkRecords = records
+        let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
+        defer { pool.shutdown() }
+        var logger = Logger(label: "proctor.bench")
+        logger.logLevel = .warning
+        let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+        // Identity checks need a reference: the first face of the clip.
+        let reference = try await pool.run { models -> FaceEmbedding? in
+            let reader = try VideoReader(path: try blobs.localURL(chunkRecords[0].blobKey).path)
+            while let (frame, _) = try reader.nextFrame() {
+                if let face = try models.faceDetector.detect(in: frame).first { return try models.embedder.embedding(of: face, in: frame) }
+            }
+            return nil
+        }
+
+        // As many chunks at once as there are CV workers, like `proctor worker --concurrency <cores>`.
+        let started = ContinuousClock.now
+        let results = try await withThrowingTaskGroup(of: ChunkProcessor.Result.self) { group in
+            var pending = chunkRecords[...]
+            var finished: [ChunkProcessor.Result] = []
+            for _ in 0..<min(pool.size, pending.count) {
+                let chunk = pending.removeFirst()
+                group.addTask { try await processor.process(chunk, reference: reference) }
+            }
+            while let result = try await group.next() {
+                finished.append(result)
+                if let chunk = pending.popFirst() { group.addTask { try await processor.process(chunk, reference: reference) } }
+            }
+            return finished
+        }
+        let analysis = started.duration(to: .now)
+        let videoSeconds = results.reduce(0) { $0 + $1.duration }
+        let analysisSeconds = Double(analysis.components.seconds) + Double(analysis.components.attoseconds) / 1e18
+
+        let mergeStarted = ContinuousClock.now
+        let master = try blobs.temporaryURL(extension: "webm")
+        try await VideoTools.concatenate(try records.map { try blobs.localURL($0.blobKey) }, into: master)
+        let merged = try await VideoTools.duration(of: master)
+        let merge = mergeStarted.duration(to: .now)
+        let mergeSeconds = Double(merge.components.seconds) + Double(merge.components.attoseconds) / 1e18
+
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("proctor bench-recording: \(chunks) chunks x \(chunkSeconds) s of 640x480 VP8 at 30 fps, sampled at \(configuration.recording.sampleFps) fps, \(pool.size) CV workers, engine \(pool.engines["object_detector"] ?? "?")")
+        print(String(format: "  analysis: %.1f s of video in %.1f s = %.1f video-s per wall-s (%.1f per core), %d frames sampled, %d events",
+                     videoSeconds, analysisSeconds, videoSeconds / analysisSeconds, videoSeconds / analysisSeconds / Double(cores),
+                     results.reduce(0) { $0 + $1.sampledFrames }, results.reduce(0) { $0 + $1.events.count }))
+        print(String(format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds, mergeSeconds / merged * 60))
+    }
+}
