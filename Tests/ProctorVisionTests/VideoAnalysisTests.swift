@@ -11,7 +11,7 @@ struct VideoAnalysisTests {
     func analyseVideo(_ relative: String) async throws -> (messages: [AnalysisMessage], frames: Int) {
         let pool = try await pool()
         let path = TestEnvironment.file(relative).path
-        let reader = try await pool.run { _ in ReaderBox(try VideoReader(path: path)) }
+        let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: path)) }
         var pipeline = DetectionPipeline(sessionId: relative, configuration: PipelineConfiguration(), pool: pool)
         var messages: [AnalysisMessage] = []
         var frames = 0
@@ -54,11 +54,4 @@ struct VideoAnalysisTests {
         #expect(Double(multiple) >= 0.9 * Double(messages.count))
         #expect(messages.last.map { $0.risk.alertLevel >= .medium } ?? false)
     }
-}
-
-/// A video reader handed between CV workers, one job at a time.
-final class ReaderBox: @unchecked Sendable {
-    let reader: VideoReader
-    init(_ reader: VideoReader) { self.reader = reader }
-    func next() throws -> (Image, Double)? { try reader.nextFrame().map { ($0.image, $0.timestamp) } }
 }

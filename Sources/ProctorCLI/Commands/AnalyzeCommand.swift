@@ -66,7 +66,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     /// Videos: every frame goes through sampling at its own timestamp; processed frames are printed.
     private func analyzeVideo(_ file: String, configuration: PipelineConfiguration, pool: VisionWorkerPool) async throws {
         guard FileManager.default.isReadableFile(atPath: file) else { throw VisionError(.io, "cannot read file") }
-        let reader = try await pool.run { _ in SendableVideoReader(try VideoReader(path: file)) }
+        let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: file)) }
         var pipeline = DetectionPipeline(sessionId: file, configuration: configuration, pool: pool)
         var frames = 0
         while let (frame, timestamp) = try await pool.run({ _ in try reader.next() }) {
@@ -91,18 +91,5 @@ enum MediaKind {
     init(path: String) {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         self = ["mp4", "webm", "avi", "mkv", "mov", "m4v"].contains(ext) ? .video : .image
-    }
-}
-
-/// A video reader handed between CV workers; only one job uses it at a time.
-final class SendableVideoReader: @unchecked Sendable {
-    private let reader: VideoReader
-
-    init(_ reader: VideoReader) {
-        self.reader = reader
-    }
-
-    func next() throws -> (Image, Double)? {
-        try reader.nextFrame().map { ($0.image, $0.timestamp) }
     }
 }

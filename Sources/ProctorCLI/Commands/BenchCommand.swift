@@ -63,10 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
             throughput: throughput.map { BenchReport.Throughput(mode: $0.0, sessions: concurrent, framesPerSecond: $0.1) }
         )
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             report.printTable()
         }

@@ -68,10 +68,7 @@ struct LoadTestCommand: AsyncParsableCommand {
                                     wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
                                     before: before, after: after)
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             report.printSummary()
         }

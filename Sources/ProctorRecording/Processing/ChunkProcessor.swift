@@ -29,7 +29,7 @@ public struct ChunkProcessor: Sendable {
     /// Processes `chunk`; `reference` is the enrolled face embedding, if any.
     public func process(_ chunk: ChunkRecord, reference: FaceEmbedding?) async throws -> Result {
         let path = try blobs.localURL(chunk.blobKey).path
-        let reader = try await pool.run { _ in ChunkReader(try VideoReader(path: path)) }
+        let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: path)) }
         var pipelineConfiguration = configuration.pipeline
         pipelineConfiguration.sampling.enabled = false  // sampling by time below
         pipelineConfiguration.objects.interval = 0
@@ -43,7 +43,7 @@ public struct ChunkProcessor: Sendable {
         var frameInterval = 0.0
         var sampled = 0
 
-        while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next() }) {
+        while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next().map { ($0.image, $0.timestamp, reader.framesPerSecond) } }) {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
             lastTimestamp = timestamp
             guard sampler.take(timestamp) else { continue }
@@ -142,18 +142,5 @@ struct IdentityCheck {
         guard kind == .identityMismatch, let lowest else { return "{}" }
         let verdict = IdentityVerdict(similarity: lowest, configuration: configuration)
         return String(format: #"{"lowest_similarity":%.4f,"verdict":"%@","match_threshold":%.2f}"#, lowest, verdict.rawValue, configuration.matchThreshold)
-    }
-}
-
-/// A video reader handed between CV workers; one job uses it at a time.
-final class ChunkReader: @unchecked Sendable {
-    private let reader: VideoReader
-
-    init(_ reader: VideoReader) {
-        self.reader = reader
-    }
-
-    func next() throws -> (Image, Double, Double)? {
-        try reader.nextFrame().map { ($0.image, $0.timestamp, reader.framesPerSecond) }
     }
 }

@@ -44,3 +44,20 @@ public final class VideoReader {
         return previous + (framesPerSecond > 0 ? 1 / framesPerSecond : 1.0 / 30)
     }
 }
+
+/// A video reader that CV jobs can share: it hops between worker threads, one job at a time
+/// (each `next()` is awaited before the next is scheduled), never concurrently.
+public final class SequentialVideoReader: @unchecked Sendable {
+    private let reader: VideoReader
+
+    public init(_ reader: VideoReader) {
+        self.reader = reader
+    }
+
+    public var framesPerSecond: Double { reader.framesPerSecond }
+
+    /// The next frame and its time in seconds, nil at the end.
+    public func next() throws(VisionError) -> (image: Image, timestamp: Double)? {
+        try reader.nextFrame()
+    }
+}
