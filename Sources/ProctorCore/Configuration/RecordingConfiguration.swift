@@ -12,6 +12,9 @@ public struct RecordingConfiguration: Sendable, Hashable, Codable {
     public var identityIntervalSeconds = 2.0
     /// An event ends after its finding is missing for this long, seconds.
     public var eventGapSeconds = 1.0
+    /// Sampled frames a finding must be seen on to become an event: a single missed face detection
+    /// or a one-frame object blip is not worth a reviewer's time.
+    public var minimumEventFrames = 2
     /// Processed chunks joined per batch before the final merge.
     public var batchSize = 3
     /// After END_SESSION, how long the finalizer waits for missing chunks before reporting them as gaps.

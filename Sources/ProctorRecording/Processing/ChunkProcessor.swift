@@ -38,6 +38,7 @@ public struct ChunkProcessor: Sendable {
         var sampler = TimeSampler(fps: configuration.recording.sampleFps)
         var identity = IdentityCheck(interval: configuration.recording.identityIntervalSeconds, configuration: configuration.pipeline.identity)
         var events: [String: EventRecord] = [:]
+        var frames: [String: Int] = [:]
         var order: [String] = []
         var lastTimestamp = 0.0
         var frameInterval = 0.0
@@ -71,11 +72,26 @@ public struct ChunkProcessor: Sendable {
                 )
                 order.append(episode.id)
             }
-            for episode in changes.strengthened + changes.closed { update(&events, with: episode, identity: identity) }
+            for episode in changes.strengthened + changes.closed {
+                update(&events, with: episode, identity: identity)
+                frames[episode.id] = episode.frames
+            }
+            for episode in tracker.openEpisodes { frames[episode.id] = episode.frames }
         }
-        for episode in tracker.finish() { update(&events, with: episode, identity: identity) }
+        for episode in tracker.finish() {
+            update(&events, with: episode, identity: identity)
+            frames[episode.id] = episode.frames
+        }
         guard sampled > 0 else { throw VideoToolError("chunk \(chunk.index) has no decodable frames") }
-        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, events: order.compactMap { events[$0] })
+        // Drop one-frame blips, and their snapshots.
+        let minimum = configuration.recording.minimumEventFrames
+        let kept = order.compactMap { id -> EventRecord? in
+            guard let event = events[id] else { return nil }
+            if (frames[id] ?? 1) >= minimum { return event }
+            if let key = event.evidenceKey { try? blobs.delete(key) }
+            return nil
+        }
+        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, events: kept)
     }
 
     private func update(_ events: inout [String: EventRecord], with episode: ViolationEpisode, identity: IdentityCheck) {
