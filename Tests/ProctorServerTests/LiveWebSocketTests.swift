@@ -161,6 +161,37 @@ struct LiveWebSocketTests {
         await server.stop()
     }
 
+    @Test("a reconnect replaces the session's old connection")
+    func reconnect() async throws {
+        let server = try await TestServer.make()
+        let second = Conversation()
+        let face = self.face
+        let firstClose: WebSocketCloseFrame? = try await server.application.test(.live) { client in
+            let first = Task {
+                try await client.ws("/ws/rejoin") { inbound, _, _ in
+                    let reader = InboundReader(inbound)
+                    try await reader.collect(into: Conversation()) { _ in false }
+                }
+            }
+            // The first connection is registered once its welcome has been sent.
+            while await server.services.registry.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            try await client.ws("/ws/rejoin") { inbound, outbound, _ in
+                let reader = InboundReader(inbound)
+                try await outbound.write(.text(frameMessage(face, timestamp: 0)))
+                try await reader.collect(into: second) { $0["type"] as? String == "analysis" }
+                #expect(await server.services.registry.count == 1)
+                try await outbound.write(.text(#"{"type":"end"}"#))
+                try await reader.collect(into: second) { $0["type"] as? String == "session_ended" }
+            }
+            return try await first.value
+        }
+        #expect(firstClose?.closeCode == .goingAway)
+        #expect(second.ofType("welcome").count == 1 && second.ofType("analysis").count == 1)
+        await server.stop()
+        // The replaced connection did not mark the session as disconnected.
+        #expect(try await server.services.store.session("rejoin")?.session.status == .completed)
+    }
+
     @Test("concurrent sessions are analysed independently")
     func isolation() async throws {
         let server = try await TestServer.make()

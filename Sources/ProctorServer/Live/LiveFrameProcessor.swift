@@ -10,6 +10,7 @@ import ProctorVision
 struct LiveFrameProcessor {
     let sessionId: String
     let serverSessionId: String
+    let connection: UUID
     let services: ProctorServices
     let pool: VisionWorkerPool
     let logger: Logger
@@ -18,9 +19,10 @@ struct LiveFrameProcessor {
     private(set) var statistics = SessionStatistics()
     private var lastSummaryWrite = ContinuousClock.now
 
-    init(sessionId: String, serverSessionId: String, services: ProctorServices, pool: VisionWorkerPool, logger: Logger) {
+    init(sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool, logger: Logger) {
         self.sessionId = sessionId
         self.serverSessionId = serverSessionId
+        self.connection = connection
         self.services = services
         self.pool = pool
         self.logger = logger
@@ -63,7 +65,7 @@ struct LiveFrameProcessor {
         guard let observation = outcome.observation, let risk = outcome.risk else {
             statistics.recordSkipped(at: timestamp)
             services.metrics.framesSkipped.increment()
-            await services.registry.update(sessionId: sessionId) { $0.framesSkipped += 1; $0.framesDropped = statistics.droppedFrames }
+            await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesSkipped += 1; $0.framesDropped = statistics.droppedFrames }
             return
         }
         services.metrics.framesProcessed.increment()
@@ -91,7 +93,7 @@ struct LiveFrameProcessor {
         await services.writer.enqueue(writes)
         let lastViolation = changes.opened.last?.kind.rawValue
         let dropped = statistics.droppedFrames
-        await services.registry.update(sessionId: sessionId) { entry in
+        await services.registry.update(sessionId: sessionId, connection: connection) { entry in
             entry.framesProcessed += 1
             entry.framesDropped = dropped
             entry.lastRiskScore = risk.score

@@ -18,6 +18,8 @@ struct LiveSession {
     let sessionId: String
     let services: ProctorServices
     var logger: Logger
+    /// Identifies this connection among reconnections of the same session.
+    let connection = UUID()
 
     init(sessionId: String, services: ProctorServices) {
         self.sessionId = sessionId
@@ -46,9 +48,11 @@ struct LiveSession {
             await refuse(outbound, ClientMessageError(.internalError, "the session could not be started"))
             return
         }
-        guard await services.registry.add(sessionId: sessionId, serverSessionId: record.id) else {
-            await refuse(outbound, ClientMessageError(.invalidSessionId, "session \(sessionId) is already connected"))
-            return
+        if let previous = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
+            try? await outbound.close(.goingAway, reason: "replaced by a new connection")
+        }) {
+            logger.info("replacing the session's previous connection")
+            await previous()
         }
         services.metrics.activeSessions.record(await services.registry.count)
         logger.info("session connected")
@@ -57,8 +61,8 @@ struct LiveSession {
 
         let mailbox = FrameMailbox()
         let ended = await withTaskGroup(of: SessionStatistics?.self) { group in
-            group.addTask { [sessionId, services, logger] in
-                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, services: services, pool: pool, logger: logger)
+            group.addTask { [sessionId, services, logger, connection] in
+                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool, logger: logger)
                 await processor.run(mailbox: mailbox, outbound: outbound)
                 return processor.statistics
             }
@@ -72,10 +76,14 @@ struct LiveSession {
             }
             return ended
         }
-        await services.writer.enqueue(.sessionEnded(sessionId: record.id, at: Date(), status: ended ? .completed : .disconnected))
-        await services.registry.remove(sessionId: sessionId)
+        // A connection replaced by a newer one leaves the session's state to it.
+        if await services.registry.remove(sessionId: sessionId, connection: connection) {
+            await services.writer.enqueue(.sessionEnded(sessionId: record.id, at: Date(), status: ended ? .completed : .disconnected))
+            logger.info("session \(ended ? "ended" : "disconnected")")
+        } else {
+            logger.info("connection replaced")
+        }
         services.metrics.activeSessions.record(await services.registry.count)
-        logger.info("session \(ended ? "ended" : "disconnected")")
     }
 
     /// Reads until the client ends the session (true), disconnects or is closed for abuse (false).
@@ -102,7 +110,7 @@ struct LiveSession {
                     return true
                 case .success(.frame(let bytes, let timestamp)):
                     services.metrics.framesReceived.increment()
-                    await services.registry.update(sessionId: sessionId) { $0.framesReceived += 1 }
+                    await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesReceived += 1 }
                     if rate.allow(at: now) {
                         await mailbox.put(FrameMailbox.Frame(bytes: bytes, timestamp: timestamp ?? now))
                     } else {

@@ -16,23 +16,34 @@ public actor LiveSessionRegistry {
         public var lastViolation: String?
     }
 
+    /// Closes a connection's WebSocket.
+    typealias Closer = @Sendable () async -> Void
+
     private var entries: [String: Entry] = [:]
+    private var connections: [String: (id: UUID, close: Closer)] = [:]
 
     public init() {}
 
-    /// Registers a connection; false when the session id is already connected.
-    func add(sessionId: String, serverSessionId: String) -> Bool {
-        guard entries[sessionId] == nil else { return false }
+    /// Registers a connection. A browser that reconnects (after a network drop the server has not
+    /// noticed yet) replaces its old connection: the old one's closer is returned, to be called.
+    func add(sessionId: String, serverSessionId: String, connection: UUID, close: @escaping Closer) -> Closer? {
+        let previous = connections[sessionId]?.close
         entries[sessionId] = Entry(sessionId: sessionId, serverSessionId: serverSessionId, connectedAt: Date())
+        connections[sessionId] = (connection, close)
+        return previous
+    }
+
+    /// Removes a connection; false when a newer connection of the session has replaced it.
+    func remove(sessionId: String, connection: UUID) -> Bool {
+        guard connections[sessionId]?.id == connection else { return false }
+        entries[sessionId] = nil
+        connections[sessionId] = nil
         return true
     }
 
-    func remove(sessionId: String) {
-        entries[sessionId] = nil
-    }
-
-    func update(sessionId: String, _ change: (inout Entry) -> Void) {
-        guard var entry = entries[sessionId] else { return }
+    /// Updates the entry of `connection`, if it is still the session's current one.
+    func update(sessionId: String, connection: UUID, _ change: (inout Entry) -> Void) {
+        guard connections[sessionId]?.id == connection, var entry = entries[sessionId] else { return }
         change(&entry)
         entries[sessionId] = entry
     }
