@@ -89,31 +89,29 @@ public struct DetectionPipeline: Sendable {
             return skipped(frame: frame, timestamp: timestamp, decision: decision, stages: stages, received: received)
         }
 
-        // 2. Preprocessing.
+        // 2 and 3. The face path (which preprocesses what its models see) and the object path at the same time.
         let preprocessor = self.preprocessor
-        let (prepared, preprocessMs) = try await pool.run { _ in
-            let started = ContinuousClock.now
-            return (try preprocessor.process(frame), started.millisecondsElapsed)
-        }
-        stages.preprocessMs = preprocessMs
-
-        // 3. Face path and object path at the same time.
         let region = configuration.roi.pixels(frameWidth: frame.width, frameHeight: frame.height).map {
             PixelRegion(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
         }
         let faceConfiguration = configuration.faces
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
-        let objectInput = configuration.objects.usePreprocessedFrame ? prepared : frame
+        let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
-            try models.analyseFaces(in: prepared, region: region, configuration: faceConfiguration)
+            try models.analyseFaces(in: frame, region: region, configuration: faceConfiguration, preprocessor: preprocessor)
         }
         async let objectWork: ObjectPassResult? = runObjects
-            ? pool.run { models in try models.detectObjects(in: objectInput, region: region) }
+            ? pool.run { models in
+                let input = objectsOnPreprocessed ? try preprocessor.process(frame) : frame
+                return try models.detectObjects(in: input, region: region)
+            }
             : nil
         let faces = try await faceWork
         let objectPass = try await objectWork
         let detectionMs = detectionStarted.millisecondsElapsed
+        let preprocessMs = faces.preprocessMs
+        stages.preprocessMs = preprocessMs
         stages.faceDetectMs = faces.faceDetectMs
         stages.landmarksPoseMs = faces.landmarksPoseMs
         if let objectPass {
@@ -143,7 +141,7 @@ public struct DetectionPipeline: Sendable {
         stages.behaviourRiskMs = scoringStarted.millisecondsElapsed
 
         let processingMs = received.millisecondsElapsed
-        stages.queueMs = max(0, processingMs - decodeMs - stages.samplingMs - preprocessMs - detectionMs - stages.behaviourRiskMs)
+        stages.queueMs = max(0, processingMs - decodeMs - stages.samplingMs - detectionMs - stages.behaviourRiskMs)
         let main = faces.faces.first
         let message = AnalysisMessage(
             sessionId: sessionId,

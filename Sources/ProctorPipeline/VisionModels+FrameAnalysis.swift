@@ -4,22 +4,32 @@ import ProctorVision
 
 /// The two detection paths of a frame, run on a CV worker with that worker's models.
 extension VisionModels {
-    /// Faces, then landmarks and head pose of the largest face.
-    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration) throws -> FacePathResult {
+    /// Faces, then landmarks and head pose of the largest face. Preprocessing is applied to what
+    /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
+    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration, preprocessor: FramePreprocessor) throws -> FacePathResult {
         var result = FacePathResult()
+        var preprocessMs = 0.0
+        let prepare = { (image: Image) throws(VisionError) -> Image in
+            let started = ContinuousClock.now
+            defer { preprocessMs += started.millisecondsElapsed }
+            return try preprocessor.process(image)
+        }
         let started = ContinuousClock.now
         let (searchArea, offset) = try region.crop(frame)
-        result.faces = try faceDetector.detect(in: searchArea, offset: offset)
-        result.faceDetectMs = started.millisecondsElapsed
-        guard let main = result.faces.first else { return result }
-        let poseStarted = ContinuousClock.now
-        let landmarks = try landmarker.landmarks(of: main, in: frame)
-        result.landmarksCount = landmarks.points.count
-        result.presence = landmarks.presence
-        if landmarks.presence >= configuration.minimumLandmarkPresence {
-            result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
+        result.faces = try faceDetector.detect(in: searchArea, offset: offset, preparing: prepare)
+        result.faceDetectMs = started.millisecondsElapsed - preprocessMs
+        if let main = result.faces.first {
+            let poseStarted = ContinuousClock.now
+            let before = preprocessMs
+            let landmarks = try landmarker.landmarks(of: main, in: frame, preparing: prepare)
+            result.landmarksCount = landmarks.points.count
+            result.presence = landmarks.presence
+            if landmarks.presence >= configuration.minimumLandmarkPresence {
+                result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
+            }
+            result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
         }
-        result.landmarksPoseMs = poseStarted.millisecondsElapsed
+        result.preprocessMs = preprocessMs
         return result
     }
 
@@ -39,6 +49,8 @@ struct FacePathResult: Sendable {
     var pose: HeadPose?
     var faceDetectMs = 0.0
     var landmarksPoseMs = 0.0
+    /// Preprocessing inside the face path (detection input and mesh crop).
+    var preprocessMs = 0.0
 }
 
 /// One run of the object detector.

@@ -26,16 +26,19 @@ public final class FaceDetector {
     }
 
     /// Faces in `image`, largest first. `offset` is added to every coordinate (for a region of interest).
-    public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0)) throws(VisionError) -> [DetectedFace] {
-        var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset)
+    /// `preparing` runs on the downscaled image the detector sees (preprocessing at detection scale
+    /// costs a quarter of doing it on a 640-px frame).
+    public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError) -> [DetectedFace] {
+        var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset, preparing: preparing)
         if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.retryWidth {
-            faces = try detect(in: image, width: configuration.retryWidth, offset: offset)
+            faces = try detect(in: image, width: configuration.retryWidth, offset: offset, preparing: preparing)
         }
         return faces.sorted { $0.box.area > $1.box.area }
     }
 
-    private func detect(in image: Image, width: Int, offset: Point2) throws(VisionError) -> [DetectedFace] {
-        let (small, scale) = try image.downscaled(toWidth: width)
+    private func detect(in image: Image, width: Int, offset: Point2, preparing: (Image) throws(VisionError) -> Image) throws(VisionError) -> [DetectedFace] {
+        let (downscaled, scale) = try image.downscaled(toWidth: width)
+        let small = try preparing(downscaled)
         var rows = [Float](repeating: 0, count: Self.maximumFaces * 15)
         let found = try checked("face detection") { status in
             rows.withUnsafeMutableBufferPointer { pv_face_detector_detect(handle, small.handle, $0.baseAddress, Int32(Self.maximumFaces), status) }

@@ -16,8 +16,9 @@ public final class FaceLandmarker {
 
     public var engineName: String { model.engineName }
 
-    /// Landmarks of `face` in `image`, and the model's face-presence probability.
-    public func landmarks(of face: DetectedFace, in image: Image) throws(VisionError) -> FaceLandmarks {
+    /// Landmarks of `face` in `image`, and the model's face-presence probability. `preparing` runs on
+    /// the 192x192 crop (preprocessing only what the model sees).
+    public func landmarks(of face: DetectedFace, in image: Image, preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError) -> FaceLandmarks {
         let center = face.box.center
         let side = 1.5 * max(face.box.width, face.box.height)
         let eyes = face.leftEye - face.rightEye
@@ -25,7 +26,7 @@ public final class FaceLandmarker {
         let angle = atan2(eyes.y, eyes.x)
         let transform = AffineTransform.squareCrop(center: center, side: side, angle: angle, outputSize: Double(Self.inputSize))
         guard let inverse = transform.inverted else { throw VisionError(.invalidArgument, "degenerate face box") }
-        let crop = try image.warped(by: transform, width: Self.inputSize, height: Self.inputSize)
+        let crop = try preparing(try image.warped(by: transform, width: Self.inputSize, height: Self.inputSize))
         let input = try crop.tensor(scale: 1 / 255, swapRB: true)
         let outputs = try model.run(input)
         guard let points = outputs.first(where: { $0.count == Self.landmarkCount * 3 }),
