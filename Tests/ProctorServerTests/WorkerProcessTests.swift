@@ -62,6 +62,8 @@ struct WorkerProcessTests {
         let victim = try #require(killedJob, "the first worker never started a chunk")
         kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
+        // In the rare case the job finished between the look and the kill, there is nothing to reclaim.
+        let interrupted = try await store.jobs(sessionId: "kill-1").first { $0.id == victim.id }?.status == .running
 
         let survivor = try startWorker(data: data, name: "survivor")
         defer { survivor.terminate(); survivor.waitUntilExit() }
@@ -71,7 +73,7 @@ struct WorkerProcessTests {
         let jobs = try await store.jobs(sessionId: "kill-1")
         let reclaimed = try #require(jobs.first { $0.id == victim.id })
         #expect(reclaimed.status == .done)
-        #expect(reclaimed.attempts == 2)
+        if interrupted { #expect(reclaimed.attempts == 2) }
         #expect(jobs.filter { $0.kind == .processChunk }.allSatisfy { $0.status == .done })
         #expect(jobs.filter { $0.kind == .processChunk }.count == 2)
         let chunks = try await store.chunks(sessionId: "kill-1")
