@@ -50,13 +50,3 @@ extension EventRecord: FetchableRecord, PersistableRecord {
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
-
-extension RecordingRecord {
-    public static var databaseSelection: [any SQLSelectable] { [AllColumns()] }
-}
-
-extension JobRecord: MutablePersistableRecord {
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-}

@@ -50,7 +50,6 @@ extension SQLiteSessionStore: RecordingStore {
             .filter([JobStatus.queued.rawValue, JobStatus.running.rawValue].contains(Column("status")))
             .fetchCount(db)
         guard pending == 0 else { return }
-        var job = job
         try job.insert(db)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProctorCore
 
 /// The models the project uses: file name, SHA-256, where to download it, and its licence.
 ///
@@ -33,9 +34,4 @@ public struct ModelManifest: Sendable, Hashable {
     public func entry(for file: String) -> Entry? {
         entries.first { $0.file == file }
     }
-}
-
-struct ConfigurationError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
