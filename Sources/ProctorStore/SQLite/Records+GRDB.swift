@@ -1,52 +1,43 @@
 import GRDB
 
-/// Table mappings: snake_case columns for the Codable records.
-extension SessionRecord: FetchableRecord, PersistableRecord {
+/// A record stored in a table whose columns are the snake_case names of its Codable properties.
+protocol SnakeCaseTableRecord: FetchableRecord, PersistableRecord {}
+
+extension SnakeCaseTableRecord {
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+extension SessionRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "sessions"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
 extension SessionRecord.Status: DatabaseValueConvertible {}
 
-extension DetectionRecord: FetchableRecord, PersistableRecord {
+extension DetectionRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "detections"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension ViolationRecord: FetchableRecord, PersistableRecord {
+extension ViolationRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "violations"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension SessionSummaryRecord: FetchableRecord, PersistableRecord {
+extension SessionSummaryRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "session_summaries"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension RecordingRecord: FetchableRecord, PersistableRecord {
+extension RecordingRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "recordings"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension ChunkRecord: FetchableRecord, PersistableRecord {
+extension ChunkRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "chunks"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension JobRecord: FetchableRecord, PersistableRecord {
+extension JobRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "jobs"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension EventRecord: FetchableRecord, PersistableRecord {
+extension EventRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "events"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
