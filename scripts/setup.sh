@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:-all}"
 
-packages=(libopencv-dev ffmpeg curl ca-certificates)
+packages=(libopencv-dev libsqlite3-dev pkg-config ffmpeg curl ca-certificates)
 # shellcheck disable=SC2206
 packages+=(${PROCTOR_APT_PACKAGES:-})
 
@@ -57,6 +57,7 @@ install_onnxruntime() {
     fi
     local pip=()
     if python3 -m pip --version >/dev/null 2>&1; then pip=(python3 -m pip); else
+        as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
         pip=(python3 -m pip)
     fi

@@ -14,25 +14,25 @@ public struct RiskScorer: Sendable {
     public func assess(_ frame: FrameObservation, behaviour: BehaviourSummary) -> RiskAssessment {
         var violations: [RiskAssessment.Violation] = []
         if !frame.faceDetected {
-            violations.append(.init(kind: .noFace, points: weights.noFace, confidence: 1, message: "No face detected"))
+            violations.append(.init(kind: .noFace, points: weights.points(for: .noFace), confidence: 1, message: "No face detected"))
         } else if frame.isDeviation, let pose = frame.pose {
             let message = String(format: "Looking away (yaw %.0f°, pitch %.0f°) for %.1f s", pose.yaw, pose.pitch, frame.deviationDuration)
-            violations.append(.init(kind: .lookingAway, points: weights.gaze, confidence: 1, message: message))
+            violations.append(.init(kind: .lookingAway, points: weights.points(for: .lookingAway), confidence: 1, message: message))
         }
         if frame.hasMultiplePeople {
             let persons = max(frame.faceCount, frame.personCount ?? 0)
-            violations.append(.init(kind: .multiplePeople, points: weights.multiplePersons, confidence: 1,
+            violations.append(.init(kind: .multiplePeople, points: weights.points(for: .multiplePeople), confidence: 1,
                                     message: "\(persons) people in view (\(frame.faceCount) faces, \(frame.personCount.map(String.init) ?? "?") bodies)"))
         }
         for item in frame.forbiddenItems {
             let kind = ViolationKind(forbiddenItem: item.name)
             let name = item.name.replacingOccurrences(of: "_", with: " ")
-            violations.append(.init(kind: kind, points: weights.forbiddenItem, confidence: item.confidence,
+            violations.append(.init(kind: kind, points: weights.points(for: kind), confidence: item.confidence,
                                     message: String(format: "Forbidden object: %@ (%.0f%%)", name, item.confidence * 100)))
         }
         let repeats = min(behaviour.repeatedOccurrences, weights.maximumRepeats)
         if repeats > 0 {
-            violations.append(.init(kind: .repeatedBehaviour, points: Double(repeats) * weights.repeatedOccurrence, confidence: 1,
+            violations.append(.init(kind: .repeatedBehaviour, points: Double(repeats) * weights.points(for: .repeatedBehaviour), confidence: 1,
                                     message: "Repeated: \(behaviour.text)"))
         }
         let score = violations.reduce(0) { $0 + $1.points }

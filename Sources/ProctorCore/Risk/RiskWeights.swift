@@ -24,4 +24,15 @@ public struct RiskWeights: Sendable, Hashable, Codable {
         self.repeatedOccurrence = repeatedOccurrence
         self.maximumRepeats = maximumRepeats
     }
+
+    /// Points one occurrence of `kind` adds. Identity mismatch weighs like another person in the room.
+    public func points(for kind: ViolationKind) -> Double {
+        switch kind {
+        case .lookingAway: gaze
+        case .noFace: noFace
+        case .multiplePeople, .identityMismatch: multiplePersons
+        case .cellPhone, .book, .laptop, .forbiddenObject: forbiddenItem
+        case .repeatedBehaviour: repeatedOccurrence
+        }
+    }
 }

@@ -76,7 +76,6 @@ public struct ChunkProcessor: Sendable {
                 update(&events, with: episode, identity: identity)
                 frames[episode.id] = episode.frames
             }
-            for episode in tracker.openEpisodes { frames[episode.id] = episode.frames }
         }
         for episode in tracker.finish() {
             update(&events, with: episode, identity: identity)

@@ -81,10 +81,10 @@ struct LiveFrameProcessor {
         for episode in changes.opened {
             statistics.recordEpisode(episode)
             let path = await saveEvidence(outcome.frame, violationId: episode.id)
-            writes.append(.violation(violationRecord(episode, risk: risk, evidencePath: path)))
+            writes.append(.violation(violationRecord(episode, evidencePath: path)))
         }
         for episode in changes.closed + changes.strengthened {
-            writes.append(.violation(violationRecord(episode, risk: risk, evidencePath: evidencePath(episode.id))))
+            writes.append(.violation(violationRecord(episode, evidencePath: evidencePath(episode.id))))
         }
         if lastSummaryWrite.secondsElapsed > 5 {
             writes.append(.summary(summaryRecord()))
@@ -104,7 +104,7 @@ struct LiveFrameProcessor {
 
     /// Closes open episodes and writes the final summary.
     private mutating func finish() async {
-        var writes: [StoreWrite] = episodes.finish().map { .violation(violationRecord($0, risk: nil, evidencePath: evidencePath($0.id))) }
+        var writes: [StoreWrite] = episodes.finish().map { .violation(violationRecord($0, evidencePath: evidencePath($0.id))) }
         writes.append(.summary(summaryRecord()))
         await services.writer.enqueue(writes)
     }
@@ -125,18 +125,10 @@ struct LiveFrameProcessor {
         "evidence/\(serverSessionId)/\(violationId).jpg"
     }
 
-    private func violationRecord(_ episode: ViolationEpisode, risk: RiskAssessment?, evidencePath: String?) -> ViolationRecord {
-        let weights = services.configuration.pipeline.risk
-        let severity: Double = switch episode.kind {
-        case .lookingAway: weights.gaze
-        case .noFace: weights.noFace
-        case .multiplePeople: weights.multiplePersons
-        case .cellPhone, .book, .laptop, .forbiddenObject: weights.forbiddenItem
-        case .identityMismatch: weights.multiplePersons
-        case .repeatedBehaviour: weights.repeatedOccurrence
-        }
-        return ViolationRecord(
-            id: episode.id, sessionId: serverSessionId, type: episode.kind.rawValue, severity: severity,
+    private func violationRecord(_ episode: ViolationEpisode, evidencePath: String?) -> ViolationRecord {
+        ViolationRecord(
+            id: episode.id, sessionId: serverSessionId, type: episode.kind.rawValue,
+            severity: services.configuration.pipeline.risk.points(for: episode.kind),
             startTime: episode.start, endTime: episode.end, duration: episode.duration, peakConfidence: episode.peakConfidence,
             frames: episode.frames, evidencePath: evidencePath, createdAt: Date()
         )
