@@ -34,4 +34,10 @@ public protocol RecordingStore: Sendable {
     func replaceEvents(sessionId: String, chunkIndex: Int, with events: [EventRecord]) async throws
     func events(sessionId: String) async throws -> [EventRecord]
     func updateEvent(_ event: EventRecord) async throws
+    /// Event counts by type for each session (dismissed events excluded), for ranking the dashboard.
+    func openEventCounts(sessionIds: [String]) async throws -> [String: [String: Int]]
+    func recordings(sessionIds: [String]) async throws -> [RecordingRecord]
+
+    func addMilestone(_ milestone: MilestoneRecord) async throws
+    func milestones(sessionId: String) async throws -> [MilestoneRecord]
 }

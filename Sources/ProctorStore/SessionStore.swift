@@ -17,6 +17,10 @@ public protocol SessionStore: Sendable {
     func violations(sessionId: String) async throws -> [ViolationRecord]
     func violation(sessionId: String, violationId: String) async throws -> ViolationRecord?
     func detectionCount(sessionId: String) async throws -> Int
+    /// Processing times (ms) of the session's analysed frames, for its per-stage figures.
+    func processingTimes(sessionId: String) async throws -> [Double]
+    /// Marks the session reviewed (or not, with nil).
+    func setReviewed(sessionId: String, at date: Date?) async throws
 }
 
 /// One change to the store; the batched writer groups many into a transaction.

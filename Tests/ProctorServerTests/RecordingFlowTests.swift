@@ -89,6 +89,21 @@ struct RecordingFlowTests {
                 return (body["id"] as? String ?? "", body["upload_token"] as? String ?? "")
             }
             let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+            // Nothing is captured before consent; consent must name everything the notice lists.
+            try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) { response in
+                #expect(response.status == .forbidden)
+                #expect(json(response)["code"] as? String == "consent_required")
+            }
+            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames"]}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(json(response)["code"] as? String == "consent_incomplete")
+            }
+            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(json(response)["consent_at"] is String)
+            }
             // Reference photos: two faces, no face, then a good one.
             try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: group)) { response in
                 #expect(response.status == .unprocessableContent)
@@ -190,12 +205,61 @@ struct RecordingFlowTests {
             try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: [.range: "bytes=\(size + 10)-"]) { response in
                 #expect(response.status == .rangeNotSatisfiable)
             }
+            try await checkReview(client, sessionId: sessionId, confirmedEvent: eventId, videoDuration: duration, eventCount: events.count)
         }
         // The master replaced the chunk and batch files.
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: server.dataDirectory.appendingPathComponent("blobs/sessions/\(sessionId)").path)
         #expect(!leftovers.contains { $0.hasPrefix("chunks/") && $0.hasSuffix(".webm") })
         #expect(!leftovers.contains { $0.hasPrefix("batches/") && $0.hasSuffix(".webm") })
         await server.stop()
+    }
+
+    /// The dashboard's view of the finished session: review data, milestones, ranking, reviewed marker, exports.
+    func checkReview(_ client: some TestClientProtocol, sessionId: String, confirmedEvent: String, videoDuration: Double, eventCount: Int) async throws {
+        let review = try await client.execute(uri: "/api/sessions/\(sessionId)/review", method: .get) { response in
+            #expect(response.status == .ok)
+            return json(response)
+        }
+        let recording = try #require(review["recording"] as? [String: Any])
+        #expect(recording["consent_version"] as? String == "2026-11")
+        #expect((review["events"] as? [[String: Any]])?.count == eventCount)
+        #expect((review["priority"] as? Double ?? 0) >= 40, "a confirmed second person ranks the session high")
+        let milestones = review["milestones"] as? [[String: Any]] ?? []
+        let kinds = milestones.compactMap { $0["kind"] as? String }
+        #expect(["consent", "reference", "end_requested", "finalized"].allSatisfy(kinds.contains), "\(kinds)")
+        let end = milestones.first { $0["kind"] as? String == "finalized" }
+        #expect(abs((end?["video_time"] as? Double ?? -1) - videoDuration) < 0.01, "the end sits at the end of the video")
+        let figures = review["figures"] as? [String: Any]
+        #expect(((figures?["recording"] as? [String: Any])?["chunks"] as? Int) == 3)
+
+        // Ranked list, reviewed marker and its filter.
+        let listed = try await client.execute(uri: "/api/dashboard/sessions?q=c-7", method: .get) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        #expect(listed.count == 1 && listed.first?["candidate_id"] as? String == "c-7" && listed.first?["reviewed"] as? Bool == false)
+        #expect(((listed.first?["event_counts"] as? [String: Int])?["multiple_people"] ?? 0) >= 1)
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, body: ByteBuffer(string: #"{"reviewed":true}"#)) { response in
+            #expect(response.status == .ok)
+        }
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, body: ByteBuffer(string: #"{"reviewed":"yes"}"#)) { response in
+            #expect(response.status == .badRequest)
+        }
+        let unreviewed = try await client.execute(uri: "/api/dashboard/sessions?reviewed=no", method: .get) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        #expect(!unreviewed.contains { $0["id"] as? String == sessionId })
+        try await client.execute(uri: "/api/dashboard/sessions?status=bogus", method: .get) { #expect($0.status == .badRequest) }
+
+        // Exports: CSV (one row per finding, with the decision) and JSON, as downloads.
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=csv", method: .get) { response in
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
+            let lines = String(buffer: response.body).split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("session_id,exam_id,candidate_id,source,finding_id,type") == true)
+            #expect(lines.contains { $0.contains(confirmedEvent) && $0.contains("confirmed") && $0.contains("two people behind the candidate") })
+            #expect(lines.count >= eventCount + 1)
+        }
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=json", method: .get) { response in
+            #expect(json(response)["reviewed"] as? Bool == true)
+        }
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=xml", method: .get) { #expect($0.status == .badRequest) }
     }
 
     @Test("a corrupt chunk fails with a clear error and the session still finalizes with the gap reported")
@@ -208,6 +272,10 @@ struct RecordingFlowTests {
             let body = try await client.execute(uri: "/api/sessions", method: .post, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)) { json($0) }
             let sessionId = body["id"] as? String ?? ""
             let auth: HTTPFields = [.authorization: "Bearer \(body["upload_token"] as? String ?? "")"]
+            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo"]}"#)) { response in
+                #expect(response.status == .ok)
+            }
             do {
                 for (index, chunk) in [(0, good), (1, corrupt), (2, good)] {
                     try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)], body: ByteBuffer(bytes: chunk)) { response in

@@ -8,6 +8,7 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var models = ModelsConfiguration()
     public var vision = VisionConfiguration()
     public var pipeline = PipelineConfiguration()
+    public var privacy = PrivacyConfiguration()
 
     public init() {}
 }

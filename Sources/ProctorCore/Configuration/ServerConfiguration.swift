@@ -18,6 +18,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var episodeGapSeconds = 2.0
     /// JPEG quality of evidence snapshots.
     public var evidenceQuality = 80
+    /// Folder with the web app (candidate page, dashboard, assets); empty serves the copy built into
+    /// the binary. Point it at `Sources/ProctorServer/Web` to edit pages without rebuilding.
+    public var webRoot = ""
 
     public init() {}
 }

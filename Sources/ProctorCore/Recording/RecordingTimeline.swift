@@ -17,6 +17,8 @@ public struct RecordingTimeline: Sendable, Hashable {
 
     /// Chunks that made it into the master, in order, with their start times.
     public private(set) var starts: [Int: Double] = [:]
+    /// Seconds of each chunk in the master.
+    public private(set) var durations: [Int: Double] = [:]
     public private(set) var totalDuration = 0.0
     /// Indices from 0 to the last expected one that are missing or undecodable.
     public private(set) var gaps: [Int] = []
@@ -31,6 +33,7 @@ public struct RecordingTimeline: Sendable, Hashable {
                 continue
             }
             starts[index] = time
+            durations[index] = duration
             time += duration
         }
         totalDuration = time
@@ -39,5 +42,18 @@ public struct RecordingTimeline: Sendable, Hashable {
     /// The master-video time of `offset` seconds into chunk `index`; nil when that chunk is not in the master.
     public func time(chunk index: Int, offset: Double) -> Double? {
         starts[index].map { $0 + offset }
+    }
+
+    /// The master-video time of a wall-clock moment (seconds since 1970), given when the client started
+    /// recording each chunk. Used to place milestones (reconnects, the end) that happen outside any
+    /// analysis: the moment falls in the last chunk that started before it, clamped to that chunk's
+    /// length; moments before the first chunk map to 0. Nil when no chunk start is known.
+    public func time(wallClock: Double, chunkStarts: [Int: Double]) -> Double? {
+        let known = chunkStarts.filter { starts[$0.key] != nil }.sorted { $0.key < $1.key }
+        guard let first = known.first else { return nil }
+        guard wallClock >= first.value else { return 0 }
+        let chunk = known.last { $0.value <= wallClock } ?? first
+        let start = starts[chunk.key] ?? 0
+        return start + min(max(0, wallClock - chunk.value), durations[chunk.key] ?? 0)
     }
 }

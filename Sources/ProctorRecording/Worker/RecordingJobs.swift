@@ -146,6 +146,8 @@ public struct RecordingJobs: Sendable {
         recording.gaps = String(decoding: try JSONEncoder().encode(timeline.gaps), as: UTF8.self)
         recording.finalizedAt = Date()
         try await store.updateRecording(recording)
+        try await store.addMilestone(MilestoneRecord(sessionId: session, kind: .finalized, at: recording.finalizedAt ?? Date(),
+                                                     details: "{\"master_seconds\":\(masterDuration)}"))
         try await store.apply([.sessionEnded(sessionId: session, at: Date(), status: .completed)])
         logger.info("session finalized", metadata: ["session_id": "\(session)", "master_seconds": "\(masterDuration)", "gaps": "\(timeline.gaps)"])
         return .done

@@ -14,6 +14,9 @@ public enum ProctorApplication {
         StatusRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
         RecordingRoutes(services: services).register(on: router)
+        DashboardRoutes(services: services).register(on: router)
+        LiveFeedRoutes(services: services).register(on: router)
+        WebAppRoutes(services: services).register(on: router)
         router.ws("/ws/{session_id}") { _, context in
             // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.
             let sessionId = context.parameters.get("session_id") ?? ""

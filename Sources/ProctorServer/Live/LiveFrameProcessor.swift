@@ -98,7 +98,10 @@ struct LiveFrameProcessor {
             entry.framesDropped = dropped
             entry.lastRiskScore = risk.score
             entry.lastAlertLevel = risk.level
-            if let lastViolation { entry.lastViolation = lastViolation }
+            if let lastViolation {
+                entry.lastViolation = lastViolation
+                entry.lastViolationAt = Date()
+            }
         }
     }
 

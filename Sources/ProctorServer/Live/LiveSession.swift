@@ -48,14 +48,16 @@ struct LiveSession {
             await refuse(outbound, ClientMessageError(.internalError, "the session could not be started"))
             return
         }
-        if let previous = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
+        let previousConnection = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
             try? await outbound.close(.goingAway, reason: "replaced by a new connection")
-        }) {
+        })
+        if let previous = previousConnection {
             logger.info("replacing the session's previous connection")
             await previous()
         }
         services.metrics.activeSessions.record(await services.registry.count)
         logger.info("session connected")
+        await milestone(.liveConnected, serverSessionId: record.id, details: ["replaced_connection": previousConnection != nil])
         try? await outbound.write(.text(ServerMessage.welcome(sessionId: sessionId, serverSessionId: record.id, version: services.version,
                                                               configuration: server, pipeline: services.configuration.pipeline)))
 
@@ -79,6 +81,7 @@ struct LiveSession {
         // A connection replaced by a newer one leaves the session's state to it.
         if await services.registry.remove(sessionId: sessionId, connection: connection) {
             await services.writer.enqueue(.sessionEnded(sessionId: record.id, at: Date(), status: ended ? .completed : .disconnected))
+            await milestone(.liveDisconnected, serverSessionId: record.id, details: ["ended_by_client": ended])
             logger.info("session \(ended ? "ended" : "disconnected")")
         } else {
             logger.info("connection replaced")
@@ -113,6 +116,7 @@ struct LiveSession {
                     await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesReceived += 1 }
                     if rate.allow(at: now) {
                         await mailbox.put(FrameMailbox.Frame(bytes: bytes, timestamp: timestamp ?? now))
+                        await services.registry.offerSnapshot(sessionId: sessionId, connection: connection, bytes: bytes, at: Date(), interval: 2)
                     } else {
                         failure = ClientMessageError(.rateLimited, "more than \(server.maxClientFps) frames per second; slow down")
                     }
@@ -131,6 +135,15 @@ struct LiveSession {
             logger.debug("connection ended: \(error)")
         }
         return false
+    }
+
+    /// Records a connection milestone for the review timeline; a failure is logged, never fatal.
+    private func milestone(_ kind: MilestoneRecord.Kind, serverSessionId: String, details: [String: Any]) async {
+        do {
+            try await services.recordings.addMilestone(MilestoneRecord(sessionId: serverSessionId, kind: kind, at: Date(), details: ServerMessage.json(details)))
+        } catch {
+            logger.warning("cannot record milestone \(kind.rawValue): \(error)")
+        }
     }
 
     private func refuse(_ outbound: WebSocketOutboundWriter, _ error: ClientMessageError) async {

@@ -14,6 +14,15 @@ public actor LiveSessionRegistry {
         public var lastRiskScore = 0.0
         public var lastAlertLevel = AlertLevel.none
         public var lastViolation: String?
+        public var lastViolationAt: Date?
+        /// Changes whenever a newer snapshot of the candidate is kept.
+        public var snapshotVersion = 0
+    }
+
+    /// The latest frame kept for the proctors' live grid.
+    public struct Snapshot: Sendable {
+        public var bytes: [UInt8]
+        public var at: Date
     }
 
     /// Closes a connection's WebSocket.
@@ -21,6 +30,7 @@ public actor LiveSessionRegistry {
 
     private var entries: [String: Entry] = [:]
     private var connections: [String: (id: UUID, close: Closer)] = [:]
+    private var snapshots: [String: Snapshot] = [:]
 
     public init() {}
 
@@ -38,6 +48,7 @@ public actor LiveSessionRegistry {
         guard connections[sessionId]?.id == connection else { return false }
         entries[sessionId] = nil
         connections[sessionId] = nil
+        snapshots[sessionId] = nil
         return true
     }
 
@@ -47,6 +58,17 @@ public actor LiveSessionRegistry {
         change(&entry)
         entries[sessionId] = entry
     }
+
+    /// Keeps `bytes` as the session's snapshot if the last one is at least `interval` seconds old, so
+    /// the live grid sees a recent picture without the registry copying every frame.
+    func offerSnapshot(sessionId: String, connection: UUID, bytes: [UInt8], at date: Date, interval: TimeInterval) {
+        guard connections[sessionId]?.id == connection else { return }
+        if let last = snapshots[sessionId], date.timeIntervalSince(last.at) < interval { return }
+        snapshots[sessionId] = Snapshot(bytes: bytes, at: date)
+        entries[sessionId]?.snapshotVersion += 1
+    }
+
+    public func snapshot(sessionId: String) -> Snapshot? { snapshots[sessionId] }
 
     public var all: [Entry] { entries.values.sorted { $0.connectedAt < $1.connectedAt } }
     public var count: Int { entries.count }

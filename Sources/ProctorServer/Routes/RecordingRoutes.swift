@@ -15,6 +15,8 @@ struct RecordingRoutes {
     func register(on router: Router<BasicWebSocketRequestContext>) {
         let api = router.group("api/sessions")
         api.post(use: create)
+        api.get("{id}/candidate", use: candidate)
+        api.post("{id}/consent", use: consent)
         api.post("{id}/reference", use: enrolReference)
         api.put("{id}/chunks/{index}", use: uploadChunk)
         api.get("{id}/chunks", use: listChunks)
@@ -54,10 +56,68 @@ struct RecordingRoutes {
         ]).response(status: .created)
     }
 
+    // MARK: Candidate page
+
+    /// What the candidate page needs to resume at the right step, and the retention it must disclose.
+    @Sendable func candidate(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let record = try await authorisedRecording(request, context)
+        let privacy = services.configuration.privacy
+        return JSONBody([
+            "session_id": record.sessionId, "exam_id": record.examId, "candidate_id": record.candidateId, "chunk_seconds": record.chunkSeconds,
+            "consent_at": record.consentAt.map { ISO8601DateFormatter().string(from: $0) as Any } ?? NSNull(),
+            "reference_enrolled": record.referenceEmbedding != nil, "end_requested": record.endRequestedAt != nil,
+            "finalized": record.finalizedAt != nil,
+            "retention": ["video_days": privacy.videoDays, "evidence_days": privacy.evidenceDays, "face_data_days": privacy.faceDataDays],
+        ]).response(status: .ok)
+    }
+
+    // MARK: Consent
+
+    struct ConsentRequest: Decodable {
+        /// The version of the notice the candidate read.
+        var noticeVersion: String
+        /// What the candidate agreed to have captured; all three are needed to take the exam.
+        var items: [String]
+    }
+
+    /// Records the candidate's consent; nothing is captured before it (the page asks first, and the
+    /// reference, chunk and live routes of a recorded session refuse without it).
+    @Sendable func consent(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        var record = try await authorisedRecording(request, context)
+        let body = try await decode(ConsentRequest.self, from: request, context: context)
+        let missing = Self.consentItems.subtracting(body.items)
+        guard missing.isEmpty else {
+            throw APIError(.badRequest, "consent_incomplete", "consent must cover \(missing.sorted().joined(separator: ", "))")
+        }
+        guard !body.noticeVersion.isEmpty, body.noticeVersion.count <= 64 else {
+            throw APIError(.badRequest, "invalid_field", "notice_version must be 1-64 characters")
+        }
+        if record.consentAt == nil {
+            let now = Date()
+            record.consentAt = now
+            record.consentVersion = body.noticeVersion
+            try await services.recordings.updateRecording(record)
+            try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .consent, at: now,
+                details: ServerMessage.json(["notice_version": body.noticeVersion, "items": body.items.sorted()])))
+        }
+        return JSONBody(["status": "recorded", "consent_at": ISO8601DateFormatter().string(from: record.consentAt ?? Date()),
+                         "notice_version": record.consentVersion ?? body.noticeVersion]).response(status: .ok)
+    }
+
+    /// What a recorded session captures, named in the consent notice.
+    static let consentItems: Set<String> = ["webcam_frames", "video_chunks", "reference_photo"]
+
+    private func requireConsent(_ record: RecordingRecord) throws {
+        guard record.consentAt != nil else {
+            throw APIError(.forbidden, "consent_required", "the candidate has not consented to the capture yet (POST /api/sessions/{id}/consent)")
+        }
+    }
+
     // MARK: Reference photo
 
     @Sendable func enrolReference(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
+        try requireConsent(record)
         guard let pool = services.pool else { throw APIError(.serviceUnavailable, "models_unavailable", services.modelError ?? "models not loaded") }
         let bytes = try await collect(request, limit: recording.maxReferenceBytes)
         let configuration = services.configuration
@@ -75,6 +135,8 @@ struct RecordingRoutes {
         record.referenceKey = BlobKeys.reference(record.sessionId)
         record.referenceEmbedding = String(decoding: try JSONEncoder().encode(check.embedding?.values ?? []), as: UTF8.self)
         try await services.recordings.updateRecording(record)
+        try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .reference, at: Date(),
+            details: ServerMessage.json(["face_score": check.score])))
         return JSONBody(["status": "enrolled", "faces": 1, "face_score": check.score, "brightness": check.brightness, "sharpness": check.sharpness])
             .response(status: .ok)
     }
@@ -83,6 +145,7 @@ struct RecordingRoutes {
 
     @Sendable func uploadChunk(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
         let record = try await authorisedRecording(request, context)
+        try requireConsent(record)
         guard record.finalizedAt == nil else { throw APIError(.conflict, "session_finalized", "the session is finalized; no more chunks") }
         guard let index = context.parameters.get("index", as: Int.self), (0...1_000_000).contains(index) else {
             throw APIError(.badRequest, "invalid_field", "chunk index must be a number from 0")
@@ -103,7 +166,11 @@ struct RecordingRoutes {
         // The key carries the hash, so two racing uploads of one index never overwrite each other's file.
         let key = BlobKeys.chunk(record.sessionId, index).replacingOccurrences(of: ".webm", with: "-\(actual.prefix(12)).webm")
         try services.blobs.put(key, data: Data(body))
-        let chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
+        var chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
+        // When the browser started this chunk (ms since 1970): places reconnects and the end on the video.
+        if let started = request.headers[.init("X-Chunk-Started-At")!].flatMap(Double.init), started.isFinite, started > 0 {
+            chunk.startedAt = Date(timeIntervalSince1970: started / 1000)
+        }
         let (stored, inserted) = try await services.recordings.addChunk(chunk, at: Date())
         if !inserted {
             try? services.blobs.delete(key)
@@ -135,7 +202,10 @@ struct RecordingRoutes {
         var record = try await authorisedRecording(request, context)
         let body = (try? await decode(EndRequest.self, from: request, context: context)) ?? EndRequest()
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
-        if record.endRequestedAt == nil { record.endRequestedAt = Date() }
+        if record.endRequestedAt == nil {
+            record.endRequestedAt = Date()
+            try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .endRequested, at: Date()))
+        }
         record.lastIndex = body.lastIndex ?? record.lastIndex ?? chunks.map(\.index).max()
         try await services.recordings.updateRecording(record)
         try await services.recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
@@ -258,23 +328,11 @@ struct RecordingRoutes {
     }
 
     private func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        do {
-            let buffer = try await request.body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
-        } catch {
-            throw APIError(.contentTooLarge, "too_large", "the body is larger than \(limit) bytes")
-        }
+        try await RequestBody.collect(request, limit: limit)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from request: Request, context: BasicWebSocketRequestContext) async throws -> T {
-        let bytes = try await collect(request, limit: 64 * 1024)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(T.self, from: Data(bytes))
-        } catch {
-            throw APIError(.badRequest, "invalid_json", "the body is not the expected JSON: \(error)")
-        }
+        try await RequestBody.decode(type, from: request)
     }
 
     static func newToken() -> String {

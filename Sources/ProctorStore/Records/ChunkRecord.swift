@@ -25,6 +25,8 @@ public struct ChunkRecord: Sendable, Hashable, Codable {
     /// Blob key of the batch it was merged into.
     public var batchKey: String?
     public var uploadedAt: Date
+    /// When the client started recording the chunk (its clock), to place wall-clock milestones on the video.
+    public var startedAt: Date?
 
     public init(sessionId: String, index: Int, sha256: String, size: Int, blobKey: String, status: Status, uploadedAt: Date) {
         self.sessionId = sessionId

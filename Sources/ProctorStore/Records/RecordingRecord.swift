@@ -20,6 +20,9 @@ public struct RecordingRecord: Sendable, Hashable, Codable {
     public var finalizedAt: Date?
     /// JSON array of chunk indices missing from the master.
     public var gaps: String?
+    /// When the candidate consented to the capture, and to which notice version.
+    public var consentAt: Date?
+    public var consentVersion: String?
 
     public init(sessionId: String, examId: String, candidateId: String, chunkSeconds: Double, uploadTokenHash: String) {
         self.sessionId = sessionId

@@ -17,6 +17,8 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var status: Status
     /// Free-form JSON: client details, configuration in force.
     public var metadata: String
+    /// When a reviewer marked the whole session as reviewed.
+    public var reviewedAt: Date?
 
     public init(id: String, externalId: String, startedAt: Date, endedAt: Date?, status: Status, metadata: String) {
         self.id = id

@@ -38,6 +38,16 @@ extension JobRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "jobs"
 }
 
+extension MilestoneRecord: SnakeCaseTableRecord {
+    public static let databaseTableName = "milestones"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension MilestoneRecord.Kind: DatabaseValueConvertible {}
+
 extension EventRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "events"
 }

@@ -132,6 +132,22 @@ extension SQLiteSessionStore {
             }
             try db.create(index: "events_session", on: "events", columns: ["session_id", "chunk_index", "start_offset"])
         }
+        migrator.registerMigration("v3: consent, milestones, chunk start times, session review") { db in
+            try db.alter(table: "recordings") { t in
+                t.add(column: "consent_at", .datetime)
+                t.add(column: "consent_version", .text)
+            }
+            try db.alter(table: "chunks") { t in t.add(column: "started_at", .datetime) }
+            try db.alter(table: "sessions") { t in t.add(column: "reviewed_at", .datetime) }
+            try db.create(table: "milestones") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_id", .text).notNull().references("sessions", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("details", .text).notNull()
+            }
+            try db.create(index: "milestones_session", on: "milestones", columns: ["session_id", "at"])
+        }
         return migrator
     }
 }

@@ -132,4 +132,36 @@ extension SQLiteSessionStore: RecordingStore {
     public func updateEvent(_ event: EventRecord) async throws {
         try await database.write { db in try event.update(db) }
     }
+
+    public func openEventCounts(sessionIds: [String]) async throws -> [String: [String: Int]] {
+        guard !sessionIds.isEmpty else { return [:] }
+        return try await database.read { db in
+            let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT session_id, type, COUNT(*) AS n FROM events
+                WHERE session_id IN (\(placeholders)) AND (decision IS NULL OR decision <> 'dismissed')
+                GROUP BY session_id, type
+                """, arguments: StatementArguments(sessionIds))
+            var counts: [String: [String: Int]] = [:]
+            for row in rows { counts[row["session_id"], default: [:]][row["type"]] = row["n"] }
+            return counts
+        }
+    }
+
+    public func recordings(sessionIds: [String]) async throws -> [RecordingRecord] {
+        try await database.read { db in try RecordingRecord.filter(keys: sessionIds).fetchAll(db) }
+    }
+
+    public func addMilestone(_ milestone: MilestoneRecord) async throws {
+        try await database.write { db in
+            var milestone = milestone
+            try milestone.insert(db)
+        }
+    }
+
+    public func milestones(sessionId: String) async throws -> [MilestoneRecord] {
+        try await database.read { db in
+            try MilestoneRecord.filter(Column("session_id") == sessionId).order(Column("at"), Column("id")).fetchAll(db)
+        }
+    }
 }

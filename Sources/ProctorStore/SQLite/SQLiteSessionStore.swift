@@ -79,4 +79,16 @@ public final class SQLiteSessionStore: SessionStore {
             try DetectionRecord.filter(Column("session_id") == sessionId).fetchCount(db)
         }
     }
+
+    public func processingTimes(sessionId: String) async throws -> [Double] {
+        try await database.read { db in
+            try Double.fetchAll(db, sql: "SELECT processing_ms FROM detections WHERE session_id = ?", arguments: [sessionId])
+        }
+    }
+
+    public func setReviewed(sessionId: String, at date: Date?) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE sessions SET reviewed_at = ? WHERE id = ?", arguments: [date, sessionId])
+        }
+    }
 }

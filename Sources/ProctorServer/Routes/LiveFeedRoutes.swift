@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import ProctorCore
+import ProctorStore
+
+/// The dashboard's live grid: a Server-Sent Events feed of the connected sessions, and each one's
+/// latest snapshot.
+///
+/// The feed pushes from the server's in-memory registry once a second and only when something
+/// changed, so any number of open dashboards cost one small message per change, not a poll each.
+struct LiveFeedRoutes {
+    let services: ProctorServices
+    /// A stream ends after this long; the browser's EventSource reconnects at once (`retry`), which
+    /// bounds how long a shutdown waits for open feeds.
+    static let streamSeconds = 60
+    static let tickSeconds = 1.0
+    static let keepAliveSeconds = 15.0
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        router.get("api/live/feed", use: feed)
+        router.get("api/live/{session_id}/snapshot", use: snapshot)
+    }
+
+    @Sendable func feed(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        let services = services
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            var state = FeedState()
+            let started = ContinuousClock.now
+            var lastSent = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
+                let entries = await services.registry.all
+                let message = try await state.message(for: entries, services: services)
+                if let message {
+                    try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
+                    lastSent = .now
+                } else if ContinuousClock.now - lastSent > .seconds(Self.keepAliveSeconds) {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    lastSent = .now
+                }
+                try await Task.sleep(for: .seconds(Self.tickSeconds))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    @Sendable func snapshot(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+        let sessionId = try context.parameters.require("session_id")
+        guard let snapshot = await services.registry.snapshot(sessionId: sessionId) else {
+            throw APIError(.notFound, "not_found", "no live snapshot for \(sessionId)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "image/jpeg"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: snapshot.bytes)))
+    }
+}
+
+/// One feed's memory between ticks: the last message sent and the frame counts for rates.
+struct FeedState {
+    private var lastMessage = ""
+    private var previous: [String: (processed: Int, at: ContinuousClock.Instant)] = [:]
+    private var rates: [String: Double] = [:]
+    private var candidates: [String: (candidate: String, exam: String)] = [:]
+
+    /// The message to send, or nil when nothing changed.
+    mutating func message(for entries: [LiveSessionRegistry.Entry], services: ProctorServices) async throws -> String? {
+        let now = ContinuousClock.now
+        let unknown = entries.map(\.serverSessionId).filter { candidates[$0] == nil }
+        if !unknown.isEmpty {
+            for recording in try await services.recordings.recordings(sessionIds: unknown) {
+                candidates[recording.sessionId] = (recording.candidateId, recording.examId)
+            }
+        }
+        let formatter = ISO8601DateFormatter()
+        var tiles: [[String: Any]] = []
+        for entry in entries {
+            if let last = previous[entry.sessionId] {
+                let elapsed = now - last.at
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                if seconds >= 2 {
+                    rates[entry.sessionId] = Double(entry.framesProcessed - last.processed) / seconds
+                    previous[entry.sessionId] = (entry.framesProcessed, now)
+                }
+            } else {
+                previous[entry.sessionId] = (entry.framesProcessed, now)
+            }
+            let who = candidates[entry.serverSessionId]
+            tiles.append([
+                "session_id": entry.sessionId, "server_session_id": entry.serverSessionId,
+                "candidate_id": who?.candidate ?? NSNull(), "exam_id": who?.exam ?? NSNull(),
+                "connected_at": formatter.string(from: entry.connectedAt),
+                "fps": ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
+                "frames_processed": entry.framesProcessed, "frames_dropped": entry.framesDropped,
+                "risk_score": entry.lastRiskScore, "alert_level": entry.lastAlertLevel.rawValue,
+                "last_violation": entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 } ?? NSNull(),
+                "last_violation_at": entry.lastViolationAt.map { formatter.string(from: $0) } ?? NSNull(),
+                "snapshot_url": entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : NSNull(),
+            ])
+        }
+        let live = Set(entries.map(\.sessionId))
+        previous = previous.filter { live.contains($0.key) }
+        let message = ServerMessage.json(["sessions": tiles, "count": tiles.count])
+        guard message != lastMessage else { return nil }
+        lastMessage = message
+        return message
+    }
+}

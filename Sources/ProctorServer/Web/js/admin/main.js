@@ -1,0 +1,46 @@
+// The dashboard's main page: live grid, ranked sessions, and invitations.
+import { request } from '../shared/api.js';
+import { SessionsTable } from './sessions-table.js';
+import { LiveGrid } from './live-grid.js';
+
+const $ = (id) => document.getElementById(id);
+
+function fail(message) {
+  const box = $('page-error');
+  box.textContent = message;
+  box.classList.toggle('hidden', !message);
+}
+
+const table = new SessionsTable({ table: $('sessions'), caption: $('sessions-caption'), form: $('filters'), onError: fail });
+$('refresh').addEventListener('click', () => table.load());
+table.load();
+
+// A session appearing or leaving the live grid changes the table too: reload it then, not on a timer.
+new LiveGrid({ grid: $('live-grid'), count: $('live-count'), status: $('live-feed-status'), onSessionsChanged: () => table.load() }).start();
+
+$('new-session').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const session = await request('POST', '/api/sessions', {
+      json: { exam_id: $('new-exam').value.trim(), candidate_id: $('new-candidate').value.trim(), chunk_seconds: Number($('new-chunk').value) || 20 },
+    });
+    const link = session.invitation_url
+      ? new URL(session.invitation_url, window.location.origin).href
+      : `${window.location.origin}/exam/${encodeURIComponent(session.id)}?token=${encodeURIComponent(session.upload_token)}`;
+    $('invite-link').textContent = link;
+    $('invite-result').classList.remove('hidden');
+    fail('');
+    table.load();
+  } catch (error) {
+    fail(`The invitation could not be created: ${error.message}`);
+  }
+});
+
+$('copy-invite').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('invite-link').textContent);
+    $('copy-invite').textContent = 'Copied';
+  } catch {
+    $('copy-invite').textContent = 'Select the link and copy it';
+  }
+});

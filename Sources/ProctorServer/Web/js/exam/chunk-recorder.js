@@ -1,0 +1,51 @@
+// Records the webcam in pieces of `chunkSeconds`. Each piece comes from its own MediaRecorder
+// (stopped and restarted), so every uploaded file is a complete webm that decodes on its own; a
+// timeslice would give fragments where only the first has the header.
+
+export class ChunkRecorder {
+  constructor({ stream, chunkSeconds, firstIndex = 0, onChunk }) {
+    this.stream = stream;
+    this.chunkSeconds = chunkSeconds;
+    this.index = firstIndex;
+    this.onChunk = onChunk;
+    this.running = false;
+    this.mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type)) || '';
+  }
+
+  start() {
+    this.running = true;
+    this.recordNext();
+  }
+
+  recordNext() {
+    if (!this.running) return;
+    const index = this.index++;
+    const startedAt = Date.now();
+    const parts = [];
+    const recorder = new MediaRecorder(this.stream, this.mimeType ? { mimeType: this.mimeType, videoBitsPerSecond: 600000 } : {});
+    this.current = recorder;
+    this.finished = new Promise((resolve) => {
+      recorder.ondataavailable = (event) => { if (event.data.size > 0) parts.push(event.data); };
+      recorder.onstop = async () => {
+        const blob = new Blob(parts, { type: 'video/webm' });
+        if (blob.size > 0) await this.onChunk({ index, blob, startedAt });
+        resolve();
+      };
+    });
+    recorder.start();
+    this.timer = setTimeout(() => {
+      // Start the next piece first so the gap between pieces is as small as possible.
+      this.recordNext();
+      if (recorder.state !== 'inactive') recorder.stop();
+    }, this.chunkSeconds * 1000);
+  }
+
+  /** Stops recording; resolves once the last piece has been handed over. Returns the last index. */
+  async stop() {
+    this.running = false;
+    clearTimeout(this.timer);
+    if (this.current && this.current.state !== 'inactive') this.current.stop();
+    await this.finished;
+    return this.index - 1;
+  }
+}

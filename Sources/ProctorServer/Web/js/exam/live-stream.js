@@ -1,0 +1,121 @@
+// Live analysis over the WebSocket: sends webcam frames as binary JPEG messages at an adaptive rate
+// and reports each analysis. Reconnects by itself with backoff.
+//
+// The rate starts at 4 fps and stays within 2–10. It slows down (×0.7) when the server reports
+// frames dropped or skipped under load, rate limiting, or analyses slower than the frame interval;
+// after 10 clean analyses in a row it speeds up by 1 fps. At most 3 frames are in flight.
+import { captureJPEG } from './camera.js';
+
+export class LiveStream {
+  static minFps = 2;
+  static maxFps = 10;
+
+  constructor({ url, video, onAnalysis, onState }) {
+    this.url = url;
+    this.video = video;
+    this.onAnalysis = onAnalysis;
+    this.onState = onState;
+    this.fps = 4;
+    this.canvas = document.createElement('canvas');
+    this.stopped = false;
+    this.retry = 0;
+    this.sent = 0;
+    this.answered = 0;
+    this.clean = 0;
+    this.lastDropped = 0;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+    this.schedule();
+  }
+
+  connect() {
+    if (this.stopped) return;
+    this.onState({ connection: 'connecting' });
+    const socket = new WebSocket(this.url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.onopen = () => {
+      this.retry = 0;
+      this.sent = 0;
+      this.answered = 0;
+      this.lastDropped = 0;
+      this.onState({ connection: 'connected' });
+    };
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.stopped) return;
+      // 1008 with a reason means the server refused us for good (bad token, policy): do not hammer it.
+      const delay = Math.min(10000, 1000 * 2 ** this.retry++);
+      this.onState({ connection: 'reconnecting', detail: event.reason, retryIn: delay });
+      setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  receive(data) {
+    let message;
+    try { message = JSON.parse(data); } catch { return; }
+    if (message.type === 'analysis') {
+      this.answered += 1;
+      this.adapt(message.metadata);
+      this.onAnalysis(message);
+    } else if (message.type === 'error') {
+      if (message.code === 'rate_limited') this.slowDown();
+      this.onState({ serverError: message });
+    }
+  }
+
+  adapt(metadata) {
+    const dropped = metadata?.performance?.dropped_frames ?? 0;
+    const interval = 1000 / this.fps;
+    const busy = dropped > this.lastDropped || (metadata?.processing_time_ms ?? 0) > interval;
+    // Dropped frames never get an answer: count them as answered so the in-flight window stays honest.
+    this.answered += Math.max(0, dropped - this.lastDropped);
+    this.lastDropped = dropped;
+    if (busy) {
+      this.slowDown();
+    } else if (++this.clean >= 10) {
+      this.fps = Math.min(LiveStream.maxFps, this.fps + 1);
+      this.clean = 0;
+    }
+  }
+
+  slowDown() {
+    this.fps = Math.max(LiveStream.minFps, Math.round(this.fps * 0.7 * 10) / 10);
+    this.clean = 0;
+  }
+
+  schedule() {
+    if (this.stopped) return;
+    this.timer = setTimeout(async () => {
+      await this.sendFrame();
+      this.schedule();
+    }, 1000 / this.fps);
+  }
+
+  async sendFrame() {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (this.sent - this.answered >= 3) return;
+    const blob = await captureJPEG(this.video, { maxWidth: 640, quality: 0.7, canvas: this.canvas });
+    if (!blob || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(await blob.arrayBuffer());
+    this.sent += 1;
+  }
+
+  /** Ends the live session cleanly: the server writes the summary. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: 'end' }));
+      setTimeout(() => socket.close(1000, 'exam ended'), 500);
+    }
+  }
+}

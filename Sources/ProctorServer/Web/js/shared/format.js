@@ -1,0 +1,70 @@
+// Formatting shared by the pages: times, durations and the plain-words names of findings.
+
+export const findingLabels = {
+  looking_away: 'Looking away from the screen',
+  no_face: 'No face in view',
+  multiple_people: 'More than one person in view',
+  identity_mismatch: 'Face does not match the reference photo',
+  cell_phone: 'Mobile phone in view',
+  book: 'Book in view',
+  laptop: 'Laptop in view',
+  forbidden_object: 'Forbidden object in view',
+  repeated_behaviour: 'Repeated behaviour',
+};
+
+export const milestoneLabels = {
+  consent: 'Consent given',
+  reference: 'Reference photo',
+  live_connected: 'Connected',
+  live_disconnected: 'Disconnected',
+  end_requested: 'Candidate ended',
+  finalized: 'Video finalized',
+};
+
+export function label(type) {
+  return findingLabels[type] || type.replaceAll('_', ' ');
+}
+
+/** 75.4 → "1:15" */
+export function clock(seconds) {
+  if (seconds == null || !Number.isFinite(seconds)) return '–';
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export function dateTime(iso) {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function percent(value) {
+  return value == null ? '–' : `${Math.round(value * 100)}%`;
+}
+
+export function bytes(size) {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(0)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Builds an element: el('td', {class: 'x'}, 'text', child). Text is always text, never HTML. */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value == null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    // Through CSSOM: the pages' Content-Security-Policy forbids inline style attributes.
+    else if (key === 'style') node.style.cssText = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child == null) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}

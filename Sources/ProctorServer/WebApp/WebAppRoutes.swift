@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+
+/// The web app: the candidate page, the proctor dashboard and their assets, as plain files (HTML,
+/// CSS, ES modules) with no build step. Pages get security headers; assets are cacheable briefly.
+struct WebAppRoutes {
+    let services: ProctorServices
+
+    /// The folder holding `exam.html`, `admin.html`, `review.html`, `css/` and `js/`.
+    static func root(configured: String) -> String? {
+        if !configured.isEmpty { return configured }
+        return Bundle.module.url(forResource: "Web", withExtension: nil)?.path
+    }
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        guard let root = Self.root(configured: services.configuration.server.webRoot) else {
+            services.logger.error("the web app's files were not found; pages are unavailable")
+            return
+        }
+        // Router-level: file middleware answers what no route matched, under /static only.
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: FileMiddleware(root, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                                              searchForIndexHtml: false, logger: services.logger))
+        let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html")]
+        for (path, file) in pages {
+            router.get(RouterPath(stringLiteral: path)) { (_: Request, _: BasicWebSocketRequestContext) -> Response in
+                guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
+                    throw APIError(.notFound, "not_found", "page \(file) is missing")
+                }
+                var headers = SecurityHeaders.page
+                headers[.contentType] = "text/html; charset=utf-8"
+                headers[.cacheControl] = "no-cache"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            }
+        }
+    }
+}
+
+/// Headers that keep pages from being framed, sniffed or loading anything from elsewhere.
+enum SecurityHeaders {
+    static var page: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; "
+            + "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.init("Referrer-Policy")!] = "no-referrer"
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Permissions-Policy")!] = "camera=(self), microphone=(), geolocation=()"
+        return headers
+    }
+}
+
+/// Marks every asset response `nosniff`, so a file is only ever used as its declared type.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""The web app in a real browser: Debian's headless Chromium with a fake webcam, driven by
+chromium-driver through Selenium.
+
+A candidate gives consent, enrols a reference photo, streams live frames and uploads video
+pieces (with the upload route blocked for a while, to prove that nothing is lost offline); the
+server records the analyses and chunks; the dashboard lists the session, shows its findings once
+the worker has processed it, and clicking a finding seeks the video to it (within 2 s).
+
+Screenshots of every page go to artifacts/browser/. Run by scripts/test.sh; alone:
+    /usr/bin/python3 Tests/Browser/web_app_test.py --binary .build/debug/proctor
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTDATA = Path(os.environ.get("PROCTOR_TESTDATA", ROOT.parent / "shared" / "testdata"))
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHUNK_SECONDS = 5
+
+
+def log(message):
+    print(f"[browser] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_fake_camera(path):
+    """18 s that loop: the candidate alone (8 s), three people (5 s), an empty room (5 s)."""
+    scale = "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=15,format=yuv420p,setsar=1"
+    subprocess.run([
+        "ffmpeg", "-nostdin", "-y", "-v", "error",
+        "-t", "8", "-i", str(TESTDATA / "video/webcam_gaze_center_left_center.mp4"),
+        "-loop", "1", "-t", "5", "-i", str(TESTDATA / "objects_people/unsplash_three_business_people.jpg"),
+        "-loop", "1", "-t", "5", "-i", str(TESTDATA / "no_face/nyu_empty_classroom.jpg"),
+        "-filter_complex", f"[0:v]{scale}[a];[1:v]{scale}[b];[2:v]{scale}[c];[a][b][c]concat=n=3:v=1:a=0[v]",
+        "-map", "[v]", "-pix_fmt", "yuv420p", str(path),
+    ], check=True)
+
+
+class Server:
+    def __init__(self, binary, data):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = data / "server.log"
+        env = dict(os.environ, PROCTOR_SERVER__DATA_DIRECTORY=str(data / "data"), PROCTOR_SERVER__PORT=str(self.port))
+        self.process = subprocess.Popen([str(binary), "serve", "--log-level", "info"], cwd=ROOT, env=env,
+                                        stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                if self.get("/health")["status"] == "healthy":
+                    return
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("server did not become healthy in 120 s")
+
+    def get(self, path, token=None):
+        request = urllib.request.Request(self.base + path)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def raw(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def browser(camera):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-video-capture={camera}", "--autoplay-policy=no-user-gesture-required"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+def wait(driver, condition, timeout, message):
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.25).until(lambda d: condition(d))
+    except Exception as error:
+        raise AssertionError(f"timed out after {timeout} s: {message}") from error
+
+
+def shot(driver, name):
+    path = ARTIFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    log(f"screenshot {path.relative_to(ROOT)}")
+
+
+def console_errors(driver):
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def data(driver, element_id, key):
+    return driver.find_element(By.ID, element_id).get_attribute(f"data-{key}")
+
+
+def run(binary):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="proctor-browser-"))
+    camera = work / "camera.y4m"
+    make_fake_camera(camera)
+    server = Server(binary, work)
+    driver = browser(camera)
+    driver.set_page_load_timeout(60)
+    errors = []
+    try:
+        # --- Dashboard: invite a candidate --------------------------------------------------------
+        driver.get(server.base + "/admin")
+        wait(driver, lambda d: "Live feed connected" in d.find_element(By.ID, "live-feed-status").text, 20, "live feed connects")
+        driver.find_element(By.ID, "new-exam").send_keys("math-101")
+        driver.find_element(By.ID, "new-candidate").send_keys("ada")
+        chunk = driver.find_element(By.ID, "new-chunk")
+        chunk.clear()
+        chunk.send_keys(str(CHUNK_SECONDS))
+        driver.find_element(By.CSS_SELECTOR, "#new-session button[type=submit]").click()
+        link = wait(driver, lambda d: d.find_element(By.ID, "invite-link").text, 20, "invitation link shown")
+        assert "/exam/" in link, link
+        session_id = link.split("/exam/")[1].split("?")[0]
+        log(f"invited session {session_id}")
+        shot(driver, "1-dashboard-invite")
+
+        # --- Candidate: consent ---------------------------------------------------------------------
+        driver.get(link)
+        wait(driver, lambda d: d.find_element(By.ID, "step-consent").is_displayed(), 20, "consent step shown")
+        assert "token=" not in driver.current_url, "the token must leave the address bar"
+        accept = driver.find_element(By.ID, "consent-accept")
+        assert not accept.is_enabled(), "consent cannot be given before ticking the box"
+        shot(driver, "2-candidate-consent")
+        driver.find_element(By.ID, "consent-check").click()
+        accept.click()
+
+        # --- Candidate: reference photo (retaken until accepted: the fake camera loops three scenes) -
+        wait(driver, lambda d: d.find_element(By.ID, "step-camera").is_displayed(), 20, "camera step shown")
+        wait(driver, lambda d: d.execute_script("return document.getElementById('camera-preview').videoWidth") > 0, 20, "camera preview plays")
+        token = driver.execute_script(f"return sessionStorage.getItem('proctor-token:{session_id}')")
+        info = server.get(f"/api/sessions/{session_id}/candidate", token)
+        assert info["consent_at"], "consent is recorded on the server"
+        for attempt in range(8):
+            button = driver.find_element(By.ID, "capture" if attempt == 0 else "retake")
+            button.click()
+            status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(d.find_element(By.ID, "reference-status").text), 30, "reference checked")
+            log(f"reference attempt {attempt + 1}: {status}")
+            if status.startswith("Photo accepted"):
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError("the reference photo was never accepted")
+        shot(driver, "3-candidate-reference")
+
+        # --- Candidate: the exam, with uploads blocked for a while ------------------------------
+        driver.find_element(By.ID, "start-exam").click()
+        wait(driver, lambda d: int(data(d, "fact-rate", "analyses") or 0) >= 5, 60, "live analyses arrive")
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"*/api/sessions/{session_id}/chunks/*"]})
+        log("uploads blocked")
+        wait(driver, lambda d: int(data(d, "fact-uploads", "pending") or 0) >= 1, CHUNK_SECONDS * 3, "a piece waits while uploads are blocked")
+        time.sleep(CHUNK_SECONDS + 1)
+        pending_offline = int(data(driver, "fact-uploads", "pending"))
+        shot(driver, "4-candidate-exam-offline")
+        assert pending_offline >= 1, "pieces wait in IndexedDB while offline"
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        log(f"uploads restored with {pending_offline} waiting")
+        wait(driver, lambda d: int(data(d, "fact-uploads", "pending") or 0) == 0 and int(data(d, "fact-uploads", "uploaded") or 0) >= pending_offline, 60,
+             "waiting pieces upload after the network is back")
+        # The proctor's live grid shows the candidate, with a snapshot, while the exam runs.
+        candidate_tab = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(server.base + "/admin")
+        wait(driver, lambda d: d.execute_script(
+            f"const img = document.querySelector(\"#live-grid article[data-session-id='{session_id}'] img\"); return img && img.complete && img.naturalWidth > 0"),
+            20, "the live grid shows the session's snapshot")
+        shot(driver, "5a-dashboard-live-grid")
+        driver.close()
+        driver.switch_to.window(candidate_tab)
+        time.sleep(CHUNK_SECONDS * 2)
+        shot(driver, "5-candidate-exam")
+        analyses = int(data(driver, "fact-rate", "analyses"))
+        notice = driver.find_element(By.ID, "fact-alert").text
+        assert notice != "None", "the candidate is told in plain words when three people or an empty room are in view"
+        log(f"candidate's last notice: {notice}")
+        end = driver.find_element(By.ID, "end-exam")
+        end.click()
+        end.click()
+        wait(driver, lambda d: d.find_element(By.ID, "done-facts").get_attribute("data-uploaded"), 90, "the exam ends after flushing uploads")
+        shot(driver, "6-candidate-done")
+        uploaded = int(driver.find_element(By.ID, "done-facts").get_attribute("data-uploaded"))
+        log(f"candidate: {analyses} analyses shown, {uploaded} pieces uploaded")
+
+        # --- Server: analyses and every chunk recorded, none lost -----------------------------------
+        chunks = server.get(f"/api/sessions/{session_id}/chunks", token)
+        indices = [c["index"] for c in chunks["chunks"]]
+        assert indices == list(range(len(indices))) and len(indices) == uploaded >= 3, f"chunks {indices}, candidate says {uploaded}"
+        detail = server.get(f"/api/sessions/{session_id}")
+        assert detail["detections"] >= 5, f"analyses stored: {detail['detections']}"
+        log(f"server: chunks {indices}, {detail['detections']} analyses stored")
+
+        deadline = time.time() + 300
+        review = {}
+        while time.time() < deadline:
+            review = server.get(f"/api/sessions/{session_id}/review")
+            if review["recording"]["finalized"]:
+                break
+            time.sleep(2)
+        assert review["recording"]["finalized"], "the worker finalizes the session"
+        events = [e for e in review["events"] if e["start"] is not None]
+        log(f"finalized: video {review['recording']['video_duration']:.1f} s, gaps {review['recording']['gaps']}, "
+            f"events {[(e['type'], round(e['start'], 1)) for e in events]}")
+        assert review["recording"]["gaps"] == [], "no piece is missing from the video"
+        assert events, "the recording yields findings (the camera shows three people and an empty room)"
+        kinds = {m["kind"] for m in review["milestones"]}
+        assert {"consent", "reference", "live_connected", "end_requested", "finalized"} <= kinds, kinds
+
+        # --- Dashboard: the session is listed and its findings reviewed ------------------------------
+        driver.get(server.base + "/admin")
+        row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#sessions tr[data-session-id='{session_id}']"), 20, "session listed")
+        assert "ada" in row[0].text and "math-101" in row[0].text, row[0].text
+        shot(driver, "7-dashboard-sessions")
+        row[0].find_element(By.TAG_NAME, "a").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .mark"), 30, "timeline marks shown")
+        wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
+        target = max(events, key=lambda e: e["start"])
+        mark = driver.find_element(By.CSS_SELECTOR, f"#timeline .mark[data-event-id='{target['id']}']")
+        mark.click()
+        wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - target["start"]) <= 2, 15,
+             f"video seeks to {target['start']:.1f} s")
+        position = driver.execute_script("return document.getElementById('video').currentTime")
+        log(f"clicked {target['type']} at {target['start']:.2f} s; video at {position:.2f} s")
+        wait(driver, lambda d: d.find_element(By.ID, "evidence-image").get_attribute("naturalWidth") not in (None, "0"), 15, "evidence snapshot shown")
+        driver.find_element(By.ID, "confirm").click()
+        driver.find_element(By.ID, "note").send_keys("Checked the recording at this moment.")
+        driver.find_element(By.ID, "save-note").click()
+        wait(driver, lambda d: d.find_element(By.ID, "save-status").text == "Saved.", 10, "decision saved")
+        driver.find_element(By.ID, "mark-reviewed").click()
+        wait(driver, lambda d: d.find_element(By.ID, "mark-reviewed").get_attribute("data-reviewed") == "yes", 10, "session marked reviewed")
+        shot(driver, "8-review")
+        saved = next(e for e in server.get(f"/api/sessions/{session_id}/review")["events"] if e["id"] == target["id"])
+        assert saved["decision"] == "confirmed" and saved["note"].startswith("Checked the recording"), saved
+        status, headers, body = server.raw(f"/api/sessions/{session_id}/report?format=csv")
+        assert status == 200 and headers["Content-Type"].startswith("text/csv") and target["id"] in body.decode(), "CSV export"
+        errors = console_errors(driver)
+        assert not errors, f"browser console errors: {errors}"
+        log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export")
+    finally:
+        try:
+            (ARTIFACTS / "browser-console.log").write_text("\n".join(e["message"] for e in driver.get_log("browser")))
+        except Exception:
+            pass
+        driver.quit()
+        server.stop()
+        shutil.copy(server.log_path, ARTIFACTS / "server.log")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=str(ROOT / ".build/debug/proctor"))
+    arguments = parser.parse_args()
+    try:
+        run(Path(arguments.binary).resolve())
+    except AssertionError as error:
+        log(f"FAIL: {error}")
+        sys.exit(1)

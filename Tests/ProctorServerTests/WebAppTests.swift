@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import ProctorServer
+
+@Suite("Web app and dashboard feed")
+struct WebAppTests {
+    @Test("pages are served with security headers, assets with their types, and nothing outside the web folder")
+    func pagesAndAssets() async throws {
+        let server = try await TestServer.make(withModels: false)
+        try await server.application.test(.router) { client in
+            for (path, marker) in [("/exam/abc-123", "step-consent"), ("/admin", "sessions-title"), ("/admin/sessions/abc", "timeline")] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                    let policy = response.headers[.contentSecurityPolicy] ?? ""
+                    #expect(policy.contains("default-src 'self'") && policy.contains("frame-ancestors 'none'"))
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                    #expect(String(buffer: response.body).contains(marker))
+                }
+            }
+            try await client.execute(uri: "/static/js/exam/main.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.contains("javascript") == true)
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+            try await client.execute(uri: "/static/css/app.css", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
+            }
+            for path in ["/static/missing.js", "/static/../Package.swift", "/static/%2e%2e/%2e%2e/Package.swift", "/static/../../../../etc/passwd"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .notFound || response.status == .badRequest, "\(path) gave \(response.status)")
+                    #expect(!String(buffer: response.body).contains("root:"))
+                }
+            }
+        }
+        await server.stop()
+    }
+
+    @Test("every module the pages import exists, so a page can never fail on a missing file")
+    func modulesResolve() throws {
+        let root = try #require(WebAppRoutes.root(configured: ""))
+        let files = try #require(FileManager.default.subpaths(atPath: root)).filter { $0.hasSuffix(".js") || $0.hasSuffix(".html") }
+        var checked = 0
+        for file in files {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            let directory = (file as NSString).deletingLastPathComponent
+            for match in text.matches(of: /(?:from '|src="\/static\/|href="\/static\/)([^'"]+)/) {
+                let target = String(match.1)
+                let path = target.hasPrefix(".") ? ((directory as NSString).appendingPathComponent(target) as NSString).standardizingPath : target
+                #expect(FileManager.default.fileExists(atPath: root + "/" + path), "\(file) refers to \(target), which does not exist")
+                checked += 1
+            }
+        }
+        #expect(checked >= 15)
+    }
+
+    @Test("the live feed sends a message when the connected sessions change, and nothing when they do not")
+    func feedState() async throws {
+        let server = try await TestServer.make(withModels: false)
+        let registry = server.services.registry
+        var state = FeedState()
+        let empty = try await state.message(for: await registry.all, services: server.services)
+        #expect(empty?.contains(#""count":0"#) == true)
+        #expect(try await state.message(for: await registry.all, services: server.services) == nil)
+        let connection = UUID()
+        _ = await registry.add(sessionId: "live-1", serverSessionId: "server-1", connection: connection, close: {})
+        await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0xFF, 0xD8, 0xFF], at: Date(), interval: 2)
+        // A second picture within the interval is not kept.
+        await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0x00], at: Date(), interval: 2)
+        let joined = try #require(try await state.message(for: await registry.all, services: server.services))
+        let tiles = try #require((try JSONSerialization.jsonObject(with: Data(joined.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]])
+        #expect(tiles.count == 1 && tiles[0]["session_id"] as? String == "live-1")
+        #expect(tiles[0]["snapshot_url"] as? String == "/api/live/live-1/snapshot?v=1")
+        #expect(await registry.snapshot(sessionId: "live-1")?.bytes == [0xFF, 0xD8, 0xFF])
+        try await server.application.test(.router) { client in
+            try await client.execute(uri: "/api/live/live-1/snapshot", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
+            }
+            try await client.execute(uri: "/api/live/nobody/snapshot", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        _ = await registry.remove(sessionId: "live-1", connection: connection)
+        #expect(try await state.message(for: await registry.all, services: server.services)?.contains(#""count":0"#) == true)
+        #expect(await registry.snapshot(sessionId: "live-1") == nil)
+        await server.stop()
+    }
+
+    @Test("CSV fields are quoted per RFC 4180 and never start a spreadsheet formula")
+    func csvFields() {
+        #expect(SessionReport.field("plain") == "plain")
+        #expect(SessionReport.field("a,b") == "\"a,b\"")
+        #expect(SessionReport.field("say \"hi\"\nnow") == "\"say \"\"hi\"\"\nnow\"")
+        #expect(SessionReport.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(SessionReport.field("-3.5") == "-3.5")
+        #expect(SessionReport.number(nil) == "" && SessionReport.number(3.14159) == "3.14")
+    }
+}
