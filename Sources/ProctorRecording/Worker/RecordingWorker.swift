@@ -32,7 +32,11 @@ public struct RecordingWorker: Sendable {
                     let owner = "\(name)-\(slot)"
                     while !Task.isCancelled {
                         let worked = await runNext(owner: owner)
-                        if !worked { try? await Task.sleep(for: .milliseconds(Int(jobs.configuration.recording.pollSeconds * 1000))) }
+                        if !worked {
+                            // PostgreSQL wakes idle workers when a job is enqueued; otherwise poll.
+                            let signal = (jobs.store as? any JobSignal) ?? PollingJobSignal()
+                            await signal.waitForJobs(upTo: jobs.configuration.recording.pollSeconds)
+                        }
                     }
                 }
             }

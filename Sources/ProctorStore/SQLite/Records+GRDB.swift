@@ -1,4 +1,5 @@
 import GRDB
+import ProctorCore
 
 /// A record stored in a table whose columns are the snake_case names of its Codable properties.
 protocol SnakeCaseTableRecord: FetchableRecord, PersistableRecord {}
@@ -47,6 +48,20 @@ extension MilestoneRecord: SnakeCaseTableRecord {
 }
 
 extension MilestoneRecord.Kind: DatabaseValueConvertible {}
+
+extension UserRecord: SnakeCaseTableRecord {
+    public static let databaseTableName = "users"
+}
+
+extension Role: DatabaseValueConvertible {}
+
+extension AuditRecord: SnakeCaseTableRecord {
+    public static let databaseTableName = "audit_log"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
 
 extension EventRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "events"

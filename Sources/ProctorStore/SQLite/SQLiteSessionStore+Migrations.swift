@@ -148,6 +148,43 @@ extension SQLiteSessionStore {
             }
             try db.create(index: "milestones_session", on: "milestones", columns: ["session_id", "at"])
         }
+        migrator.registerMigration("v4: users, settings, audit log, accommodations, purge markers") { db in
+            try db.create(table: "users") { t in
+                t.primaryKey("id", .text)
+                t.column("username", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("password_hash", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("disabled_at", .datetime)
+            }
+            try db.create(table: "settings") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "audit_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("details", .text).notNull()
+                t.column("ip", .text).notNull()
+            }
+            try db.create(index: "audit_target", on: "audit_log", columns: ["target", "id"])
+            try db.create(table: "accommodations") { t in
+                t.column("candidate_id", .text).notNull()
+                t.column("exam_id", .text).notNull()
+                t.column("scales", .text).notNull()
+                t.column("note", .text).notNull()
+                t.primaryKey(["candidate_id", "exam_id"])
+            }
+            try db.alter(table: "sessions") { t in
+                t.add(column: "video_purged_at", .datetime)
+                t.add(column: "evidence_purged_at", .datetime)
+                t.add(column: "face_data_purged_at", .datetime)
+            }
+        }
         return migrator
     }
 }
