@@ -14,14 +14,14 @@ struct HTTPRoutesTests {
     func rootAndHealth() async throws {
         let server = try await TestServer.make()
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/", method: .get) { response in
+            try await client.execute(uri: "/", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["message"] as? String == "AI Proctoring System API")
                 #expect(body["status"] as? String == "running")
                 #expect(body["version"] as? String == "test")
             }
-            try await client.execute(uri: "/health", method: .get) { response in
+            try await client.execute(uri: "/health", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["status"] as? String == "healthy")
@@ -34,7 +34,7 @@ struct HTTPRoutesTests {
     func unhealthy() async throws {
         let server = try await TestServer.make(withModels: false)
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/health", method: .get) { response in
+            try await client.execute(uri: "/health", method: .get, headers: server.admin) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = try json(response.body)
                 #expect(body["status"] as? String == "unhealthy")
@@ -48,7 +48,7 @@ struct HTTPRoutesTests {
     func pipelineInfo() async throws {
         let server = try await TestServer.make()
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/ws/pipeline/info", method: .get) { response in
+            try await client.execute(uri: "/ws/pipeline/info", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["window_size"] as? Int == 30)
@@ -57,7 +57,7 @@ struct HTTPRoutesTests {
                 #expect(body[path: "pipeline", "risk", "multiple_persons"] as? Double == 40)
                 #expect(body[path: "engines", "object_detector"] as? String == "opencv-dnn")
             }
-            try await client.execute(uri: "/ws/sessions", method: .get) { response in
+            try await client.execute(uri: "/ws/sessions", method: .get, headers: server.admin) { response in
                 let body = try json(response.body)
                 #expect(body["count"] as? Int == 0)
             }
@@ -69,7 +69,7 @@ struct HTTPRoutesTests {
     func metrics() async throws {
         let server = try await TestServer.make()
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 let text = String(buffer: response.body)
@@ -86,18 +86,18 @@ struct HTTPRoutesTests {
     func sessionRoutes() async throws {
         let server = try await TestServer.make()
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/api/sessions", method: .get) { response in
+            try await client.execute(uri: "/api/sessions", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect((body["sessions"] as? [Any])?.isEmpty == true)
             }
-            try await client.execute(uri: "/api/sessions/nope", method: .get) { response in
+            try await client.execute(uri: "/api/sessions/nope", method: .get, headers: server.admin) { response in
                 #expect(response.status == .notFound)
             }
-            try await client.execute(uri: "/api/sessions/nope/violations/v1/evidence", method: .get) { response in
+            try await client.execute(uri: "/api/sessions/nope/violations/v1/evidence", method: .get, headers: server.admin) { response in
                 #expect(response.status == .notFound)
             }
-            try await client.execute(uri: "/api/sessions?limit=abc", method: .get) { response in
+            try await client.execute(uri: "/api/sessions?limit=abc", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
             }
         }

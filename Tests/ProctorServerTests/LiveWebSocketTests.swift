@@ -20,7 +20,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/candidate-1") { inbound, outbound, _ in
+            try await client.ws(server.live("candidate-1")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 0.0)))
                 try await outbound.write(.text(#"{"type":"ping"}"#))
@@ -65,7 +65,7 @@ struct LiveWebSocketTests {
             (frameMessage([UInt8](repeating: 0xFF, count: 300_000), timestamp: 3), "frame_too_large"),
         ]
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/bad-input") { inbound, outbound, _ in
+            try await client.ws(server.live("bad-input")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for (message, _) in bad { try await outbound.write(.text(message)) }
                 // After all that, a good frame is still analysed.
@@ -87,7 +87,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/binary") { inbound, outbound, _ in
+            try await client.ws(server.live("binary")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.binary(ByteBuffer(bytes: face)))
                 try await reader.collect(into: conversation) { $0["type"] as? String == "analysis" }
@@ -103,7 +103,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/rate") { inbound, outbound, _ in
+            try await client.ws(server.live("rate")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for i in 0..<8 { try await outbound.write(.text(frameMessage(face, timestamp: Double(i) * 0.01))) }
                 try await outbound.write(.text(#"{"type":"end"}"#))
@@ -122,7 +122,7 @@ struct LiveWebSocketTests {
         let server = try await TestServer.make { $0.server.maxErrors = 5 }
         let conversation = Conversation()
         let close = try await server.application.test(.live) { client in
-            try await client.ws("/ws/abuser") { inbound, outbound, _ in
+            try await client.ws(server.live("abuser")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for _ in 0..<20 { try? await outbound.write(.text("garbage")) }
                 try await reader.collect(into: conversation) { _ in false }
@@ -138,7 +138,7 @@ struct LiveWebSocketTests {
         let server = try await TestServer.make()
         try await server.application.test(.router) { client in
             for id in [String(repeating: "a", count: 200), "bad%20id", ".hidden"] {
-                try await client.execute(uri: "/ws/\(id)", method: .get) { response in
+                try await client.execute(uri: "/ws/\(id)", method: .get, headers: server.admin) { response in
                     #expect(response.status == .badRequest, "\(id)")
                     let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                     #expect(body?["type"] as? String == "error")
@@ -153,7 +153,7 @@ struct LiveWebSocketTests {
     func modelsUnavailable() async throws {
         let server = try await TestServer.make(withModels: false)
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/ws/candidate", method: .get) { response in
+            try await client.execute(uri: "/ws/candidate", method: .get, headers: server.admin) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(String(buffer: response.body).contains("models_unavailable"))
             }
@@ -168,14 +168,14 @@ struct LiveWebSocketTests {
         let face = self.face
         let firstClose: WebSocketCloseFrame? = try await server.application.test(.live) { client in
             let first = Task {
-                try await client.ws("/ws/rejoin") { inbound, _, _ in
+                try await client.ws(server.live("rejoin")) { inbound, _, _ in
                     let reader = InboundReader(inbound)
                     try await reader.collect(into: Conversation()) { _ in false }
                 }
             }
             // The first connection is registered once its welcome has been sent.
             while await server.services.registry.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            try await client.ws("/ws/rejoin") { inbound, outbound, _ in
+            try await client.ws(server.live("rejoin")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 0)))
                 try await reader.collect(into: second) { $0["type"] as? String == "analysis" }
@@ -200,7 +200,7 @@ struct LiveWebSocketTests {
         try await server.application.test(.live) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await client.ws("/ws/alice") { inbound, outbound, _ in
+                    try await client.ws(server.live("alice")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(face, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
@@ -208,7 +208,7 @@ struct LiveWebSocketTests {
                     }
                 }
                 group.addTask {
-                    try await client.ws("/ws/bob") { inbound, outbound, _ in
+                    try await client.ws(server.live("bob")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(emptyRoom, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
@@ -232,7 +232,7 @@ struct LiveWebSocketTests {
         let first = try await TestServer.make(dataDirectory: data)
         let group = self.group, face = self.face
         try await first.application.test(.live) { client in
-            try await client.ws("/ws/exam-42") { inbound, outbound, _ in
+            try await client.ws(first.live("exam-42")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 // Three people for a while, then the candidate alone; one frame at a time, like a paced client.
                 let conversation = Conversation()
@@ -249,7 +249,7 @@ struct LiveWebSocketTests {
         let second = try await TestServer.make(dataDirectory: data)
         try await second.application.test(.router) { client in
             var evidenceURL: String?
-            try await client.execute(uri: "/api/sessions/exam-42", method: .get) { response in
+            try await client.execute(uri: "/api/sessions/exam-42", method: .get, headers: second.admin) { response in
                 #expect(response.status == .ok)
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                 #expect(body["status"] as? String == "completed")
@@ -263,12 +263,12 @@ struct LiveWebSocketTests {
                 #expect((body[path: "summary", "max_risk"] as? Double ?? 0) >= 40)
             }
             let url = try #require(evidenceURL)
-            try await client.execute(uri: url, method: .get) { response in
+            try await client.execute(uri: url, method: .get, headers: second.admin) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/jpeg")
                 #expect(Array(response.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])
             }
-            try await client.execute(uri: "/api/sessions", method: .get) { response in
+            try await client.execute(uri: "/api/sessions", method: .get, headers: second.admin) { response in
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                 #expect((body["sessions"] as? [[String: Any]])?.first?["session_id"] as? String == "exam-42")
             }

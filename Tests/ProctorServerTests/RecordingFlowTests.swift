@@ -83,7 +83,7 @@ struct RecordingFlowTests {
         let group = try ServerTestEnvironment.bytes("objects_people/unsplash_three_business_people.jpg")
         let empty = try ServerTestEnvironment.bytes("no_face/nyu_empty_classroom.jpg")
         let sessionId: String = try await server.application.test(.router) { client in
-            let (sessionId, token) = try await client.execute(uri: "/api/sessions", method: .post, body: ByteBuffer(string: #"{"exam_id":"math-101","candidate_id":"c-7","chunk_seconds":4}"#)) { response in
+            let (sessionId, token) = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"math-101","candidate_id":"c-7","chunk_seconds":4}"#)) { response in
                 #expect(response.status == .created)
                 let body = json(response)
                 return (body["id"] as? String ?? "", body["upload_token"] as? String ?? "")
@@ -153,7 +153,7 @@ struct RecordingFlowTests {
         print("recording: 12 s of video processed, merged and finalized in \(wall)")
 
         try await server.application.test(.router) { client in
-            let duration = try await client.execute(uri: "/api/sessions/\(sessionId)", method: .get) { response in
+            let duration = try await client.execute(uri: "/api/sessions/\(sessionId)", method: .get, headers: server.admin) { response in
                 let recording = json(response)["recording"] as? [String: Any]
                 #expect(recording?["finalized"] as? Bool == true)
                 #expect((recording?["gaps"] as? [Int])?.isEmpty == true)
@@ -161,7 +161,7 @@ struct RecordingFlowTests {
                 return recording?["video_duration"] as? Double ?? 0
             }
             #expect(abs(duration - 12) < 0.6, "master is \(duration) s")
-            let events = try await client.execute(uri: "/api/sessions/\(sessionId)/events", method: .get) { response in
+            let events = try await client.execute(uri: "/api/sessions/\(sessionId)/events", method: .get, headers: server.admin) { response in
                 json(response)["events"] as? [[String: Any]] ?? []
             }
             func first(_ type: String) -> [String: Any]? { events.first { $0["type"] as? String == type } }
@@ -177,35 +177,35 @@ struct RecordingFlowTests {
             #expect(events.allSatisfy { ($0["end"] as? Double ?? 99) <= duration + 0.5 })
             // Evidence, review, and the video with ranges.
             let evidence = try #require(multiple["evidence_url"] as? String)
-            try await client.execute(uri: evidence, method: .get) { response in
+            try await client.execute(uri: evidence, method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok && Array(response.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])
             }
             let eventId = try #require(multiple["id"] as? String)
-            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, body: ByteBuffer(string: #"{"decision":"confirmed","note":"two people behind the candidate"}"#)) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"decision":"confirmed","note":"two people behind the candidate"}"#)) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, body: ByteBuffer(string: #"{"decision":"maybe"}"#)) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"decision":"maybe"}"#)) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/events", method: .get) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/events", method: .get, headers: server.admin) { response in
                 let reviewed = (json(response)["events"] as? [[String: Any]])?.first { $0["id"] as? String == eventId }
                 #expect(reviewed?["decision"] as? String == "confirmed")
             }
-            let size = try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get) { response in
+            let size = try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.acceptRanges] == "bytes")
                 #expect(Array(response.body.readableBytesView.prefix(4)) == [0x1A, 0x45, 0xDF, 0xA3])  // EBML
                 return response.body.readableBytes
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: [.range: "bytes=100-199"]) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: server.admin + [.range: "bytes=100-199"]) { response in
                 #expect(response.status == .partialContent)
                 #expect(response.body.readableBytes == 100)
                 #expect(response.headers[.contentRange] == "bytes 100-199/\(size)")
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: [.range: "bytes=\(size + 10)-"]) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: server.admin + [.range: "bytes=\(size + 10)-"]) { response in
                 #expect(response.status == .rangeNotSatisfiable)
             }
-            try await checkReview(client, sessionId: sessionId, confirmedEvent: eventId, videoDuration: duration, eventCount: events.count)
+            try await checkReview(client, server: server, sessionId: sessionId, confirmedEvent: eventId, videoDuration: duration, eventCount: events.count)
         }
         // The master replaced the chunk and batch files.
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: server.dataDirectory.appendingPathComponent("blobs/sessions/\(sessionId)").path)
@@ -215,8 +215,8 @@ struct RecordingFlowTests {
     }
 
     /// The dashboard's view of the finished session: review data, milestones, ranking, reviewed marker, exports.
-    func checkReview(_ client: some TestClientProtocol, sessionId: String, confirmedEvent: String, videoDuration: Double, eventCount: Int) async throws {
-        let review = try await client.execute(uri: "/api/sessions/\(sessionId)/review", method: .get) { response in
+    func checkReview(_ client: some TestClientProtocol, server: TestServer, sessionId: String, confirmedEvent: String, videoDuration: Double, eventCount: Int) async throws {
+        let review = try await client.execute(uri: "/api/sessions/\(sessionId)/review", method: .get, headers: server.admin) { response in
             #expect(response.status == .ok)
             return json(response)
         }
@@ -233,21 +233,21 @@ struct RecordingFlowTests {
         #expect(((figures?["recording"] as? [String: Any])?["chunks"] as? Int) == 3)
 
         // Ranked list, reviewed marker and its filter.
-        let listed = try await client.execute(uri: "/api/dashboard/sessions?q=c-7", method: .get) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        let listed = try await client.execute(uri: "/api/dashboard/sessions?q=c-7", method: .get, headers: server.admin) { json($0)["sessions"] as? [[String: Any]] ?? [] }
         #expect(listed.count == 1 && listed.first?["candidate_id"] as? String == "c-7" && listed.first?["reviewed"] as? Bool == false)
         #expect(((listed.first?["event_counts"] as? [String: Int])?["multiple_people"] ?? 0) >= 1)
-        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, body: ByteBuffer(string: #"{"reviewed":true}"#)) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":true}"#)) { response in
             #expect(response.status == .ok)
         }
-        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, body: ByteBuffer(string: #"{"reviewed":"yes"}"#)) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":"yes"}"#)) { response in
             #expect(response.status == .badRequest)
         }
-        let unreviewed = try await client.execute(uri: "/api/dashboard/sessions?reviewed=no", method: .get) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        let unreviewed = try await client.execute(uri: "/api/dashboard/sessions?reviewed=no", method: .get, headers: server.admin) { json($0)["sessions"] as? [[String: Any]] ?? [] }
         #expect(!unreviewed.contains { $0["id"] as? String == sessionId })
-        try await client.execute(uri: "/api/dashboard/sessions?status=bogus", method: .get) { #expect($0.status == .badRequest) }
+        try await client.execute(uri: "/api/dashboard/sessions?status=bogus", method: .get, headers: server.admin) { #expect($0.status == .badRequest) }
 
         // Exports: CSV (one row per finding, with the decision) and JSON, as downloads.
-        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=csv", method: .get) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=csv", method: .get, headers: server.admin) { response in
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
@@ -256,10 +256,10 @@ struct RecordingFlowTests {
             #expect(lines.contains { $0.contains(confirmedEvent) && $0.contains("confirmed") && $0.contains("two people behind the candidate") })
             #expect(lines.count >= eventCount + 1)
         }
-        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=json", method: .get) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=json", method: .get, headers: server.admin) { response in
             #expect(json(response)["reviewed"] as? Bool == true)
         }
-        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=xml", method: .get) { #expect($0.status == .badRequest) }
+        try await client.execute(uri: "/api/sessions/\(sessionId)/report?format=xml", method: .get, headers: server.admin) { #expect($0.status == .badRequest) }
     }
 
     @Test("a corrupt chunk fails with a clear error and the session still finalizes with the gap reported")
@@ -269,7 +269,7 @@ struct RecordingFlowTests {
         let corrupt = Array("this is not a webm file at all".utf8)
         let store = server.services.recordings
         let sessionId: String = try await server.application.test(.router) { client in
-            let body = try await client.execute(uri: "/api/sessions", method: .post, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)) { json($0) }
+            let body = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)) { json($0) }
             let sessionId = body["id"] as? String ?? ""
             let auth: HTTPFields = [.authorization: "Bearer \(body["upload_token"] as? String ?? "")"]
             try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,

@@ -8,7 +8,7 @@ import NIOCore
 import ProctorCore
 import ProctorPipeline
 import ProctorRecording
-import ProctorServer
+@testable import ProctorServer
 import ProctorStore
 import ProctorVision
 
@@ -42,9 +42,26 @@ struct TestServer {
     let services: ProctorServices
     let writerTask: Task<Void, Never>
     let dataDirectory: URL
+    /// Login tokens of one account per staff role, made at start.
+    let tokens: [Role: String]
+
+    /// `Authorization: Bearer` headers of the role's account.
+    func headers(_ role: Role = .admin) -> HTTPFields {
+        [.authorization: "Bearer \(tokens[role] ?? "")"]
+    }
+
+    /// Admin headers, for tests about something other than access.
+    var admin: HTTPFields { headers(.admin) }
+
+    /// A live WebSocket path opened with the admin's token.
+    func live(_ sessionId: String) -> String {
+        "/ws/\(sessionId)?token=\(tokens[.admin] ?? "")"
+    }
 
     static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ProctorConfiguration()
+        // Cheap password hashing keeps the suite fast; the production cost is the default.
+        configuration.auth.scryptCostLog2 = 10
         configure(&configuration)
         let data = try dataDirectory ?? ServerTestEnvironment.temporaryDirectory()
         configuration.server.dataDirectory = data.path
@@ -52,13 +69,26 @@ struct TestServer {
         logger.logLevel = .warning
         let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
         let writer = BatchedStoreWriter(store: store, interval: .milliseconds(50), logger: logger)
-        let services = ProctorServices(
+        let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
             blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer,
             evidence: EvidenceStore(dataDirectory: data), logger: logger
         )
-        return TestServer(services: services, writerTask: Task { await writer.run() }, dataDirectory: data)
+        var tokens: [Role: String] = [:]
+        for role in Role.staff {
+            let name = "test-\(role.rawValue)"
+            let existing = try await store.user(username: name)  // a restart on the same data folder
+            var user = existing
+            if user == nil {
+                user = try await AccountAdministration.createUser(username: name, password: "password-\(role.rawValue)", role: role,
+                                                                  store: store, configuration: configuration)
+            }
+            guard let user else { continue }
+            let now = Date().timeIntervalSince1970
+            tokens[role] = try services.signer.sign(AccessToken(sub: user.id, role: role, iat: now, exp: now + 3600, jti: UUID().uuidString, sid: nil, name: user.username))
+        }
+        return TestServer(services: services, writerTask: Task { await writer.run() }, dataDirectory: data, tokens: tokens)
     }
 
     var application: some ApplicationProtocol { ProctorApplication.build(services: services, port: 0) }

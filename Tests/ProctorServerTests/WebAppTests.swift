@@ -11,7 +11,7 @@ struct WebAppTests {
         let server = try await TestServer.make(withModels: false)
         try await server.application.test(.router) { client in
             for (path, marker) in [("/exam/abc-123", "step-consent"), ("/admin", "sessions-title"), ("/admin/sessions/abc", "timeline")] {
-                try await client.execute(uri: path, method: .get) { response in
+                try await client.execute(uri: path, method: .get, headers: server.admin) { response in
                     #expect(response.status == .ok, "\(path)")
                     #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                     let policy = response.headers[.contentSecurityPolicy] ?? ""
@@ -20,16 +20,16 @@ struct WebAppTests {
                     #expect(String(buffer: response.body).contains(marker))
                 }
             }
-            try await client.execute(uri: "/static/js/exam/main.js", method: .get) { response in
+            try await client.execute(uri: "/static/js/exam/main.js", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.contains("javascript") == true)
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
             }
-            try await client.execute(uri: "/static/css/app.css", method: .get) { response in
+            try await client.execute(uri: "/static/css/app.css", method: .get, headers: server.admin) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
             }
             for path in ["/static/missing.js", "/static/../Package.swift", "/static/%2e%2e/%2e%2e/Package.swift", "/static/../../../../etc/passwd"] {
-                try await client.execute(uri: path, method: .get) { response in
+                try await client.execute(uri: path, method: .get, headers: server.admin) { response in
                     #expect(response.status == .notFound || response.status == .badRequest, "\(path) gave \(response.status)")
                     #expect(!String(buffer: response.body).contains("root:"))
                 }
@@ -75,10 +75,10 @@ struct WebAppTests {
         #expect(tiles[0]["snapshot_url"] as? String == "/api/live/live-1/snapshot?v=1")
         #expect(await registry.snapshot(sessionId: "live-1")?.bytes == [0xFF, 0xD8, 0xFF])
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/api/live/live-1/snapshot", method: .get) { response in
+            try await client.execute(uri: "/api/live/live-1/snapshot", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
             }
-            try await client.execute(uri: "/api/live/nobody/snapshot", method: .get) { response in
+            try await client.execute(uri: "/api/live/nobody/snapshot", method: .get, headers: server.admin) { response in
                 #expect(response.status == .notFound)
             }
         }

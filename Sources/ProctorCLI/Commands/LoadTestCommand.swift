@@ -31,6 +31,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Server WebSocket base URL.")
     var url = "ws://127.0.0.1:8000"
 
+    @Option(help: "Staff token (an admin's login token: POST /api/auth/login); default $PROCTOR_TOKEN.")
+    var token: String?
+
     @Option(help: "Test-data folder (frames come from its webcam and news clips).")
     var data: String?
 
@@ -49,13 +52,14 @@ struct LoadTestCommand: AsyncParsableCommand {
         let httpBase = url.replacingOccurrences(of: "ws://", with: "http://").replacingOccurrences(of: "wss://", with: "https://")
         let before = await ServerProcessFigures.fetch(base: httpBase)
         let started = ContinuousClock.now
+        let staffToken = token ?? ProcessInfo.processInfo.environment["PROCTOR_TOKEN"] ?? ""
         let results = try await withThrowingTaskGroup(of: CandidateResult.self) { group in
             for index in 0..<sessions {
                 group.addTask {
                     // Stagger connections over the first second, like candidates arriving.
                     try await Task.sleep(for: .milliseconds(Int(1000.0 * Double(index) / Double(sessions))))
                     return await SimulatedCandidate(
-                        id: "load-\(UUID().uuidString.prefix(8))-\(index)", url: url, frames: frames, fps: fps,
+                        id: "load-\(UUID().uuidString.prefix(8))-\(index)", url: url, token: staffToken, frames: frames, fps: fps,
                         duration: duration, binary: binary, offset: index * 37
                     ).run()
                 }
@@ -113,6 +117,7 @@ struct CandidateResult: Sendable {
 struct SimulatedCandidate: Sendable {
     let id: String
     let url: String
+    let token: String
     let frames: [[UInt8]]
     let fps: Double
     let duration: Double
@@ -125,7 +130,7 @@ struct SimulatedCandidate: Sendable {
         logger.logLevel = .error
         let frames = self.frames, fps = self.fps, duration = self.duration, binary = self.binary, offset = self.offset
         do {
-            try await WebSocketClient.connect(url: "\(url)/ws/\(id)", configuration: .init(maxFrameSize: 8 << 20), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: "\(url)/ws/\(id)?token=\(token)", configuration: .init(maxFrameSize: 8 << 20), logger: logger) { inbound, outbound, _ in
                 await collector.connected()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

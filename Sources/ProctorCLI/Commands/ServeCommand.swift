@@ -42,9 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("configuration\n\(printed)")
 
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
-        let writer = BatchedStoreWriter(store: store, logger: logger)
+        let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
+        logger.info("database: \(opened.description)")
 
         var pool: VisionWorkerPool?
         var modelError: String?
@@ -55,24 +54,35 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
-        let services = ProctorServices(
-            configuration: configuration, version: Proctor.version, pool: pool, modelError: modelError, store: store,
-            blobs: blobs, writer: writer, evidence: EvidenceStore(dataDirectory: data), logger: logger
-        )
-        let app = ProctorApplication.build(services: services)
-        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreWriterService(writer: writer))]
-        if configuration.recording.embeddedWorker, let pool {
-            // One machine, no set-up: this process also analyses and merges recorded sessions.
-            let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
-            let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
-            serviceList.append(.init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
+        let evidence = EvidenceStore(dataDirectory: data)
+        let (startedPool, startedError) = (pool, modelError)
+        // The store runs (PostgreSQL's pool) around everything else and is ready (migrated) first.
+        let written = try await opened.run { [configuration, logger] store in
+            let writer = BatchedStoreWriter(store: store, logger: logger)
+            let services = try await ProctorServices.make(
+                configuration: configuration, version: Proctor.version, pool: startedPool, modelError: startedError, store: store,
+                blobs: blobs, writer: writer, evidence: evidence, logger: logger
+            )
+            if try await store.userCount() == 0 {
+                logger.warning("no accounts yet: create the first admin with `proctor admin create --username <name>` (see README)")
+            }
+            let app = ProctorApplication.build(services: services)
+            var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreWriterService(writer: writer))]
+            if configuration.recording.embeddedWorker, let pool = startedPool {
+                // One machine, no set-up: this process also analyses and merges recorded sessions, and purges.
+                let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+                let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
+                serviceList.append(.init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
+                let purger = RetentionPurger(store: store, blobs: blobs, evidence: evidence, privacy: configuration.privacy, logger: logger)
+                serviceList.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
+            }
+            serviceList.append(.init(service: app))
+            let group = ServiceGroup(configuration: .init(services: serviceList, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            logger.info("listening on http://\(configuration.server.host):\(configuration.server.port) (WebSocket /ws/{session_id}), data in \(data.path)")
+            try await group.run()
+            return await writer.writtenCount
         }
-        serviceList.append(.init(service: app))
-        let group = ServiceGroup(configuration: .init(services: serviceList, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("listening on http://\(configuration.server.host):\(configuration.server.port) (WebSocket /ws/{session_id}), data in \(data.path)")
-        try await group.run()
         pool?.shutdown()
-        let written = await writer.writtenCount
         logger.info("stopped; \(written) records written")
     }
 }

@@ -37,8 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var logger = Logger(label: "proctor.worker")
         logger.logLevel = logLevel
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
+        let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
         // Warm-up: models load once, before the first job.
         var processor: ChunkProcessor?
@@ -46,11 +45,19 @@ struct WorkerCommand: AsyncParsableCommand {
             let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
             processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
         }
-        let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
-        let worker = RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
-        logger.info("worker \(worker.name) ready", metadata: ["role": "\(role)", "concurrency": "\(concurrency)", "data": "\(data.path)"])
-        let group = ServiceGroup(configuration: .init(services: [.init(service: RecordingWorkerService(worker: worker))],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let chunkProcessor = processor
+        let (role, concurrency) = (role, concurrency)
+        try await opened.run { [configuration, logger] store in
+            let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: chunkProcessor, logger: logger)
+            let worker = RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: RecordingWorkerService(worker: worker))]
+            if role == "all" {
+                let purger = RetentionPurger(store: store, blobs: blobs, evidence: EvidenceStore(dataDirectory: data), privacy: configuration.privacy, logger: logger)
+                services.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
+            }
+            logger.info("worker \(worker.name) ready", metadata: ["role": "\(role)", "concurrency": "\(concurrency)", "database": "\(opened.description)"])
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
     }
 }

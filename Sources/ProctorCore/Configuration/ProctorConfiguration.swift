@@ -9,6 +9,7 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var vision = VisionConfiguration()
     public var pipeline = PipelineConfiguration()
     public var privacy = PrivacyConfiguration()
+    public var auth = AuthConfiguration()
 
     public init() {}
 }

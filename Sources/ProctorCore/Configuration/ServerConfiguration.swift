@@ -21,6 +21,18 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     /// Folder with the web app (candidate page, dashboard, assets); empty serves the copy built into
     /// the binary. Point it at `Sources/ProctorServer/Web` to edit pages without rebuilding.
     public var webRoot = ""
+    /// Origins (scheme://host:port) allowed to open WebSockets and make cross-origin API calls, besides
+    /// the server's own. Pages served by Proctor itself never need an entry; `http://localhost:*` and
+    /// `http://127.0.0.1:*` are allowed while this list is empty (development).
+    public var allowedOrigins: [String] = []
+    /// API requests allowed per client address per minute (429 beyond); uploads and frames have their own limits.
+    public var requestsPerMinute = 1200
+    /// Chunk uploads allowed per session per minute (a 20 s chunk needs 3; retries need a few more).
+    public var chunkUploadsPerMinute = 30
+    /// A live connection that sends nothing (no frame, no ping) for this long is closed.
+    public var liveIdleSeconds = 120.0
+    /// Trust `X-Forwarded-For` for the client address (only behind your own reverse proxy).
+    public var trustForwardedFor = false
 
     public init() {}
 }

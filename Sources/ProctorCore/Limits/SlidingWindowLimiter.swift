@@ -18,6 +18,9 @@ public struct SlidingWindowLimiter: Sendable {
         return true
     }
 
+    /// No events in the window ending at `time`: the limiter can be forgotten.
+    public func isIdle(at time: Double) -> Bool { count(at: time) == 0 }
+
     /// Events in the window ending at `time`.
     public func count(at time: Double) -> Int {
         times.filter { $0 > time - window && $0 <= time }.count

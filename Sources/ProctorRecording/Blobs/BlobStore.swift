@@ -13,6 +13,8 @@ public protocol BlobStore: Sendable {
     func exists(_ key: String) -> Bool
     func size(_ key: String) -> Int?
     func delete(_ key: String) throws
+    /// Deletes everything under the folder `prefix`; returns how many files went.
+    func deleteTree(_ prefix: String) throws -> Int
     /// A scratch file path on the same file system, for writing before `put`.
     func temporaryURL(extension: String) throws -> URL
 }
@@ -58,6 +60,17 @@ public struct FileBlobStore: BlobStore {
     public func delete(_ key: String) throws {
         let url = try localURL(key)
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+    }
+
+    public func deleteTree(_ prefix: String) throws -> Int {
+        let url = try localURL(prefix)
+        guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
+        let files = (FileManager.default.subpaths(atPath: url.path) ?? []).filter { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        try FileManager.default.removeItem(at: url)
+        return files.count
     }
 
     public func temporaryURL(extension ext: String) throws -> URL {

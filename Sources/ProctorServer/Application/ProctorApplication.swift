@@ -9,21 +9,43 @@ import ProctorVision
 public enum ProctorApplication {
     public static func build(services: ProctorServices, port: Int? = nil) -> some ApplicationProtocol {
         let server = services.configuration.server
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: ProctorRequestContext.self)
         router.add(middleware: ErrorLoggingMiddleware(logger: services.logger))
+        router.add(middleware: OriginMiddleware(policy: OriginPolicy(allowed: server.allowedOrigins)))
+        router.add(middleware: AuthenticationMiddleware(services: services))
+        router.add(middleware: RateLimitMiddleware(limiter: services.limits.requests))
+        AuthRoutes(services: services).register(on: router)
+        AdminRoutes(services: services).register(on: router)
         StatusRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
         RecordingRoutes(services: services).register(on: router)
         DashboardRoutes(services: services).register(on: router)
         LiveFeedRoutes(services: services).register(on: router)
         WebAppRoutes(services: services).register(on: router)
-        router.ws("/ws/{session_id}") { _, context in
+        router.ws("/ws/{session_id}") { request, context in
+            var context = context
+            try await AuthenticationMiddleware(services: services).authenticate(request, context: &context)
+            guard OriginPolicy(allowed: server.allowedOrigins).allows(origin: request.headers[.origin], host: request.head.authority) else {
+                throw APIError(.forbidden, "origin_not_allowed", "WebSocket connections from this origin are not allowed (server.allowed_origins)")
+            }
             // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.
             let sessionId = context.parameters.get("session_id") ?? ""
             guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {
                 services.metrics.error(.invalidSessionId)
                 throw UpgradeRefusal(status: .badRequest, ClientMessageError(.invalidSessionId,
                     "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
+            }
+            // A candidate's invitation opens their own session only; staff who create exams may open any
+            // (test rigs, kiosks, `proctor loadtest`).
+            let caller = try context.require(.takeExam, or: .manageExams)
+            if caller.role == .candidate {
+                guard caller.sessionId == sessionId, let recording = try await services.recordings.recording(sessionId: sessionId),
+                      recording.uploadTokenHash == caller.tokenHash else {
+                    throw APIError(.forbidden, "forbidden", "this invitation is for another session, or has been replaced")
+                }
+                guard recording.consentAt != nil else {
+                    throw APIError(.forbidden, "consent_required", "the candidate has not consented to the capture yet")
+                }
             }
             guard services.pool != nil else {
                 services.metrics.error(.modelsUnavailable)

@@ -13,29 +13,72 @@ public struct ProctorServices: Sendable {
     public let pool: VisionWorkerPool?
     public let modelError: String?
     public let store: any SessionStore
-    /// Recorded sessions and the job queue (the same database as `store` in the embedded set-up).
+    /// Recorded sessions and the job queue (the same database as `store`).
     public let recordings: any RecordingStore
+    public let accounts: any AccountStore
+    public let privacy: any PrivacyStore
     public let blobs: any BlobStore
     public let writer: BatchedStoreWriter
     public let evidence: EvidenceStore
     public let registry: LiveSessionRegistry
     public let metrics: ProctorMetrics
     public let logger: Logger
+    let signer: TokenSigner
+    let passwords: PasswordHasher
+    let limits: Limits
 
-    public init(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any SessionStore & RecordingStore,
-                blobs: any BlobStore, writer: BatchedStoreWriter, evidence: EvidenceStore, registry: LiveSessionRegistry = LiveSessionRegistry(),
-                metrics: ProctorMetrics = ProctorMetrics(), logger: Logger) {
+    /// The rate limiters shared by all requests of this server.
+    struct Limits: Sendable {
+        let requests: RequestLimiter
+        let logins: RequestLimiter
+        let chunkUploads: RequestLimiter
+    }
+
+    /// Builds the services; the token signing key is read from (or first stored in) the database, so
+    /// every server sharing it accepts the same logins and invitations.
+    public static func make(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
+                            blobs: any BlobStore, writer: BatchedStoreWriter, evidence: EvidenceStore, registry: LiveSessionRegistry = LiveSessionRegistry(),
+                            metrics: ProctorMetrics = ProctorMetrics(), logger: Logger) async throws -> ProctorServices {
+        let key = try await store.setting("token_signing_key", orInsert: TokenSigner.newIdentifier() + TokenSigner.newIdentifier())
+        return ProctorServices(configuration: configuration, version: version, pool: pool, modelError: modelError, store: store, blobs: blobs,
+                               writer: writer, evidence: evidence, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
+    }
+
+    init(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
+         blobs: any BlobStore, writer: BatchedStoreWriter, evidence: EvidenceStore, registry: LiveSessionRegistry,
+         metrics: ProctorMetrics, logger: Logger, signer: TokenSigner) {
         self.configuration = configuration
         self.version = version
         self.pool = pool
         self.modelError = modelError
         self.store = store
         self.recordings = store
+        self.accounts = store
+        self.privacy = store
         self.blobs = blobs
         self.writer = writer
         self.evidence = evidence
         self.registry = registry
         self.metrics = metrics
         self.logger = logger
+        self.signer = signer
+        self.passwords = PasswordHasher(costLog2: configuration.auth.scryptCostLog2)
+        let server = configuration.server
+        self.limits = Limits(
+            requests: RequestLimiter(limit: server.requestsPerMinute, window: 60),
+            logins: RequestLimiter(limit: configuration.auth.loginAttemptsPerMinute, window: 60),
+            chunkUploads: RequestLimiter(limit: server.chunkUploadsPerMinute, window: 60)
+        )
+    }
+
+    /// Appends to the audit log; a failure is logged and never fails the request it records.
+    func audit(_ caller: Caller?, _ action: String, target: String, details: [String: Any] = [:], context: ProctorRequestContext? = nil) async {
+        let entry = AuditRecord(at: Date(), actor: caller?.name ?? "anonymous", role: caller?.role.rawValue ?? "none", action: action,
+                                target: target, details: ServerMessage.json(details), ip: context?.clientAddress ?? "")
+        do {
+            try await accounts.appendAudit([entry])
+        } catch {
+            logger.error("audit entry \(action) \(target) not written: \(error)")
+        }
     }
 }

@@ -22,10 +22,30 @@ public struct EvidenceStore: Sendable {
 
     /// The bytes of a snapshot by its relative path, nil when missing or unsafe.
     public func load(relativePath: String) -> Data? {
+        url(relativePath: relativePath).flatMap { FileManager.default.contents(atPath: $0.path) }
+    }
+
+    /// Deletes one snapshot by its relative path; false when it was not there (or the path is unsafe).
+    @discardableResult
+    public func delete(relativePath: String) -> Bool {
+        guard let url = url(relativePath: relativePath), FileManager.default.fileExists(atPath: url.path) else { return false }
+        return (try? FileManager.default.removeItem(at: url)) != nil
+    }
+
+    /// Deletes the session's evidence folder; returns how many snapshots went.
+    public func deleteSession(_ sessionId: String) -> Int {
+        guard Self.isSafe(sessionId) else { return 0 }
+        let folder = root.appendingPathComponent(sessionId)
+        let count = (try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) ?? 0
+        try? FileManager.default.removeItem(at: folder)
+        return count
+    }
+
+    private func url(relativePath: String) -> URL? {
         let parts = relativePath.split(separator: "/").map(String.init)
         guard parts.count == 3, parts[0] == "evidence", Self.isSafe(parts[1]), parts[2].hasSuffix(".jpg"),
               Self.isSafe(String(parts[2].dropLast(4))) else { return nil }
-        return FileManager.default.contents(atPath: root.appendingPathComponent(parts[1]).appendingPathComponent(parts[2]).path)
+        return root.appendingPathComponent(parts[1]).appendingPathComponent(parts[2])
     }
 
     /// Letters, digits, '-', '_' and '.', not starting with '.', at most 128 characters.

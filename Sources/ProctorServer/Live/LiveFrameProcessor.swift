@@ -19,14 +19,18 @@ struct LiveFrameProcessor {
     private(set) var statistics = SessionStatistics()
     private var lastSummaryWrite = ContinuousClock.now
 
-    init(sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool, logger: Logger) {
+    /// - Parameter accommodation: the candidate's profile; it lowers or removes the weight of named findings in the risk score.
+    init(sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool,
+         accommodation: Accommodation? = nil, logger: Logger) {
         self.sessionId = sessionId
         self.serverSessionId = serverSessionId
         self.connection = connection
         self.services = services
         self.pool = pool
         self.logger = logger
-        pipeline = DetectionPipeline(sessionId: sessionId, configuration: services.configuration.pipeline, pool: pool)
+        var configuration = services.configuration.pipeline
+        configuration.risk = configuration.risk.accommodating(accommodation)
+        pipeline = DetectionPipeline(sessionId: sessionId, configuration: configuration, pool: pool)
         episodes = EpisodeTracker(closeAfter: services.configuration.server.episodeGapSeconds)
     }
 

@@ -48,6 +48,7 @@ struct LiveSession {
             await refuse(outbound, ClientMessageError(.internalError, "the session could not be started"))
             return
         }
+        let accommodation = await accommodation(serverSessionId: record.id)
         let previousConnection = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
             try? await outbound.close(.goingAway, reason: "replaced by a new connection")
         })
@@ -62,14 +63,30 @@ struct LiveSession {
                                                               configuration: server, pipeline: services.configuration.pipeline)))
 
         let mailbox = FrameMailbox()
+        let activity = ActivityClock()
         let ended = await withTaskGroup(of: SessionStatistics?.self) { group in
+            group.addTask { [logger] in
+                // Closes a connection that has gone quiet (no frame, no ping) for too long.
+                let limit = server.liveIdleSeconds
+                while await !activity.isFinished {
+                    try? await Task.sleep(for: .seconds(min(5, limit / 4)))
+                    if await activity.idleSeconds > limit {
+                        logger.info("closing idle live connection after \(Int(limit)) s without messages")
+                        try? await outbound.close(.goingAway, reason: "idle")
+                        break
+                    }
+                }
+                return nil
+            }
             group.addTask { [sessionId, services, logger, connection] in
-                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool, logger: logger)
+                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool,
+                                                   accommodation: accommodation, logger: logger)
                 await processor.run(mailbox: mailbox, outbound: outbound)
                 return processor.statistics
             }
-            let ended = await read(inbound: inbound, outbound: outbound, mailbox: mailbox)
+            let ended = await read(inbound: inbound, outbound: outbound, mailbox: mailbox, activity: activity)
             await mailbox.close()
+            await activity.finish()
             var statistics = SessionStatistics()
             for await result in group { if let result { statistics = result } }
             if ended {
@@ -90,7 +107,7 @@ struct LiveSession {
     }
 
     /// Reads until the client ends the session (true), disconnects or is closed for abuse (false).
-    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox) async -> Bool {
+    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox, activity: ActivityClock) async -> Bool {
         let server = services.configuration.server
         var rate = SlidingWindowLimiter(limit: Int(server.maxClientFps.rounded(.up)), window: 1)
         var errors = SlidingWindowLimiter(limit: server.maxErrors, window: server.errorWindowSeconds)
@@ -99,6 +116,7 @@ struct LiveSession {
             // The message limit sits above the frame limit so that an oversized frame gets a clear error.
             for try await message in inbound.messages(maxSize: Self.webSocketMessageLimit(server)) {
                 let now = connected.secondsElapsed
+                await activity.touch()
                 let parsed: Result<ClientMessage, ClientMessageError> = switch message {
                 case .text(let text): ClientMessage.parse(text: text, maxFrameBytes: server.maxFrameBytes)
                 case .binary(var buffer): ClientMessage.parse(binary: buffer.readBytes(length: buffer.readableBytes) ?? [], maxFrameBytes: server.maxFrameBytes)
@@ -135,6 +153,12 @@ struct LiveSession {
             logger.debug("connection ended: \(error)")
         }
         return false
+    }
+
+    /// The candidate's accommodation profile, for a recorded session whose candidate has one.
+    private func accommodation(serverSessionId: String) async -> Accommodation? {
+        guard let recording = try? await services.recordings.recording(sessionId: serverSessionId) else { return nil }
+        return try? await services.accounts.accommodation(candidateId: recording.candidateId, examId: recording.examId)
     }
 
     /// Records a connection milestone for the review timeline; a failure is logged, never fatal.

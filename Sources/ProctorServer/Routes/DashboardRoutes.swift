@@ -11,7 +11,7 @@ struct DashboardRoutes {
     /// Sessions ranked per request; older ones are reached with search.
     static let rankedSessionLimit = 500
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         router.get("api/dashboard/sessions", use: rankedSessions)
         let api = router.group("api/sessions")
         api.get("{id}/review", use: review)
@@ -20,7 +20,8 @@ struct DashboardRoutes {
     }
 
     /// Sessions in review order (unreviewed first, then by priority), with `status`, `reviewed` and `q` filters.
-    @Sendable func rankedSessions(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func rankedSessions(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.review)
         let query = request.uri.queryParameters
         let status = query.get("status") ?? "all"
         guard ["all", "active", "completed"].contains(status) else { throw APIError(.badRequest, "invalid_field", "status must be all, active or completed") }
@@ -68,26 +69,32 @@ struct DashboardRoutes {
         return JSONBody(["sessions": rows.map(\.1), "count": rows.count]).response(status: .ok)
     }
 
-    @Sendable func review(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
-        JSONBody(try await report(context).json()).response(status: .ok)
+    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.review)
+        let report = try await report(context)
+        await services.audit(caller, "view_session", target: report.sessionId, context: context)
+        return JSONBody(report.json()).response(status: .ok)
     }
 
     struct MarkRequest: Decodable {
         var reviewed: Bool
     }
 
-    @Sendable func markReviewed(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func markReviewed(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.review)
         let body = try await RequestBody.decode(MarkRequest.self, from: request)
         let id = try context.parameters.require("id")
         guard let overview = try await services.store.session(id) else { throw APIError(.notFound, "not_found", "no session \(id)") }
         let date = body.reviewed ? Date() : nil
         try await services.store.setReviewed(sessionId: overview.session.id, at: date)
+        await services.audit(caller, body.reviewed ? "session_reviewed" : "session_unreviewed", target: overview.session.id, context: context)
         return JSONBody(["id": overview.session.id, "reviewed": body.reviewed,
                          "reviewed_at": date.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull()]).response(status: .ok)
     }
 
     /// `?format=json` (default) or `csv`, as a download.
-    @Sendable func report(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func report(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.review)
         let report = try await report(context)
         let format = request.uri.queryParameters.get("format") ?? "json"
         var headers = HTTPFields()
@@ -105,10 +112,11 @@ struct DashboardRoutes {
             throw APIError(.badRequest, "invalid_field", "format must be json or csv")
         }
         headers[.contentDisposition] = "attachment; filename=\"session-\(report.sessionId).\(format)\""
+        await services.audit(caller, "export", target: report.sessionId, details: ["format": format], context: context)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    private func report(_ context: BasicWebSocketRequestContext) async throws -> SessionReport {
+    private func report(_ context: ProctorRequestContext) async throws -> SessionReport {
         let id = try context.parameters.require("id")
         guard let report = try await SessionReport.load(id, services: services) else { throw APIError(.notFound, "not_found", "no session \(id)") }
         return report

@@ -17,12 +17,13 @@ struct LiveFeedRoutes {
     static let tickSeconds = 1.0
     static let keepAliveSeconds = 15.0
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         router.get("api/live/feed", use: feed)
         router.get("api/live/{session_id}/snapshot", use: snapshot)
     }
 
-    @Sendable func feed(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func feed(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.watchLive)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
@@ -48,7 +49,8 @@ struct LiveFeedRoutes {
         })
     }
 
-    @Sendable func snapshot(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func snapshot(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.watchLive)
         let sessionId = try context.parameters.require("session_id")
         guard let snapshot = await services.registry.snapshot(sessionId: sessionId) else {
             throw APIError(.notFound, "not_found", "no live snapshot for \(sessionId)")

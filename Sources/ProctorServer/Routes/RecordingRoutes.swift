@@ -12,9 +12,10 @@ import ProctorVision
 struct RecordingRoutes {
     let services: ProctorServices
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         let api = router.group("api/sessions")
         api.post(use: create)
+        api.post("{id}/invitation", use: reissueInvitation)
         api.get("{id}/candidate", use: candidate)
         api.post("{id}/consent", use: consent)
         api.post("{id}/reference", use: enrolReference)
@@ -37,7 +38,8 @@ struct RecordingRoutes {
         var chunkSeconds: Double?
     }
 
-    @Sendable func create(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.manageExams)
         let body = try await decode(CreateRequest.self, from: request, context: context)
         for (name, value) in [("exam_id", body.examId), ("candidate_id", body.candidateId)] where value.isEmpty || value.count > 128 {
             throw APIError(.badRequest, "invalid_field", "\(name) must be 1-128 characters")
@@ -45,21 +47,46 @@ struct RecordingRoutes {
         let chunkSeconds = body.chunkSeconds ?? recording.chunkSeconds
         guard chunkSeconds >= 1, chunkSeconds <= 600 else { throw APIError(.badRequest, "invalid_field", "chunk_seconds must be 1-600") }
         let id = UUID().uuidString.lowercased()
-        let token = Self.newToken()
+        let (token, expires) = try invitation(for: id)
         let metadata = ServerMessage.json(["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId])
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
         let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: Self.hash(token))
         try await services.recordings.createRecording(record, session: session)
+        await services.audit(caller, "invitation_created", target: id, details: ["exam_id": body.examId, "candidate_id": body.candidateId], context: context)
         return JSONBody([
             "id": id, "upload_token": token, "chunk_seconds": chunkSeconds, "exam_id": body.examId, "candidate_id": body.candidateId,
-            "chunk_upload_url": "/api/sessions/\(id)/chunks/{index}",
+            "chunk_upload_url": "/api/sessions/\(id)/chunks/{index}", "invitation_url": "/exam/\(id)?token=\(token)",
+            "invitation_expires_at": ISO8601DateFormatter().string(from: expires),
         ]).response(status: .created)
+    }
+
+    /// A new invitation link for the session; the previous link stops working.
+    @Sendable func reissueInvitation(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.manageExams)
+        var record = try await recordingRecord(context)
+        guard record.endRequestedAt == nil else { throw APIError(.conflict, "session_ended", "the session has ended") }
+        let (token, expires) = try invitation(for: record.sessionId)
+        record.uploadTokenHash = Self.hash(token)
+        try await services.recordings.updateRecording(record)
+        await services.audit(caller, "invitation_reissued", target: record.sessionId, context: context)
+        return JSONBody(["id": record.sessionId, "upload_token": token, "invitation_url": "/exam/\(record.sessionId)?token=\(token)",
+                         "invitation_expires_at": ISO8601DateFormatter().string(from: expires)]).response(status: .ok)
+    }
+
+    /// A signed candidate token for one session, expiring after `auth.invitation_hours`. Its hash is
+    /// stored with the session, so only the latest invitation works.
+    private func invitation(for sessionId: String) throws -> (String, Date) {
+        let now = Date()
+        let expires = now.addingTimeInterval(services.configuration.auth.invitationHours * 3600)
+        let token = AccessToken(sub: sessionId, role: .candidate, iat: now.timeIntervalSince1970, exp: expires.timeIntervalSince1970,
+                                jti: TokenSigner.newIdentifier(), sid: sessionId, name: nil)
+        return (try services.signer.sign(token), expires)
     }
 
     // MARK: Candidate page
 
     /// What the candidate page needs to resume at the right step, and the retention it must disclose.
-    @Sendable func candidate(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func candidate(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         let record = try await authorisedRecording(request, context)
         let privacy = services.configuration.privacy
         return JSONBody([
@@ -82,7 +109,7 @@ struct RecordingRoutes {
 
     /// Records the candidate's consent; nothing is captured before it (the page asks first, and the
     /// reference, chunk and live routes of a recorded session refuse without it).
-    @Sendable func consent(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func consent(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
         let body = try await decode(ConsentRequest.self, from: request, context: context)
         let missing = Self.consentItems.subtracting(body.items)
@@ -115,7 +142,7 @@ struct RecordingRoutes {
 
     // MARK: Reference photo
 
-    @Sendable func enrolReference(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func enrolReference(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
         try requireConsent(record)
         guard let pool = services.pool else { throw APIError(.serviceUnavailable, "models_unavailable", services.modelError ?? "models not loaded") }
@@ -143,8 +170,11 @@ struct RecordingRoutes {
 
     // MARK: Chunks
 
-    @Sendable func uploadChunk(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func uploadChunk(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         let record = try await authorisedRecording(request, context)
+        guard await services.limits.chunkUploads.allow(record.sessionId) else {
+            throw RateLimited(message: "too many chunk uploads for this session; retry shortly", retryAfter: 10)
+        }
         try requireConsent(record)
         guard record.finalizedAt == nil else { throw APIError(.conflict, "session_finalized", "the session is finalized; no more chunks") }
         guard let index = context.parameters.get("index", as: Int.self), (0...1_000_000).contains(index) else {
@@ -180,7 +210,7 @@ struct RecordingRoutes {
         return JSONBody(["index": index, "status": "stored", "sha256": actual, "size": body.count]).response(status: .created)
     }
 
-    @Sendable func listChunks(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func listChunks(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         let record = try await authorisedRecording(request, context, allowReviewer: true)
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
         return JSONBody([
@@ -198,7 +228,7 @@ struct RecordingRoutes {
         var lastIndex: Int?
     }
 
-    @Sendable func end(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
         let body = (try? await decode(EndRequest.self, from: request, context: context)) ?? EndRequest()
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
@@ -216,7 +246,8 @@ struct RecordingRoutes {
 
     // MARK: Review
 
-    @Sendable func listEvents(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func listEvents(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.review)
         let record = try await recordingRecord(context)
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
         let timeline = RecordingTimeline(
@@ -249,7 +280,8 @@ struct RecordingRoutes {
         var note: String?
     }
 
-    @Sendable func review(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        let caller = try context.require(.review)
         let record = try await recordingRecord(context)
         let eventId = try context.parameters.require("eid")
         let body = try await decode(ReviewRequest.self, from: request, context: context)
@@ -266,10 +298,14 @@ struct RecordingRoutes {
         }
         event.reviewedAt = Date()
         try await services.recordings.updateEvent(event)
+        await services.audit(caller, "decision", target: event.id, details: [
+            "session_id": record.sessionId, "decision": body.decision ?? NSNull(), "note_changed": body.note != nil,
+        ], context: context)
         return JSONBody(["id": event.id, "decision": event.decision as Any? ?? NSNull(), "note": event.note as Any? ?? NSNull()]).response(status: .ok)
     }
 
-    @Sendable func evidence(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func evidence(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.review)
         let record = try await recordingRecord(context)
         let eventId = try context.parameters.require("eid")
         guard let event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }),
@@ -282,7 +318,8 @@ struct RecordingRoutes {
     }
 
     /// The master video, with HTTP Range support so that a player can seek.
-    @Sendable func video(_ request: Request, context: BasicWebSocketRequestContext) async throws -> Response {
+    @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.review)
         let record = try await recordingRecord(context)
         guard let key = record.masterKey, let size = services.blobs.size(key) else {
             throw APIError(.notFound, "not_found", "the session's video is not merged yet")
@@ -308,7 +345,7 @@ struct RecordingRoutes {
 
     // MARK: Helpers
 
-    private func recordingRecord(_ context: BasicWebSocketRequestContext) async throws -> RecordingRecord {
+    private func recordingRecord(_ context: ProctorRequestContext) async throws -> RecordingRecord {
         let id = try context.parameters.require("id")
         guard let record = try await services.recordings.recording(sessionId: id) else {
             throw APIError(.notFound, "not_found", "no recorded session \(id)")
@@ -316,13 +353,17 @@ struct RecordingRoutes {
         return record
     }
 
-    /// The recording, after checking the upload token (`Authorization: Bearer <token>`).
-    private func authorisedRecording(_ request: Request, _ context: BasicWebSocketRequestContext, allowReviewer: Bool = false) async throws -> RecordingRecord {
+    /// The recording, for the candidate holding its current invitation (`Authorization: Bearer <token>`);
+    /// with `allowReviewer`, staff who may review get it too.
+    private func authorisedRecording(_ request: Request, _ context: ProctorRequestContext, allowReviewer: Bool = false) async throws -> RecordingRecord {
+        if allowReviewer, let caller = context.caller, caller.can(.review) { return try await recordingRecord(context) }
+        let caller = try context.require(.takeExam)
+        let id = try context.parameters.require("id")
+        // A candidate token names its session; another session's id is refused before any lookup.
+        guard caller.sessionId == id else { throw APIError(.forbidden, "forbidden", "this invitation is for another session") }
         let record = try await recordingRecord(context)
-        if allowReviewer, request.headers[.authorization] == nil { return record }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              Self.hash(String(header.dropFirst(7))) == record.uploadTokenHash else {
-            throw APIError(.unauthorized, "invalid_token", "a valid upload token is required (Authorization: Bearer <token>)")
+        guard caller.tokenHash == record.uploadTokenHash else {
+            throw APIError(.unauthorized, "invalid_token", "this invitation has been replaced by a newer one")
         }
         return record
     }
@@ -331,13 +372,8 @@ struct RecordingRoutes {
         try await RequestBody.collect(request, limit: limit)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from request: Request, context: BasicWebSocketRequestContext) async throws -> T {
+    private func decode<T: Decodable>(_ type: T.Type, from request: Request, context: ProctorRequestContext) async throws -> T {
         try await RequestBody.decode(type, from: request)
-    }
-
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
     static func hash(_ token: String) -> String {
@@ -349,22 +385,5 @@ struct RecordingRoutes {
         defer { try? handle.close() }
         try handle.seek(toOffset: UInt64(start))
         return [UInt8](try handle.read(upToCount: end - start + 1) ?? Data())
-    }
-}
-
-/// A client-facing API error: HTTP status plus `{"type":"error","code","message"}`.
-struct APIError: HTTPResponseError {
-    let status: HTTPResponse.Status
-    let code: String
-    let message: String
-
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
-        self.status = status
-        self.code = code
-        self.message = message
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONBody(["type": "error", "code": code, "message": message]).response(status: status)
     }
 }

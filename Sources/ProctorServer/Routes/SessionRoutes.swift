@@ -8,15 +8,17 @@ import ProctorStore
 struct SessionRoutes {
     let services: ProctorServices
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         let api = router.group("api/sessions")
-        api.get { request, _ -> Response in
+        api.get { request, context -> Response in
+            try context.require(.review)
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
             let offset = max(request.uri.queryParameters.get("offset", as: Int.self) ?? 0, 0)
             let sessions = try await services.store.listSessions(limit: limit, offset: offset)
             return JSONBody(["sessions": sessions.map(Self.overview), "limit": limit, "offset": offset]).response(status: .ok)
         }
         api.get("{id}") { _, context -> Response in
+            let caller = try context.require(.review)
             let id = try context.parameters.require("id")
             guard let overview = try await services.store.session(id) else { throw HTTPError(.notFound, message: "no session \(id)") }
             let violations = try await services.store.violations(sessionId: overview.session.id)
@@ -33,9 +35,11 @@ struct SessionRoutes {
                     "gaps": recording.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [],
                 ] as [String: Any]
             }
+            await services.audit(caller, "view_session", target: overview.session.id, context: context)
             return JSONBody(object).response(status: .ok)
         }
         api.get("{id}/violations/{vid}/evidence") { _, context -> Response in
+            try context.require(.review)
             let id = try context.parameters.require("id")
             let violationId = try context.parameters.require("vid")
             guard let overview = try await services.store.session(id),

@@ -7,7 +7,7 @@ import ProctorCore
 struct StatusRoutes {
     let services: ProctorServices
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         router.get("/") { _, _ in
             JSONBody(["message": "AI Proctoring System API", "version": services.version, "status": "running"])
         }
@@ -17,12 +17,17 @@ struct StatusRoutes {
             }
             return JSONBody(["status": "healthy", "version": services.version]).response(status: .ok)
         }
-        router.get("/metrics") { _, _ -> Response in
+        router.get("/metrics") { request, context -> Response in
+            let token = services.configuration.auth.metricsToken
+            if !token.isEmpty, request.headers[.authorization] != "Bearer \(token)" {
+                try context.require(.readMetrics)
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition())))
         }
-        router.get("/ws/sessions") { _, _ in
+        router.get("/ws/sessions") { _, context in
+            try context.require(.watchLive)
             let entries = await services.registry.all
             let formatter = ISO8601DateFormatter()
             return JSONBody([
@@ -40,7 +45,8 @@ struct StatusRoutes {
                 },
             ])
         }
-        router.get("/ws/pipeline/info") { _, _ -> Response in
+        router.get("/ws/pipeline/info") { _, context -> Response in
+            try context.require(.watchLive)
             let configuration = services.configuration
             let pipeline = try JSONSerialization.jsonObject(with: ConfigurationLoader.encoder.encode(configuration.pipeline))
             return JSONBody([

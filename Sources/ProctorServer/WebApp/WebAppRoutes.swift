@@ -13,7 +13,7 @@ struct WebAppRoutes {
         return Bundle.module.url(forResource: "Web", withExtension: nil)?.path
     }
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ProctorRequestContext>) {
         guard let root = Self.root(configured: services.configuration.server.webRoot) else {
             services.logger.error("the web app's files were not found; pages are unavailable")
             return
@@ -24,7 +24,7 @@ struct WebAppRoutes {
                                               searchForIndexHtml: false, logger: services.logger))
         let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html")]
         for (path, file) in pages {
-            router.get(RouterPath(stringLiteral: path)) { (_: Request, _: BasicWebSocketRequestContext) -> Response in
+            router.get(RouterPath(stringLiteral: path)) { (_: Request, _: ProctorRequestContext) -> Response in
                 guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
                     throw APIError(.notFound, "not_found", "page \(file) is missing")
                 }

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import ProctorCore
+import ProctorStore
+import ServiceLifecycle
+
+/// Opens the database: PostgreSQL when `DATABASE_URL` is set (many machines), otherwise the embedded
+/// SQLite file in the data folder (one machine, no set-up).
+enum StoreOpener {
+    struct Opened: Sendable {
+        let store: any DataStore
+        /// What must run for the store to work (PostgreSQL's connection pool), nil for SQLite.
+        let background: (@Sendable () async throws -> Void)?
+        /// Brings the schema up to date once `background` runs.
+        let prepare: @Sendable () async throws -> Void
+        let description: String
+
+        /// Runs `body` with the store ready, then stops the background work.
+        func run<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
+            guard let background else {
+                try await prepare()
+                return try await body(store)
+            }
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await background()
+                    return nil
+                }
+                try await prepare()
+                let result = try await body(store)
+                group.cancelAll()
+                return result
+            }
+        }
+
+        /// The background work as a service for a long-running process's service group.
+        var service: (any Service)? {
+            background.map { BackgroundService(body: $0) }
+        }
+    }
+
+    static func open(configuration: ProctorConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Opened {
+        let data = URL(fileURLWithPath: configuration.server.dataDirectory)
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let path = data.appendingPathComponent("proctor.sqlite").path
+        let store = try SQLiteSessionStore(path: path)
+        return Opened(store: store, background: nil, prepare: {}, description: "SQLite \(path)")
+    }
+}
+
+/// Runs a closure for the life of the process (until graceful shutdown cancels it).
+struct BackgroundService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await body()
+        }
+    }
+}

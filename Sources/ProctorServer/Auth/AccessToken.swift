@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import ProctorCore
+
+/// The claims of a signed token: a staff login (`sub` is the user id) or a candidate invitation
+/// (`sid` is the one session it opens).
+struct AccessToken: Sendable, Hashable, Codable {
+    /// User id, or the session id for a candidate.
+    var sub: String
+    var role: Role
+    /// Seconds since 1970.
+    var iat: Double
+    var exp: Double
+    /// Random id; a candidate's token is also checked against the hash stored with its session, so a
+    /// new invitation revokes the old link.
+    var jti: String
+    /// The session a candidate token is for.
+    var sid: String?
+    /// Username, for logs and the audit trail.
+    var name: String?
+}
+
+/// Signs and verifies tokens in the JWT compact format with HS256 (HMAC-SHA256).
+///
+/// The key lives in the database (`settings`), created by whichever server starts first, so every
+/// server of a deployment accepts every other's tokens.
+struct TokenSigner: Sendable {
+    enum Failure: Error, Equatable {
+        case malformed
+        case badSignature
+        case expired
+    }
+
+    /// The raw key bytes (SymmetricKey itself is not Sendable).
+    let keyBytes: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    init(keyBytes: [UInt8]) {
+        self.keyBytes = keyBytes
+    }
+
+    init(hexKey: String) {
+        var bytes: [UInt8] = []
+        var index = hexKey.startIndex
+        while index < hexKey.endIndex, let next = hexKey.index(index, offsetBy: 2, limitedBy: hexKey.endIndex) {
+            if let byte = UInt8(hexKey[index..<next], radix: 16) { bytes.append(byte) }
+            index = next
+        }
+        keyBytes = bytes
+    }
+
+    static let header = Base64URL.encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+
+    func sign(_ token: AccessToken) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let payload = Base64URL.encode(try encoder.encode(token))
+        let input = "\(Self.header).\(payload)"
+        let signature = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key)
+        return "\(input).\(Base64URL.encode(Data(signature)))"
+    }
+
+    func verify(_ string: String, now: Date = Date()) throws(Failure) -> AccessToken {
+        let parts = string.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.header[...], let signature = Base64URL.decode(String(parts[2])) else { throw .malformed }
+        let input = Data("\(parts[0]).\(parts[1])".utf8)
+        // Constant-time comparison of the MAC.
+        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key) else { throw .badSignature }
+        guard let payload = Base64URL.decode(String(parts[1])), let token = try? JSONDecoder().decode(AccessToken.self, from: payload) else {
+            throw .malformed
+        }
+        guard token.exp > now.timeIntervalSince1970 else { throw .expired }
+        return token
+    }
+
+    static func newIdentifier() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+/// Base64 with the URL alphabet and no padding, as JWT uses.
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ string: String) -> Data? {
+        var base64 = string.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard base64.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" }) else { return nil }
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import Hummingbird
+import ProctorCore
+
+/// Finds the caller of each request: a bearer token, the login cookie, or (for WebSocket handshakes,
+/// where browsers cannot set headers) a `token` query parameter. Routes then ask for a permission.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ProctorRequestContext
+    static let cookieName = "proctor_auth"
+
+    let services: ProctorServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if services.configuration.server.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            context.clientAddress = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientAddress
+        }
+        try await authenticate(request, context: &context)
+        return try await next(request, context)
+    }
+
+    /// Sets the context's caller from the request's token. Also called for WebSocket handshakes, which
+    /// the WebSocket router resolves without the HTTP middleware chain.
+    func authenticate(_ request: Request, context: inout Context) async throws {
+        guard context.caller == nil, let raw = Self.token(in: request) else { return }
+        switch Result(catching: { () throws(TokenSigner.Failure) -> AccessToken in try services.signer.verify(raw) }) {
+        case .success(let token):
+            context.caller = try await caller(for: token, raw: raw)
+            if context.caller == nil { context.authFailure = "invalid_token" }
+        case .failure(.expired):
+            context.authFailure = "expired_token"
+        case .failure:
+            context.authFailure = "invalid_token"
+        }
+    }
+
+    private func caller(for token: AccessToken, raw: String) async throws -> Caller? {
+        let hash = SHA256.hash(data: Data(raw.utf8)).map { String(format: "%02x", $0) }.joined()
+        if token.role == .candidate {
+            guard let session = token.sid else { return nil }
+            return Caller(id: session, role: .candidate, name: "candidate:\(session)", sessionId: session, tokenHash: hash)
+        }
+        // Staff: the account must still exist, be enabled and have this role.
+        guard let user = try await services.accounts.user(id: token.sub), user.disabledAt == nil, user.role == token.role else { return nil }
+        return Caller(id: user.id, role: user.role, name: user.username, sessionId: nil, tokenHash: hash)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        if let cookies = request.headers[.cookie] {
+            for pair in cookies.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == cookieName { return String(parts[1]) }
+            }
+        }
+        if request.uri.path.hasPrefix("/ws/"), let token = request.uri.queryParameters.get("token"), !token.isEmpty {
+            return token
+        }
+        return nil
+    }
+}
+
+extension ProctorRequestContext {
+    /// The caller, if they hold either permission.
+    @discardableResult
+    func require(_ permission: Permission, or other: Permission) throws -> Caller {
+        if let caller, caller.can(other) { return caller }
+        return try require(permission)
+    }
+
+    /// The caller, if they hold `permission`: 401 without a (valid) token, 403 with one that lacks it.
+    @discardableResult
+    func require(_ permission: Permission) throws -> Caller {
+        guard let caller else {
+            throw APIError(.unauthorized, authFailure ?? "login_required",
+                           authFailure == "expired_token" ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
+        }
+        guard caller.can(permission) else {
+            throw APIError(.forbidden, "forbidden", "a \(caller.role.rawValue) may not do this (needs \(permission.rawValue))")
+        }
+        return caller
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import ProctorCore
+
+/// Rejects browser requests from origins that are not allowed (403), answers CORS preflights for
+/// allowed ones, and adds the CORS headers to their responses. WebSocket handshakes pass through
+/// here too, so a page on another site cannot open a candidate's live session.
+struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
+    let policy: OriginPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let origin = request.headers[.origin]
+        guard policy.allows(origin: origin, host: request.head.authority) else {
+            throw APIError(.forbidden, "origin_not_allowed", "requests from \(origin ?? "this origin") are not allowed (server.allowed_origins)")
+        }
+        guard let origin else { return try await next(request, context) }
+        if request.method == .options {
+            var headers = Self.corsHeaders(origin)
+            headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE"
+            headers[.accessControlAllowHeaders] = "Authorization, Content-Type, X-Chunk-SHA256, X-Chunk-Started-At"
+            headers[.accessControlMaxAge] = "600"
+            return Response(status: .noContent, headers: headers)
+        }
+        var response = try await next(request, context)
+        response.headers.append(contentsOf: Self.corsHeaders(origin))
+        return response
+    }
+
+    static func corsHeaders(_ origin: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.accessControlAllowOrigin] = origin
+        headers[.accessControlAllowCredentials] = "true"
+        headers[.vary] = "Origin"
+        return headers
+    }
+}
+
+/// Per-address request limit on the API (429 with Retry-After beyond it).
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = ProctorRequestContext
+    let limiter: RequestLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/api/"), !(await limiter.allow(context.clientAddress)) {
+            throw RateLimited(message: "too many requests from your address; wait a minute")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// 429 with `Retry-After` and the usual error body.
+struct RateLimited: HTTPResponseError {
+    var status: HTTPResponse.Status { .tooManyRequests }
+    let message: String
+    var retryAfter = 60
+
+    init(message: String, retryAfter: Int = 60) {
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONBody(["type": "error", "code": "rate_limited", "message": message]).response(status: status)
+        response.headers[.retryAfter] = "\(retryAfter)"
+        return response
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import ProctorCore
+import ProctorRecording
+import ProctorStore
+
+/// Enforces the retention policy: finds ended sessions whose videos, evidence or face data are past
+/// their days, deletes the files, then clears the rows' references and marks them purged, batch by
+/// batch, and writes what it deleted to the audit log (actor `system`).
+public struct RetentionPurger: Sendable {
+    let store: any PrivacyStore & AccountStore
+    let blobs: any BlobStore
+    let evidence: EvidenceStore
+    let privacy: PrivacyConfiguration
+    let logger: Logger
+
+    public init(store: any PrivacyStore & AccountStore, blobs: any BlobStore, evidence: EvidenceStore, privacy: PrivacyConfiguration, logger: Logger) {
+        self.store = store
+        self.blobs = blobs
+        self.evidence = evidence
+        self.privacy = privacy
+        self.logger = logger
+    }
+
+    public struct Report: Sendable, Hashable {
+        /// Sessions purged per data kind.
+        public var sessions: [RetentionPolicy.DataKind: Int] = [:]
+        public var files = 0
+    }
+
+    public func runOnce(now: Date = Date()) async throws -> Report {
+        let policy = RetentionPolicy(privacy)
+        let batchSize = max(1, privacy.purgeBatchSize)
+        let eraser = DataEraser(blobs: blobs, evidence: evidence)
+        var report = Report()
+        for kind in RetentionPolicy.DataKind.allCases {
+            while true {
+                let targets = try await store.purgeCandidates(kind, endedBefore: policy.cutoff(kind, now: now), limit: batchSize)
+                if targets.isEmpty { break }
+                var files = 0
+                for target in targets {
+                    files += try eraser.erase(target, wholeSession: false)
+                    try await store.markPurged(kind, sessionId: target.sessionId, at: now)
+                }
+                report.sessions[kind, default: 0] += targets.count
+                report.files += files
+                let details = ServerMessage.json([
+                    "kind": kind.rawValue, "sessions": targets.map(\.sessionId), "files_deleted": files, "older_than_days": policy.days(kind),
+                ])
+                try await store.appendAudit([AuditRecord(at: now, actor: "system", role: "system", action: "purge", target: kind.rawValue, details: details)])
+                logger.info("purged \(kind.rawValue) of \(targets.count) sessions (\(files) files)")
+                if targets.count < batchSize { break }
+            }
+        }
+        return report
+    }
+}

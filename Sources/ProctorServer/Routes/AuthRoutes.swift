@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import ProctorCore
+import ProctorStore
+
+/// Staff login and logout. A login sets an HttpOnly, SameSite=Strict cookie (for the dashboard) and
+/// returns the same signed token (for API clients as `Authorization: Bearer`).
+struct AuthRoutes {
+    let services: ProctorServices
+
+    func register(on router: Router<ProctorRequestContext>) {
+        router.post("api/auth/login", use: login)
+        router.post("api/auth/logout", use: logout)
+        router.get("api/auth/me", use: me)
+    }
+
+    struct LoginRequest: Decodable {
+        var username: String
+        var password: String
+    }
+
+    @Sendable func login(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        guard await services.limits.logins.allow(context.clientAddress) else {
+            await services.audit(nil, "login_rate_limited", target: context.clientAddress, context: context)
+            throw RateLimited(message: "too many login attempts from your address; wait a minute")
+        }
+        let body = try await RequestBody.decode(LoginRequest.self, from: request)
+        let user = try await services.accounts.user(username: body.username)
+        let passwords = services.passwords
+        // Verify even for unknown users (against a decoy), so timing does not reveal which names exist.
+        let stored = user?.passwordHash ?? passwords.decoy()
+        let valid = await Task.detached { passwords.verify(body.password, against: stored) }.value
+        guard let user, valid, user.disabledAt == nil else {
+            await services.audit(nil, "login_failed", target: String(body.username.prefix(128)), context: context)
+            throw APIError(.unauthorized, "invalid_credentials", "wrong username or password")
+        }
+        await services.limits.logins.reset(context.clientAddress)
+        let now = Date()
+        let hours = services.configuration.auth.sessionHours
+        let token = AccessToken(sub: user.id, role: user.role, iat: now.timeIntervalSince1970, exp: now.timeIntervalSince1970 + hours * 3600,
+                                jti: TokenSigner.newIdentifier(), sid: nil, name: user.username)
+        let signed = try services.signer.sign(token)
+        let caller = Caller(id: user.id, role: user.role, name: user.username, sessionId: nil, tokenHash: "")
+        await services.audit(caller, "login", target: user.id, context: context)
+        var response = JSONBody(["token": signed, "username": user.username, "role": user.role.rawValue, "expires_in": Int(hours * 3600)])
+            .response(status: .ok)
+        response.headers[.setCookie] = cookie(signed, maxAge: Int(hours * 3600), request: request)
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        if let caller = context.caller { await services.audit(caller, "logout", target: caller.id, context: context) }
+        var response = JSONBody(["status": "logged_out"]).response(status: .ok)
+        response.headers[.setCookie] = cookie("", maxAge: 0, request: request)
+        return response
+    }
+
+    @Sendable func me(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        guard let caller = context.caller, caller.role != .candidate else {
+            throw APIError(.unauthorized, context.authFailure ?? "login_required", "not logged in")
+        }
+        return JSONBody(["id": caller.id, "username": caller.name, "role": caller.role.rawValue,
+                         "permissions": caller.role.permissions.map(\.rawValue).sorted()]).response(status: .ok)
+    }
+
+    private func cookie(_ value: String, maxAge: Int, request: Request) -> String {
+        let secure = services.configuration.auth.secureCookies || request.headers[.init("X-Forwarded-Proto")!] == "https"
+        return "\(AuthenticationMiddleware.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secure ? "; Secure" : "")"
+    }
+}
