@@ -121,6 +121,18 @@ let package = Package(
             name: "ProctorVisionTests",
             dependencies: ["ProctorCore", "ProctorVision", "ProctorPipeline"]
         ),
+        // Every store test runs on SQLite, and on PostgreSQL too when PROCTOR_TEST_DATABASE_URL is set.
+        .testTarget(
+            name: "ProctorStoreTests",
+            dependencies: [
+                "ProctorCore",
+                "ProctorStore",
+                "ProctorStorePostgres",
+                // For the test databases: CREATE and DROP DATABASE on a plain connection.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ProctorServerTests",
             dependencies: [
