@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // Thin extern "C" wrapper over Debian's OpenCV 4.6: pixels in, numbers out.
@@ -54,6 +55,16 @@ let package = Package(
             dependencies: [
                 "ProctorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The same store protocols on PostgreSQL, for deployments with several servers and workers.
+        .target(
+            name: "ProctorStorePostgres",
+            dependencies: [
+                "ProctorCore",
+                "ProctorStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -96,6 +107,7 @@ let package = Package(
                 "ProctorVision",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorStorePostgres",
                 "ProctorServer",
                 "ProctorRecording",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -109,12 +121,25 @@ let package = Package(
             name: "ProctorVisionTests",
             dependencies: ["ProctorCore", "ProctorVision", "ProctorPipeline"]
         ),
+        // Every store test runs on SQLite, and on PostgreSQL too when PROCTOR_TEST_DATABASE_URL is set.
+        .testTarget(
+            name: "ProctorStoreTests",
+            dependencies: [
+                "ProctorCore",
+                "ProctorStore",
+                "ProctorStorePostgres",
+                // For the test databases: CREATE and DROP DATABASE on a plain connection.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ProctorServerTests",
             dependencies: [
                 "ProctorCore",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorStorePostgres",
                 "ProctorServer",
                 "ProctorRecording",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
