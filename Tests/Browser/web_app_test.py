@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TESTDATA = Path(os.environ.get("PROCTOR_TESTDATA", ROOT.parent / "shared" / "testdata"))
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHUNK_SECONDS = 5
+ADMIN = "head-proctor"
+PASSWORD = "correct horse battery staple"
 
 
 def log(message):
@@ -64,6 +66,10 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = data / "server.log"
         env = dict(os.environ, PROCTOR_SERVER__DATA_DIRECTORY=str(data / "data"), PROCTOR_SERVER__PORT=str(self.port))
+        env.pop("DATABASE_URL", None)
+        # The first admin comes from the command line; there is no default password.
+        subprocess.run([str(binary), "admin", "create", "--username", ADMIN, "--password-stdin"], input=PASSWORD + "\n", text=True,
+                       env=env, cwd=ROOT, check=True, capture_output=True)
         self.process = subprocess.Popen([str(binary), "serve", "--log-level", "info"], cwd=ROOT, env=env,
                                         stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
         deadline = time.time() + 120
@@ -78,7 +84,14 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError("server did not become healthy in 120 s")
 
+    def login(self):
+        request = urllib.request.Request(self.base + "/api/auth/login", data=json.dumps({"username": ADMIN, "password": PASSWORD}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            self.token = json.loads(response.read())["token"]
+
     def get(self, path, token=None):
+        token = token or getattr(self, "token", None)
         request = urllib.request.Request(self.base + path)
         if token:
             request.add_header("Authorization", f"Bearer {token}")
@@ -86,7 +99,8 @@ class Server:
             return json.loads(response.read())
 
     def raw(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers), response.read()
 
     def stop(self):
@@ -139,8 +153,22 @@ def run(binary):
     driver.set_page_load_timeout(60)
     errors = []
     try:
-        # --- Dashboard: invite a candidate --------------------------------------------------------
+        # --- Dashboard: log in (the dashboard sends a logged-out visitor to the login page) -----------
+        server.login()
         driver.get(server.base + "/admin")
+        wait(driver, lambda d: "/login" in d.current_url, 20, "logged-out visitor is sent to the login page")
+        driver.find_element(By.ID, "username").send_keys(ADMIN)
+        driver.find_element(By.ID, "password").send_keys("wrong password")
+        driver.find_element(By.ID, "login-submit").click()
+        wait(driver, lambda d: d.find_element(By.ID, "login-error").is_displayed(), 10, "a wrong password is refused")
+        shot(driver, "0-login")
+        driver.find_element(By.ID, "password").clear()
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "login-submit").click()
+        wait(driver, lambda d: d.current_url.endswith("/admin"), 20, "login returns to the dashboard")
+        driver.get_log("browser")  # the deliberate 401s above are expected; later errors are not
+
+        # --- Dashboard: invite a candidate --------------------------------------------------------
         wait(driver, lambda d: "Live feed connected" in d.find_element(By.ID, "live-feed-status").text, 20, "live feed connects")
         driver.find_element(By.ID, "new-exam").send_keys("math-101")
         driver.find_element(By.ID, "new-candidate").send_keys("ada")

@@ -41,3 +41,13 @@ struct ReviewPriorityTests {
         #expect(timeline.time(wallClock: 1004, chunkStarts: [:]) == nil)
     }
 }
+
+@Suite("Recording timeline edge cases")
+struct RecordingTimelineEdgeTests {
+    @Test("a session with no chunks has an empty timeline (and does not crash)")
+    func empty() {
+        let timeline = RecordingTimeline(chunks: [], lastIndex: nil)
+        #expect(timeline.gaps.isEmpty && timeline.totalDuration == 0 && timeline.starts.isEmpty)
+        #expect(RecordingTimeline(chunks: [], lastIndex: 1).gaps == [0, 1])
+    }
+}

@@ -20,6 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Which jobs to take: chunks, merge, finalize or all.")
     var role = "all"
 
+    @Option(help: "This worker's name in job leases and logs (default: worker-<random>).")
+    var name: String?
+
     @Option(help: "Jobs run at once by this process.")
     var concurrency = 1
 
@@ -46,10 +49,11 @@ struct WorkerCommand: AsyncParsableCommand {
             processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
         }
         let chunkProcessor = processor
-        let (role, concurrency) = (role, concurrency)
+        let (role, concurrency, name) = (role, concurrency, name)
         try await opened.run { [configuration, logger] store in
             let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: chunkProcessor, logger: logger)
-            let worker = RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
+            let worker = name.map { RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, name: $0, logger: logger) }
+                ?? RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: RecordingWorkerService(worker: worker))]
             if role == "all" {
                 let purger = RetentionPurger(store: store, blobs: blobs, evidence: EvidenceStore(dataDirectory: data), privacy: configuration.privacy, logger: logger)

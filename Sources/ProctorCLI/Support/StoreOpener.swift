@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProctorCore
 import ProctorStore
+import ProctorStorePostgres
 import ServiceLifecycle
 
 /// Opens the database: PostgreSQL when `DATABASE_URL` is set (many machines), otherwise the embedded
@@ -42,9 +43,22 @@ enum StoreOpener {
     static func open(configuration: ProctorConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Opened {
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            let store = try PostgresSessionStore.connect(url: url, logger: logger)
+            return Opened(store: store, background: { await store.run() }, prepare: { try await store.migrate() },
+                          description: "PostgreSQL \(Self.redacted(url))")
+        }
         let path = data.appendingPathComponent("proctor.sqlite").path
         let store = try SQLiteSessionStore(path: path)
         return Opened(store: store, background: nil, prepare: {}, description: "SQLite \(path)")
+    }
+}
+
+extension StoreOpener {
+    /// The URL without its password, for logs.
+    static func redacted(_ url: String) -> String {
+        guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
     }
 }
 

@@ -29,18 +29,18 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
 /// the single place that says who may do what.
 public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     /// Create sessions and invitation links.
-    case manageExams
-    case manageUsers
+    case manageExams = "manage_exams"
+    case manageUsers = "manage_users"
     /// Accommodation profiles per candidate.
-    case manageAccommodations
+    case manageAccommodations = "manage_accommodations"
     /// Delete a session and everything captured in it.
-    case deleteSessions
-    case readAudit
+    case deleteSessions = "delete_sessions"
+    case readAudit = "read_audit"
     /// The live grid, live snapshots and the live session list.
-    case watchLive
+    case watchLive = "watch_live"
     /// Sessions, events, evidence, video, decisions, notes, reviewed marker, exports.
     case review
-    case readMetrics
+    case readMetrics = "read_metrics"
     /// The candidate's own session (checked against the invitation's session id as well).
-    case takeExam
+    case takeExam = "take_exam"
 }

@@ -27,7 +27,8 @@ public struct RecordingTimeline: Sendable, Hashable {
         let byIndex = Dictionary(chunks.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         let last = lastIndex ?? (chunks.map(\.index).max() ?? -1)
         var time = 0.0
-        for index in 0...max(last, chunks.map(\.index).max() ?? -1) where index >= 0 {
+        // `stride`, not a closed range: a session with no chunks yet has nothing to walk (0 through -1).
+        for index in stride(from: 0, through: max(last, chunks.map(\.index).max() ?? -1), by: 1) {
             guard let chunk = byIndex[index], let duration = chunk.duration else {
                 if index <= last { gaps.append(index) }
                 continue

@@ -74,6 +74,8 @@ public struct RecordingJobs: Sendable {
 
     /// Joins every complete batch of processed chunks (indices b*K ..< (b+1)*K) and deletes the chunk files.
     func mergeBatches(session: String) async throws -> Outcome {
+        // The finalizer joined everything that was left (and removed the chunk files): nothing to merge.
+        if try await store.recording(sessionId: session)?.finalizedAt != nil { return .done }
         let size = max(1, configuration.recording.batchSize)
         let chunks = try await store.chunks(sessionId: session)
         let byBatch = Dictionary(grouping: chunks, by: { $0.index / size })
@@ -104,9 +106,14 @@ public struct RecordingJobs: Sendable {
         let last = recording.lastIndex ?? chunks.map(\.index).max() ?? -1
         let settled = chunks.filter { [.processed, .merged, .failed].contains($0.status) }.map(\.index)
         let complete = (0...max(0, last)).allSatisfy { settled.contains($0) } || last < 0
-        let pending = chunks.contains { $0.status == .uploaded }
+        // An uploaded chunk always has a job that ends in `processed` or `failed` (a killed worker's
+        // lease expires and another takes it over): wait for it, however long the grace. The grace
+        // period is only for chunks that never arrived.
+        if chunks.contains(where: { $0.status == .uploaded }) {
+            return .deferred(until: Date().addingTimeInterval(1))
+        }
         let waited = Date().timeIntervalSince(recording.endRequestedAt ?? .distantPast)
-        if (!complete || pending) && waited < configuration.recording.finalizeGraceSeconds {
+        if !complete && waited < configuration.recording.finalizeGraceSeconds {
             return .deferred(until: Date().addingTimeInterval(min(2, configuration.recording.finalizeGraceSeconds - waited)))
         }
 

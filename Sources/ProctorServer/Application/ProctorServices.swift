@@ -17,6 +17,8 @@ public struct ProctorServices: Sendable {
     public let recordings: any RecordingStore
     public let accounts: any AccountStore
     public let privacy: any PrivacyStore
+    /// The whole store, for parts that need several of its roles at once.
+    public let dataStore: any DataStore
     public let blobs: any BlobStore
     public let writer: BatchedStoreWriter
     public let evidence: EvidenceStore
@@ -55,6 +57,7 @@ public struct ProctorServices: Sendable {
         self.recordings = store
         self.accounts = store
         self.privacy = store
+        self.dataStore = store
         self.blobs = blobs
         self.writer = writer
         self.evidence = evidence

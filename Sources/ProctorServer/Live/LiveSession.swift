@@ -69,7 +69,8 @@ struct LiveSession {
                 // Closes a connection that has gone quiet (no frame, no ping) for too long.
                 let limit = server.liveIdleSeconds
                 while await !activity.isFinished {
-                    try? await Task.sleep(for: .seconds(min(5, limit / 4)))
+                    // Short naps: the session's end must not wait for the watchdog to wake up.
+                    try? await Task.sleep(for: .milliseconds(500))
                     if await activity.idleSeconds > limit {
                         logger.info("closing idle live connection after \(Int(limit)) s without messages")
                         try? await outbound.close(.goingAway, reason: "idle")

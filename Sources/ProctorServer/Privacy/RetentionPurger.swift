@@ -22,6 +22,12 @@ public struct RetentionPurger: Sendable {
         self.logger = logger
     }
 
+    /// The purger of a running server.
+    public init(services: ProctorServices) {
+        self.init(store: services.dataStore, blobs: services.blobs, evidence: services.evidence, privacy: services.configuration.privacy,
+                  logger: services.logger)
+    }
+
     public struct Report: Sendable, Hashable {
         /// Sessions purged per data kind.
         public var sessions: [RetentionPolicy.DataKind: Int] = [:]

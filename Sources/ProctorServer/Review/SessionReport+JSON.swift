@@ -35,6 +35,7 @@ extension SessionReport {
             ]
         }
         object["violations"] = violations.map(SessionRoutes.violation)
+        object["accommodation"] = accommodation.map(AdminRoutes.accommodation) ?? NSNull()
         object["figures"] = figures()
         return object
     }
@@ -48,6 +49,8 @@ extension SessionReport {
             "details": (try? JSONSerialization.jsonObject(with: Data(event.details.utf8))) ?? [:],
             "evidence_url": event.evidenceKey == nil ? NSNull() : "/api/sessions/\(sessionId)/events/\(event.id)/evidence",
             "decision": event.decision ?? NSNull(), "note": event.note ?? NSNull(),
+            // The accommodation's weight for this finding (1 = unchanged, 0 = switched off for this candidate).
+            "accommodation_scale": accommodation?.scales[event.type] ?? 1,
             "reviewed_at": event.reviewedAt.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
         ]
     }

@@ -2,6 +2,14 @@ import Foundation
 import ProctorCore
 import ProctorStore
 
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
 /// Everything a reviewer sees about one session, gathered once: the review page, the JSON report and
 /// the CSV export are all rendered from it, so they can never disagree.
 struct SessionReport {
@@ -16,6 +24,8 @@ struct SessionReport {
     let detections: Int
     let latency: LatencyStatistics?
     let priority: ReviewPriority
+    /// The candidate's accommodation profile, applied to the priority and shown to reviewers.
+    let accommodation: Accommodation?
 
     static func load(_ id: String, services: ProctorServices) async throws -> SessionReport? {
         guard let overview = try await services.store.session(id) else { return nil }
@@ -43,16 +53,17 @@ struct SessionReport {
             return (milestone, time)
         }
         let times = try await services.store.processingTimes(sessionId: sessionId)
+        let accommodation = try await recording.asyncMap { try await services.accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         var counts: [String: Int] = [:]
         for event in events where event.record.decision != "dismissed" { counts[event.record.type, default: 0] += 1 }
         let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,
                                               reviewed: overview.session.reviewedAt != nil,
-                                              weights: services.configuration.pipeline.risk)
+                                              weights: services.configuration.pipeline.risk, scale: accommodation?.scales ?? [:])
         return SessionReport(
             overview: overview, recording: recording, timeline: timeline, events: events, milestones: milestones,
             violations: try await services.store.violations(sessionId: sessionId), chunks: chunks,
             detections: try await services.store.detectionCount(sessionId: sessionId),
-            latency: times.isEmpty ? nil : LatencyStatistics(times), priority: priority
+            latency: times.isEmpty ? nil : LatencyStatistics(times), priority: priority, accommodation: accommodation
         )
     }
 }

@@ -33,6 +33,7 @@ struct DashboardRoutes {
         let counts = try await services.recordings.openEventCounts(sessionIds: ids)
         let live = Set(await services.registry.all.map(\.serverSessionId))
         let weights = services.configuration.pipeline.risk
+        let profiles = try await services.accounts.accommodations()
         var rows: [(ReviewPriority, [String: Any])] = []
         for overview in sessions {
             let session = overview.session
@@ -50,7 +51,12 @@ struct DashboardRoutes {
             }
             let eventCounts = counts[session.id] ?? [:]
             let liveCounts = overview.summary.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.violationBreakdown.utf8)) } ?? [:]
-            let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed, weights: weights)
+            let profile = recording.flatMap { recording in
+                profiles.first { $0.candidateId == recording.candidateId && $0.examId == recording.examId }
+                    ?? profiles.first { $0.candidateId == recording.candidateId && $0.examId == nil }
+            }
+            let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed,
+                                                  weights: weights, scale: profile?.scales ?? [:])
             var row = SessionRoutes.overview(overview)
             row["candidate_id"] = recording?.candidateId ?? NSNull()
             row["exam_id"] = recording?.examId ?? NSNull()
@@ -61,6 +67,7 @@ struct DashboardRoutes {
             row["reviewed"] = reviewed
             row["priority"] = priority.score
             row["alert_level"] = overview.summary?.highestAlert ?? AlertLevel.none.rawValue
+            row["accommodated"] = profile != nil
             row["event_counts"] = recording == nil ? liveCounts : eventCounts
             row["duration"] = recording?.masterDuration ?? overview.summary?.duration ?? (session.endedAt ?? Date()).timeIntervalSince(session.startedAt)
             rows.append((priority, row))

@@ -22,7 +22,7 @@ struct WebAppRoutes {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: FileMiddleware(root, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
                                               searchForIndexHtml: false, logger: services.logger))
-        let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html")]
+        let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html"), ("login", "login.html")]
         for (path, file) in pages {
             router.get(RouterPath(stringLiteral: path)) { (_: Request, _: ProctorRequestContext) -> Response in
                 guard let data = FileManager.default.contents(atPath: root + "/" + file) else {

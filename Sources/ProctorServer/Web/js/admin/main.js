@@ -2,6 +2,8 @@
 import { request } from '../shared/api.js';
 import { SessionsTable } from './sessions-table.js';
 import { LiveGrid } from './live-grid.js';
+import { currentAccount } from './account.js';
+import { startAdminPanels } from './admin-panels.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,12 +13,22 @@ function fail(message) {
   box.classList.toggle('hidden', !message);
 }
 
+const me = await currentAccount();
+const can = (permission) => me.permissions.includes(permission);
+
 const table = new SessionsTable({ table: $('sessions'), caption: $('sessions-caption'), form: $('filters'), onError: fail });
 $('refresh').addEventListener('click', () => table.load());
 table.load();
 
-// A session appearing or leaving the live grid changes the table too: reload it then, not on a timer.
-new LiveGrid({ grid: $('live-grid'), count: $('live-count'), status: $('live-feed-status'), onSessionsChanged: () => table.load() }).start();
+if (can('watch_live')) {
+  $('live').classList.remove('hidden');
+  // A session appearing or leaving the live grid changes the table too: reload it then, not on a timer.
+  new LiveGrid({ grid: $('live-grid'), count: $('live-count'), status: $('live-feed-status'), onSessionsChanged: () => table.load() }).start();
+} else {
+  document.querySelector('a[href="#live"]').classList.add('hidden');
+}
+if (can('manage_exams')) $('invite-panel').classList.remove('hidden');
+startAdminPanels(me.permissions);
 
 $('new-session').addEventListener('submit', async (event) => {
   event.preventDefault();

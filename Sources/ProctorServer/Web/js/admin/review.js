@@ -3,6 +3,7 @@
 import { request, getJSON } from '../shared/api.js';
 import { clock, dateTime, label, percent, milestoneLabels, el } from '../shared/format.js';
 import { Timeline } from './timeline.js';
+import { currentAccount, toLogin } from './account.js';
 
 const $ = (id) => document.getElementById(id);
 const sessionId = decodeURIComponent(window.location.pathname.split('/').filter(Boolean).pop());
@@ -23,7 +24,8 @@ async function load() {
   try {
     report = await getJSON(`${base}/review`);
   } catch (error) {
-    fail(error.status === 404 ? 'There is no such session.' : `The session could not be loaded: ${error.message}`);
+    if (error.status === 401) { toLogin(); return; }
+    fail(error.status === 404 ? 'There is no such session.' : error.status === 403 ? 'Your role may not review sessions.' : `The session could not be loaded: ${error.message}`);
     return;
   }
   render();
@@ -37,6 +39,12 @@ function render() {
   $('title').textContent = recording ? `${recording.candidate_id} · ${recording.exam_id}` : `Live session ${report.session_id}`;
   $('subtitle').textContent = `Started ${dateTime(report.started_at)} · status ${report.status} · review priority ${Math.round(report.priority)}`
     + (recording?.consent_at ? ` · consent ${dateTime(recording.consent_at)}` : '');
+  const accommodation = report.accommodation;
+  $('accommodation').classList.toggle('hidden', !accommodation);
+  if (accommodation) {
+    const parts = Object.entries(accommodation.scales).map(([kind, scale]) => `${label(kind)} ${scale === 0 ? 'switched off' : `weighted ×${scale}`}`);
+    $('accommodation').textContent = `Accommodations for this candidate: ${parts.join(', ')}.${accommodation.note ? ` ${accommodation.note}` : ''}`;
+  }
   $('export-json').href = `${base}/report?format=json`;
   $('export-csv').href = `${base}/report?format=csv`;
   renderReviewed();
@@ -90,7 +98,7 @@ function renderEvents() {
   const body = $('events').querySelector('tbody');
   body.replaceChildren(...report.events.map((event) => el('tr', { dataset: { eventId: event.id }, class: selected?.id === event.id ? 'selected' : null },
     el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => select(event, { seek: true }), 'aria-label': `Show ${label(event.type)} at ${clock(event.start)}` }, clock(event.start))),
-    el('td', {}, label(event.type)),
+    el('td', {}, label(event.type), event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
     el('td', {}, percent(event.confidence)),
     el('td', { class: event.decision ? `decision-${event.decision}` : 'muted' }, event.decision || 'pending'))));
   if (!report.events.length) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, report.recording?.finalized ? 'No findings in the recording.' : 'Findings appear here as the video is analysed.')));
@@ -175,4 +183,22 @@ $('mark-reviewed').addEventListener('click', async () => {
   }
 });
 
+const me = await currentAccount();
+if (me.permissions.includes('delete_sessions')) {
+  const button = $('delete-session');
+  button.classList.remove('hidden');
+  button.addEventListener('click', async () => {
+    if (button.dataset.confirming !== 'yes') {
+      button.dataset.confirming = 'yes';
+      button.textContent = 'Click again to delete everything captured in this session';
+      return;
+    }
+    try {
+      await request('DELETE', base);
+      window.location.assign('/admin');
+    } catch (error) {
+      fail(`Not deleted: ${error.message}`);
+    }
+  });
+}
 load();

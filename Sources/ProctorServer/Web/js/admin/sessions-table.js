@@ -1,6 +1,7 @@
 // The sessions table: ranked by the server (unreviewed first, then priority), filtered and searched.
 import { getJSON } from '../shared/api.js';
 import { clock, dateTime, label, el } from '../shared/format.js';
+import { toLogin } from './account.js';
 
 export class SessionsTable {
   constructor({ table, caption, form, onError }) {
@@ -28,6 +29,7 @@ export class SessionsTable {
       const data = await getJSON(`/api/dashboard/sessions?${this.query()}`);
       this.render(data.sessions);
     } catch (error) {
+      if (error.status === 401) { toLogin(); return; }
       this.onError(`Sessions could not be loaded: ${error.message}`);
     }
   }
@@ -47,7 +49,7 @@ export class SessionsTable {
         el('td', {}, clock(session.duration)),
         el('td', {}, el('span', { class: `level level-${session.alert_level}` }, session.alert_level)),
         el('td', { class: 'chips' }, findings.length ? findings.map(([type, n]) => el('span', { title: label(type) }, `${label(type)} ×${n}`)) : el('span', {}, 'none')),
-        el('td', {}, session.reviewed ? '✓ Reviewed' : 'Not yet'));
+        el('td', {}, session.reviewed ? '✓ Reviewed' : 'Not yet', session.accommodated ? el('div', { class: 'small muted' }, 'accommodations') : null));
     }));
     if (sessions.length === 0) this.body.append(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No sessions match.')));
   }
