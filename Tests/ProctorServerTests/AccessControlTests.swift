@@ -226,6 +226,11 @@ struct AccessControlTests {
                 }
             }
             #expect(statuses.prefix(5).allSatisfy { $0 == .ok } && statuses.last == .tooManyRequests, "\(statuses)")
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"proctor_security_events_total{event="origin_refused"} 2"#), "\(text.split(separator: "\n").filter { $0.contains("security") })")
+                #expect(text.contains(#"proctor_security_events_total{event="rate_limited"} 1"#))
+            }
         }
         await server.stop()
     }

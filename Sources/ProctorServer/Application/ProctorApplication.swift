@@ -11,9 +11,9 @@ public enum ProctorApplication {
         let server = services.configuration.server
         let router = Router(context: ProctorRequestContext.self)
         router.add(middleware: ErrorLoggingMiddleware(logger: services.logger))
-        router.add(middleware: OriginMiddleware(policy: OriginPolicy(allowed: server.allowedOrigins)))
+        router.add(middleware: OriginMiddleware(policy: OriginPolicy(allowed: server.allowedOrigins), metrics: services.metrics))
         router.add(middleware: AuthenticationMiddleware(services: services))
-        router.add(middleware: RateLimitMiddleware(limiter: services.limits.requests))
+        router.add(middleware: RateLimitMiddleware(limiter: services.limits.requests, metrics: services.metrics))
         AuthRoutes(services: services).register(on: router)
         AdminRoutes(services: services).register(on: router)
         StatusRoutes(services: services).register(on: router)
@@ -26,6 +26,7 @@ public enum ProctorApplication {
             var context = context
             try await AuthenticationMiddleware(services: services).authenticate(request, context: &context)
             guard OriginPolicy(allowed: server.allowedOrigins).allows(origin: request.headers[.origin], host: request.head.authority) else {
+                services.metrics.security("origin_refused")
                 throw APIError(.forbidden, "origin_not_allowed", "WebSocket connections from this origin are not allowed (server.allowed_origins)")
             }
             // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.

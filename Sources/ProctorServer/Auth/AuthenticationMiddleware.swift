@@ -20,10 +20,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Sets the context's caller from the request's token. Also called for WebSocket handshakes, which
-    /// the WebSocket router resolves without the HTTP middleware chain.
+    /// Sets the context's caller from the request's token, once. The WebSocket route calls it too, so
+    /// the handshake is checked however the upgrade is routed.
     func authenticate(_ request: Request, context: inout Context) async throws {
-        guard context.caller == nil, let raw = Self.token(in: request) else { return }
+        guard context.caller == nil, context.authFailure == nil, let raw = Self.token(in: request) else { return }
         switch Result(catching: { () throws(TokenSigner.Failure) -> AccessToken in try services.signer.verify(raw) }) {
         case .success(let token):
             context.caller = try await caller(for: token, raw: raw)
@@ -33,6 +33,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .failure:
             context.authFailure = "invalid_token"
         }
+        if let failure = context.authFailure { services.metrics.security(failure) }
     }
 
     private func caller(for token: AccessToken, raw: String) async throws -> Caller? {

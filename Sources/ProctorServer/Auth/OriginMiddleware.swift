@@ -7,10 +7,12 @@ import ProctorCore
 /// here too, so a page on another site cannot open a candidate's live session.
 struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: OriginPolicy
+    let metrics: ProctorMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let origin = request.headers[.origin]
         guard policy.allows(origin: origin, host: request.head.authority) else {
+            metrics.security("origin_refused")
             throw APIError(.forbidden, "origin_not_allowed", "requests from \(origin ?? "this origin") are not allowed (server.allowed_origins)")
         }
         guard let origin else { return try await next(request, context) }
@@ -39,9 +41,11 @@ struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = ProctorRequestContext
     let limiter: RequestLimiter
+    let metrics: ProctorMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/"), !(await limiter.allow(context.clientAddress)) {
+            metrics.security("rate_limited")
             throw RateLimited(message: "too many requests from your address; wait a minute")
         }
         return try await next(request, context)

@@ -36,6 +36,12 @@ public struct ProctorMetrics: Sendable {
         Counter(label: "proctor_errors_total", dimensions: [("code", code.rawValue)], factory: factory).increment()
     }
 
+    /// Refused or suspicious requests by kind (`login_failed`, `login_rate_limited`, `rate_limited`,
+    /// `origin_refused`, `invalid_token`, `expired_token`), for alerting on attacks.
+    func security(_ event: String) {
+        Counter(label: "proctor_security_events_total", dimensions: [("event", event)], factory: factory).increment()
+    }
+
     /// Per-stage latencies of a processed frame.
     func record(_ metadata: FrameMetadata) {
         let stages = metadata.stages

@@ -21,6 +21,7 @@ struct AuthRoutes {
 
     @Sendable func login(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         guard await services.limits.logins.allow(context.clientAddress) else {
+            services.metrics.security("login_rate_limited")
             await services.audit(nil, "login_rate_limited", target: context.clientAddress, context: context)
             throw RateLimited(message: "too many login attempts from your address; wait a minute")
         }
@@ -31,6 +32,7 @@ struct AuthRoutes {
         let stored = user?.passwordHash ?? passwords.decoy()
         let valid = await Task.detached { passwords.verify(body.password, against: stored) }.value
         guard let user, valid, user.disabledAt == nil else {
+            services.metrics.security("login_failed")
             await services.audit(nil, "login_failed", target: String(body.username.prefix(128)), context: context)
             throw APIError(.unauthorized, "invalid_credentials", "wrong username or password")
         }

@@ -40,6 +40,8 @@ $('new-session').addEventListener('submit', async (event) => {
       ? new URL(session.invitation_url, window.location.origin).href
       : `${window.location.origin}/exam/${encodeURIComponent(session.id)}?token=${encodeURIComponent(session.upload_token)}`;
     $('invite-link').textContent = link;
+    $('invite-expiry').textContent = session.invitation_expires_at
+      ? `It works for this session only and expires ${new Date(session.invitation_expires_at).toLocaleString()}.` : 'It works for this session only.';
     $('invite-result').classList.remove('hidden');
     fail('');
     table.load();
