@@ -8,7 +8,8 @@ import ProctorStore
 /// data, the reviewed marker, and report exports.
 struct DashboardRoutes {
     let services: ProctorServices
-    /// Sessions ranked per request; older ones are reached with search.
+    /// How many of the most recent sessions are ranked per request (ranking reads each one's findings);
+    /// older ones stay reachable through `GET /api/sessions?offset=` and their review pages.
     static let rankedSessionLimit = 500
 
     func register(on router: Router<ProctorRequestContext>) {
