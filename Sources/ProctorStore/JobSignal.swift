@@ -18,7 +18,7 @@ public struct PollingJobSignal: JobSignal {
 }
 
 /// Everything the server and workers keep: one backend implements all of it.
-public typealias DataStore = SessionStore & RecordingStore & AccountStore & PrivacyStore & JobSignal
+public typealias DataStore = SessionStore & RecordingStore & AccountStore & PrivacyStore & LivePresenceStore & JobSignal
 
 extension SQLiteSessionStore: JobSignal {
     public func waitForJobs(upTo seconds: Double) async {

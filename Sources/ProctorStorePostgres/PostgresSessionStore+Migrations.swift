@@ -258,5 +258,26 @@ extension PostgresSessionStore {
                 ADD COLUMN face_data_purged_at timestamptz
             """,
         ]),
+        PostgresMigration(version: 5, name: "v5: live presence", statements: [
+            """
+            CREATE TABLE live_presence (
+                session_id text PRIMARY KEY,
+                server_session_id text NOT NULL,
+                connection text NOT NULL,
+                server text NOT NULL,
+                connected_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                frames_received bigint NOT NULL,
+                frames_processed bigint NOT NULL,
+                frames_dropped bigint NOT NULL,
+                risk_score double precision NOT NULL,
+                alert_level text NOT NULL,
+                last_violation text,
+                last_violation_at timestamptz,
+                snapshot_version bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX live_presence_updated ON live_presence (updated_at)",
+        ]),
     ]
 }

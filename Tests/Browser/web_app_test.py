@@ -27,6 +27,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +125,9 @@ def browser(camera):
 
 def wait(driver, condition, timeout, message):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.25).until(lambda d: condition(d))
+        # The pages re-render lists (replaceChildren): an element found a moment ago may be gone; look again.
+        return WebDriverWait(driver, timeout, poll_frequency=0.25, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]
+                             ).until(lambda d: condition(d))
     except Exception as error:
         raise AssertionError(f"timed out after {timeout} s: {message}") from error
 
@@ -275,10 +278,11 @@ def run(binary):
 
         # --- Dashboard: the session is listed and its findings reviewed ------------------------------
         driver.get(server.base + "/admin")
-        row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#sessions tr[data-session-id='{session_id}']"), 20, "session listed")
-        assert "ada" in row[0].text and "math-101" in row[0].text, row[0].text
+        row_text = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#sessions tr[data-session-id='{session_id}']").text, 20, "session listed")
+        assert "ada" in row_text and "math-101" in row_text, row_text
         shot(driver, "7-dashboard-sessions")
-        row[0].find_element(By.TAG_NAME, "a").click()
+        # Clicked in the page in one step: the table may re-render between finding the link and clicking it.
+        driver.execute_script(f"document.querySelector(\"#sessions tr[data-session-id='{session_id}'] a\").click()")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .mark"), 30, "timeline marks shown")
         wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
         target = max(events, key=lambda e: e["start"])
@@ -303,6 +307,9 @@ def run(binary):
         errors = console_errors(driver)
         assert not errors, f"browser console errors: {errors}"
         log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export")
+    except Exception:
+        shot(driver, "failure")
+        raise
     finally:
         try:
             (ARTIFACTS / "browser-console.log").write_text("\n".join(e["message"] for e in driver.get_log("browser")))
@@ -320,6 +327,6 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     try:
         run(Path(arguments.binary).resolve())
-    except AssertionError as error:
-        log(f"FAIL: {error}")
+    except (AssertionError, WebDriverException) as error:
+        log(f"FAIL: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
         sys.exit(1)

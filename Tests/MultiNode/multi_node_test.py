@@ -104,6 +104,22 @@ class Processes:
                 process.kill()
 
 
+def live_tile(base, token, deadline):
+    """Reads the server's live feed (Server-Sent Events) until it lists a session; returns its tile."""
+    request = urllib.request.Request(base + "/api/live/feed", headers={"Authorization": f"Bearer {token}"})
+    end = time.time() + deadline
+    with urllib.request.urlopen(request, timeout=deadline) as stream:
+        for raw in stream:
+            line = raw.decode().strip()
+            if line.startswith("data:"):
+                sessions = json.loads(line[5:])["sessions"]
+                if sessions and sessions[0].get("snapshot_url"):
+                    return sessions[0]
+            if time.time() > end:
+                break
+    raise AssertionError("no live session appeared in the feed")
+
+
 def wait_healthy(base, deadline=180):
     end = time.time() + deadline
     while time.time() < end:
@@ -148,6 +164,17 @@ def run(binary, server_url):
         assert status == 200, login
         token = login["token"]
         assert call(servers[1], "GET", "/api/auth/me", token)[0] == 200, "a token from server 0 works on server 1"
+
+        # A live candidate on server 0 shows up in server 1's live feed, with a snapshot server 1 can serve.
+        ports = [base.rsplit(":", 1)[1] for base in servers]
+        processes.start("loadtest", ["loadtest", "--sessions", "1", "--fps", "2", "--duration", "10", "--binary",
+                                     "--url", f"ws://127.0.0.1:{ports[0]}", "--token", token])
+        tile = live_tile(servers[1], token, deadline=30)
+        assert tile["server"].endswith(f":{ports[0]}"), tile
+        assert tile["snapshot_url"], tile
+        status, picture = call(servers[1], "GET", tile["snapshot_url"], token, raw=True)
+        assert status == 200 and picture[:2] == b"\xff\xd8", (status, picture[:20])
+        log(f"live session {tile['session_id']} on server 0 seen in server 1's feed with its snapshot")
 
         sources = ["video/webcam_gaze_center_left_center.mp4"]
         chunks = [make_chunk(work / f"chunk-{i}.webm", sources[0], start=i * CHUNK_SECONDS) for i in range(CHUNKS)]

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import ProctorRecording
+import ProctorStore
 @testable import ProctorServer
 
 @Suite("Web app and dashboard feed")
@@ -56,35 +58,49 @@ struct WebAppTests {
         #expect(checked >= 15)
     }
 
-    @Test("the live feed sends a message when the connected sessions change, and nothing when they do not")
+    @Test("live sessions are published to the shared store; the feed sends a message when they change, and nothing when they do not")
     func feedState() async throws {
         let server = try await TestServer.make(withModels: false)
-        let registry = server.services.registry
+        let services = server.services
+        let registry = services.registry
+        let publisher = LivePresencePublisher(services: services, server: "node-a")
         var state = FeedState()
-        let empty = try await state.message(for: await registry.all, services: server.services)
+        func presence() async throws -> [LivePresenceRecord] {
+            try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
+        }
+        let empty = try await state.message(for: try await presence(), services: services)
         #expect(empty?.contains(#""count":0"#) == true)
-        #expect(try await state.message(for: await registry.all, services: server.services) == nil)
+        #expect(try await state.message(for: try await presence(), services: services) == nil)
         let connection = UUID()
         _ = await registry.add(sessionId: "live-1", serverSessionId: "server-1", connection: connection, close: {})
         await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0xFF, 0xD8, 0xFF], at: Date(), interval: 2)
         // A second picture within the interval is not kept.
         await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0x00], at: Date(), interval: 2)
-        let joined = try #require(try await state.message(for: await registry.all, services: server.services))
+        try await publisher.publishOnce()
+        let joined = try #require(try await state.message(for: try await presence(), services: services))
         let tiles = try #require((try JSONSerialization.jsonObject(with: Data(joined.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]])
-        #expect(tiles.count == 1 && tiles[0]["session_id"] as? String == "live-1")
+        #expect(tiles.count == 1 && tiles[0]["session_id"] as? String == "live-1" && tiles[0]["server"] as? String == "node-a")
         #expect(tiles[0]["snapshot_url"] as? String == "/api/live/live-1/snapshot?v=1")
-        #expect(await registry.snapshot(sessionId: "live-1")?.bytes == [0xFF, 0xD8, 0xFF])
         try await server.application.test(.router) { client in
+            // Served from the shared blob store, so any server can answer it.
             try await client.execute(uri: "/api/live/live-1/snapshot", method: .get, headers: server.admin) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
+                #expect(Array(response.body.readableBytesView) == [0xFF, 0xD8, 0xFF])
             }
             try await client.execute(uri: "/api/live/nobody/snapshot", method: .get, headers: server.admin) { response in
                 #expect(response.status == .notFound)
             }
+            try await client.execute(uri: "/api/live/..%2F..%2Fetc/snapshot", method: .get, headers: server.admin) { response in
+                #expect(response.status == .notFound)
+            }
         }
+        // Unchanged: nothing to send, even after another publication.
+        try await publisher.publishOnce()
+        #expect(try await state.message(for: try await presence(), services: services) == nil)
         _ = await registry.remove(sessionId: "live-1", connection: connection)
-        #expect(try await state.message(for: await registry.all, services: server.services)?.contains(#""count":0"#) == true)
-        #expect(await registry.snapshot(sessionId: "live-1") == nil)
+        try await publisher.publishOnce()
+        #expect(try await state.message(for: try await presence(), services: services)?.contains(#""count":0"#) == true)
+        #expect(!services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
         await server.stop()
     }
 

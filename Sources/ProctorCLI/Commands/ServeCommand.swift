@@ -76,6 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
                 let purger = RetentionPurger(store: store, blobs: blobs, evidence: evidence, privacy: configuration.privacy, logger: logger)
                 serviceList.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
             }
+            // Every server publishes its live connections, so any dashboard shows every candidate.
+            let instance = "\(ProcessInfo.processInfo.hostName):\(configuration.server.port)"
+            serviceList.append(.init(service: LivePresencePublisher(services: services, server: instance)))
             serviceList.append(.init(service: app))
             let group = ServiceGroup(configuration: .init(services: serviceList, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("listening on http://\(configuration.server.host):\(configuration.server.port) (WebSocket /ws/{session_id}), data in \(data.path)")

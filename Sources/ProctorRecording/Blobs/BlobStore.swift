@@ -106,5 +106,7 @@ public enum BlobKeys {
     public static func batch(_ session: String, _ batch: Int) -> String { "sessions/\(session)/batches/\(String(format: "%04d", batch)).webm" }
     public static func master(_ session: String) -> String { "sessions/\(session)/master.webm" }
     public static func reference(_ session: String) -> String { "sessions/\(session)/reference.jpg" }
+    /// The latest snapshot of a live session, for every server's live grid.
+    public static func liveSnapshot(_ session: String) -> String { "live/\(session).jpg" }
     public static func evidence(_ session: String, _ event: String) -> String { "sessions/\(session)/evidence/\(event).jpg" }
 }

@@ -17,6 +17,8 @@ public struct ProctorServices: Sendable {
     public let recordings: any RecordingStore
     public let accounts: any AccountStore
     public let privacy: any PrivacyStore
+    /// Live connections across all servers.
+    public let livePresence: any LivePresenceStore
     /// The whole store, for parts that need several of its roles at once.
     public let dataStore: any DataStore
     public let blobs: any BlobStore
@@ -58,6 +60,7 @@ public struct ProctorServices: Sendable {
         self.accounts = store
         self.privacy = store
         self.dataStore = store
+        self.livePresence = store
         self.blobs = blobs
         self.writer = writer
         self.evidence = evidence

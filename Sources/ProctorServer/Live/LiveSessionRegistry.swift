@@ -17,6 +17,8 @@ public actor LiveSessionRegistry {
         public var lastViolationAt: Date?
         /// Changes whenever a newer snapshot of the candidate is kept.
         public var snapshotVersion = 0
+        /// The connection this entry belongs to (reconnections replace it).
+        public var connection = UUID()
     }
 
     /// The latest frame kept for the proctors' live grid.
@@ -38,7 +40,7 @@ public actor LiveSessionRegistry {
     /// noticed yet) replaces its old connection: the old one's closer is returned, to be called.
     func add(sessionId: String, serverSessionId: String, connection: UUID, close: @escaping Closer) -> Closer? {
         let previous = connections[sessionId]?.close
-        entries[sessionId] = Entry(sessionId: sessionId, serverSessionId: serverSessionId, connectedAt: Date())
+        entries[sessionId] = Entry(sessionId: sessionId, serverSessionId: serverSessionId, connectedAt: Date(), connection: connection)
         connections[sessionId] = (connection, close)
         return previous
     }

@@ -32,7 +32,9 @@ struct DashboardRoutes {
         let ids = sessions.map(\.session.id)
         let recordings = Dictionary(try await services.recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         let counts = try await services.recordings.openEventCounts(sessionIds: ids)
-        let live = Set(await services.registry.all.map(\.serverSessionId))
+        // Connected to any server (the local registry covers the second before its first publication).
+        let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
+        let live = Set(presence.map(\.serverSessionId)).union(await services.registry.all.map(\.serverSessionId))
         let weights = services.configuration.pipeline.risk
         let profiles = try await services.accounts.accommodations()
         var rows: [(ReviewPriority, [String: Any])] = []

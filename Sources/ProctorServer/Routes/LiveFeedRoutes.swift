@@ -2,13 +2,15 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import ProctorCore
+import ProctorRecording
 import ProctorStore
 
 /// The dashboard's live grid: a Server-Sent Events feed of the connected sessions, and each one's
 /// latest snapshot.
 ///
-/// The feed pushes from the server's in-memory registry once a second and only when something
-/// changed, so any number of open dashboards cost one small message per change, not a poll each.
+/// Every server publishes its connections to the shared store each second (`LivePresencePublisher`),
+/// so the feed of any server shows every candidate. The feed looks once a second and sends only
+/// when something changed, so open dashboards cost one small message per change, not a poll each.
 struct LiveFeedRoutes {
     let services: ProctorServices
     /// A stream ends after this long; the browser's EventSource reconnects at once (`retry`), which
@@ -16,6 +18,8 @@ struct LiveFeedRoutes {
     static let streamSeconds = 60
     static let tickSeconds = 1.0
     static let keepAliveSeconds = 15.0
+    /// A record not refreshed for this long belongs to a server that stopped: it is not shown.
+    static let presenceSeconds = 5.0
 
     func register(on router: Router<ProctorRequestContext>) {
         router.get("api/live/feed", use: feed)
@@ -34,8 +38,8 @@ struct LiveFeedRoutes {
             let started = ContinuousClock.now
             var lastSent = ContinuousClock.now
             while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
-                let entries = await services.registry.all
-                let message = try await state.message(for: entries, services: services)
+                let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
+                let message = try await state.message(for: presence, services: services)
                 if let message {
                     try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
                     lastSent = .now
@@ -52,13 +56,15 @@ struct LiveFeedRoutes {
     @Sendable func snapshot(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.watchLive)
         let sessionId = try context.parameters.require("session_id")
-        guard let snapshot = await services.registry.snapshot(sessionId: sessionId) else {
+        // From the shared blob store: the candidate may be connected to another server.
+        let key = BlobKeys.liveSnapshot(sessionId)
+        guard FileBlobStore.isValid(key), let url = try? services.blobs.localURL(key), let data = FileManager.default.contents(atPath: url.path) else {
             throw APIError(.notFound, "not_found", "no live snapshot for \(sessionId)")
         }
         var headers = HTTPFields()
         headers[.contentType] = "image/jpeg"
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: snapshot.bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -70,7 +76,7 @@ struct FeedState {
     private var candidates: [String: (candidate: String, exam: String)] = [:]
 
     /// The message to send, or nil when nothing changed.
-    mutating func message(for entries: [LiveSessionRegistry.Entry], services: ProctorServices) async throws -> String? {
+    mutating func message(for entries: [LivePresenceRecord], services: ProctorServices) async throws -> String? {
         let now = ContinuousClock.now
         let unknown = entries.map(\.serverSessionId).filter { candidates[$0] == nil }
         if !unknown.isEmpty {
@@ -98,7 +104,7 @@ struct FeedState {
                 "connected_at": formatter.string(from: entry.connectedAt),
                 "fps": ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
                 "frames_processed": entry.framesProcessed, "frames_dropped": entry.framesDropped,
-                "risk_score": entry.lastRiskScore, "alert_level": entry.lastAlertLevel.rawValue,
+                "risk_score": entry.riskScore, "alert_level": entry.alertLevel, "server": entry.server,
                 "last_violation": entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 } ?? NSNull(),
                 "last_violation_at": entry.lastViolationAt.map { formatter.string(from: $0) } ?? NSNull(),
                 "snapshot_url": entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : NSNull(),

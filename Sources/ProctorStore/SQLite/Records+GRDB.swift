@@ -63,6 +63,10 @@ extension AuditRecord: SnakeCaseTableRecord {
     }
 }
 
+extension LivePresenceRecord: SnakeCaseTableRecord {
+    public static let databaseTableName = "live_presence"
+}
+
 extension EventRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "events"
 }

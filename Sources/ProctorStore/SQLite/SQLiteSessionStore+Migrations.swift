@@ -185,6 +185,25 @@ extension SQLiteSessionStore {
                 t.add(column: "face_data_purged_at", .datetime)
             }
         }
+        migrator.registerMigration("v5: live presence") { db in
+            try db.create(table: "live_presence") { t in
+                t.primaryKey("session_id", .text)
+                t.column("server_session_id", .text).notNull()
+                t.column("connection", .text).notNull()
+                t.column("server", .text).notNull()
+                t.column("connected_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.column("frames_received", .integer).notNull()
+                t.column("frames_processed", .integer).notNull()
+                t.column("frames_dropped", .integer).notNull()
+                t.column("risk_score", .double).notNull()
+                t.column("alert_level", .text).notNull()
+                t.column("last_violation", .text)
+                t.column("last_violation_at", .datetime)
+                t.column("snapshot_version", .integer).notNull()
+            }
+            try db.create(index: "live_presence_updated", on: "live_presence", columns: ["updated_at"])
+        }
         return migrator
     }
 }
