@@ -3,7 +3,6 @@ import Logging
 import ProctorCore
 import ProctorStore
 import ProctorStorePostgres
-import ServiceLifecycle
 
 /// Opens the database: PostgreSQL when `DATABASE_URL` is set (many machines), otherwise the embedded
 /// SQLite file in the data folder (one machine, no set-up).
@@ -33,11 +32,6 @@ enum StoreOpener {
                 return result
             }
         }
-
-        /// The background work as a service for a long-running process's service group.
-        var service: (any Service)? {
-            background.map { BackgroundService(body: $0) }
-        }
     }
 
     static func open(configuration: ProctorConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Opened {
@@ -59,16 +53,5 @@ extension StoreOpener {
     static func redacted(_ url: String) -> String {
         guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
-    }
-}
-
-/// Runs a closure for the life of the process (until graceful shutdown cancels it).
-struct BackgroundService: Service {
-    let body: @Sendable () async throws -> Void
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await body()
-        }
     }
 }

@@ -126,10 +126,7 @@ public struct RecordingJobs: Sendable {
             case .uploaded, .failed: continue
             }
         }
-        let timeline = RecordingTimeline(
-            chunks: chunks.map { RecordingTimeline.Chunk(index: $0.index, duration: [.processed, .merged].contains($0.status) ? $0.duration : nil) },
-            lastIndex: last
-        )
+        let timeline = RecordingTimeline(records: chunks, lastIndex: last)
         var masterDuration = 0.0
         if !inputs.isEmpty {
             let output = try blobs.temporaryURL(extension: "webm")

@@ -22,13 +22,9 @@ public enum ProctorApplication {
         DashboardRoutes(services: services).register(on: router)
         LiveFeedRoutes(services: services).register(on: router)
         WebAppRoutes(services: services).register(on: router)
-        router.ws("/ws/{session_id}") { request, context in
-            var context = context
-            try await AuthenticationMiddleware(services: services).authenticate(request, context: &context)
-            guard OriginPolicy(allowed: server.allowedOrigins).allows(origin: request.headers[.origin], host: request.head.authority) else {
-                services.metrics.security("origin_refused")
-                throw APIError(.forbidden, "origin_not_allowed", "WebSocket connections from this origin are not allowed (server.allowed_origins)")
-            }
+        // The handshake passes through the router's middleware like any request: its origin is checked
+        // and its caller authenticated (`?token=`) before this closure runs.
+        router.ws("/ws/{session_id}") { _, context in
             // Refuse before upgrading what can never become a session: a clear HTTP error, no socket kept.
             let sessionId = context.parameters.get("session_id") ?? ""
             guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {

@@ -73,6 +73,12 @@ struct TokenSigner: Sendable {
         return token
     }
 
+    /// SHA-256 (hex) of a token as stored with its session: a candidate token is valid only while it
+    /// is the session's current invitation.
+    static func fingerprint(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     static func newIdentifier() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()

@@ -7,20 +7,35 @@ public enum AccountAdministration {
     /// Validates and stores a new staff account with a scrypt-hashed password.
     public static func createUser(username: String, password: String, role: Role, store: any AccountStore,
                                   configuration: ProctorConfiguration) async throws -> UserRecord {
-        guard Role.staff.contains(role) else { throw APIError(.badRequest, "invalid_field", "role must be admin, proctor or reviewer") }
+        try validate(role: role)
         guard username.count >= 3, username.count <= 64, username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
             throw APIError(.badRequest, "invalid_field", "username must be 3-64 letters, digits, '.', '_', '-' or '@'")
         }
-        guard password.count >= PasswordHasher.minimumLength, password.count <= 256 else {
-            throw APIError(.badRequest, "weak_password", "password must be \(PasswordHasher.minimumLength)-256 characters")
-        }
+        try validate(password: password)
         guard try await store.user(username: username) == nil else {
             throw APIError(.conflict, "username_taken", "there is already a user \(username)")
         }
-        let passwords = PasswordHasher(costLog2: configuration.auth.scryptCostLog2)
-        let hash = try await Task.detached { try passwords.hash(password) }.value
+        let hash = try await hash(password: password, configuration: configuration)
         let user = UserRecord(id: UUID().uuidString.lowercased(), username: username, role: role, passwordHash: hash, createdAt: Date())
         try await store.createUser(user)
         return user
+    }
+
+    /// Accounts are staff: candidates have invitations instead.
+    static func validate(role: Role) throws {
+        guard Role.staff.contains(role) else { throw APIError(.badRequest, "invalid_field", "role must be admin, proctor or reviewer") }
+    }
+
+    static func validate(password: String) throws {
+        guard password.count >= PasswordHasher.minimumLength, password.count <= 256 else {
+            throw APIError(.badRequest, "weak_password", "password must be \(PasswordHasher.minimumLength)-256 characters")
+        }
+    }
+
+    /// Checks the length rule, then hashes off the cooperative pool (scrypt takes ~0.1 s and 32 MiB).
+    static func hash(password: String, configuration: ProctorConfiguration) async throws -> String {
+        try validate(password: password)
+        let passwords = PasswordHasher(costLog2: configuration.auth.scryptCostLog2)
+        return try await Task.detached { try passwords.hash(password) }.value
     }
 }

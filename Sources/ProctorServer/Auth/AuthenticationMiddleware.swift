@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import ProctorCore
@@ -16,14 +15,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if services.configuration.server.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
             context.clientAddress = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientAddress
         }
-        try await authenticate(request, context: &context)
+        if let raw = Self.token(in: request) {
+            try await authenticate(raw, context: &context)
+        }
         return try await next(request, context)
     }
 
-    /// Sets the context's caller from the request's token, once. The WebSocket route calls it too, so
-    /// the handshake is checked however the upgrade is routed.
-    func authenticate(_ request: Request, context: inout Context) async throws {
-        guard context.caller == nil, context.authFailure == nil, let raw = Self.token(in: request) else { return }
+    /// Sets the context's caller from a token, or the reason it was refused.
+    private func authenticate(_ raw: String, context: inout Context) async throws {
         switch Result(catching: { () throws(TokenSigner.Failure) -> AccessToken in try services.signer.verify(raw) }) {
         case .success(let token):
             context.caller = try await caller(for: token, raw: raw)
@@ -37,7 +36,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     private func caller(for token: AccessToken, raw: String) async throws -> Caller? {
-        let hash = SHA256.hash(data: Data(raw.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = TokenSigner.fingerprint(raw)
         if token.role == .candidate {
             guard let session = token.sid else { return nil }
             return Caller(id: session, role: .candidate, name: "candidate:\(session)", sessionId: session, tokenHash: hash)

@@ -41,6 +41,11 @@ extension SessionReport {
     }
 
     func eventJSON(_ event: EventRecord, start: Double?, end: Double?) -> [String: Any] {
+        Self.eventJSON(event, start: start, end: end, sessionId: sessionId, accommodation: accommodation)
+    }
+
+    /// One finding as the API shows it (review data, JSON export, `GET …/events`).
+    static func eventJSON(_ event: EventRecord, start: Double?, end: Double?, sessionId: String, accommodation: Accommodation?) -> [String: Any] {
         let kind = ViolationKind(rawValue: event.type)
         return [
             "id": event.id, "type": event.type, "label": kind?.title ?? event.type,

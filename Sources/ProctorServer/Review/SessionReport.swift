@@ -27,22 +27,25 @@ struct SessionReport {
     /// The candidate's accommodation profile, applied to the priority and shown to reviewers.
     let accommodation: Accommodation?
 
+    /// Events on the master video's clock (the finalizer's times, else computed from the chunks), in
+    /// time order; events whose chunk is not in the video come last.
+    static func placed(_ events: [EventRecord], on timeline: RecordingTimeline?) -> [(record: EventRecord, start: Double?, end: Double?)] {
+        events.map { event in
+            (record: event,
+             start: event.startTime ?? timeline?.time(chunk: event.chunkIndex, offset: event.startOffset),
+             end: event.endTime ?? timeline?.time(chunk: event.chunkIndex, offset: event.endOffset))
+        }.sorted { ($0.start ?? .infinity, $0.record.id) < ($1.start ?? .infinity, $1.record.id) }
+    }
+
     static func load(_ id: String, services: ProctorServices) async throws -> SessionReport? {
         guard let overview = try await services.store.session(id) else { return nil }
         let sessionId = overview.session.id
         let recording = try await services.recordings.recording(sessionId: sessionId)
         let chunks = recording == nil ? [] : try await services.recordings.chunks(sessionId: sessionId)
         let timeline = recording.map { record in
-            RecordingTimeline(
-                chunks: chunks.map { RecordingTimeline.Chunk(index: $0.index, duration: [.processed, .merged].contains($0.status) ? $0.duration : nil) },
-                lastIndex: record.lastIndex
-            )
+            RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
         }
-        let events = try await services.recordings.events(sessionId: sessionId).map { event in
-            (record: event,
-             start: event.startTime ?? timeline?.time(chunk: event.chunkIndex, offset: event.startOffset),
-             end: event.endTime ?? timeline?.time(chunk: event.chunkIndex, offset: event.endOffset))
-        }.sorted { ($0.start ?? .infinity, $0.record.id) < ($1.start ?? .infinity, $1.record.id) }
+        let events = placed(try await services.recordings.events(sessionId: sessionId), on: timeline)
         let chunkStarts = Dictionary(chunks.compactMap { chunk in chunk.startedAt.map { (chunk.index, $0.timeIntervalSince1970) } },
                                      uniquingKeysWith: { first, _ in first })
         let milestones = try await services.recordings.milestones(sessionId: sessionId).map { milestone -> (record: MilestoneRecord, videoTime: Double?) in

@@ -59,15 +59,11 @@ struct AdminRoutes {
         }
         if let disabled = body.disabled { user.disabledAt = disabled ? Date() : nil }
         if let role = body.role {
-            guard Role.staff.contains(role) else { throw APIError(.badRequest, "invalid_field", "role must be admin, proctor or reviewer") }
+            try AccountAdministration.validate(role: role)
             user.role = role
         }
         if let password = body.password {
-            guard password.count >= PasswordHasher.minimumLength, password.count <= 256 else {
-                throw APIError(.badRequest, "weak_password", "password must be \(PasswordHasher.minimumLength)-256 characters")
-            }
-            let passwords = services.passwords
-            user.passwordHash = try await Task.detached { try passwords.hash(password) }.value
+            user.passwordHash = try await AccountAdministration.hash(password: password, configuration: services.configuration)
         }
         try await services.accounts.updateUser(user)
         await services.audit(caller, "user_updated", target: user.id,

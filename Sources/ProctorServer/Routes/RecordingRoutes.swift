@@ -40,7 +40,7 @@ struct RecordingRoutes {
 
     @Sendable func create(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         let caller = try context.require(.manageExams)
-        let body = try await decode(CreateRequest.self, from: request, context: context)
+        let body = try await RequestBody.decode(CreateRequest.self, from: request)
         for (name, value) in [("exam_id", body.examId), ("candidate_id", body.candidateId)] where value.isEmpty || value.count > 128 {
             throw APIError(.badRequest, "invalid_field", "\(name) must be 1-128 characters")
         }
@@ -50,7 +50,7 @@ struct RecordingRoutes {
         let (token, expires) = try invitation(for: id)
         let metadata = ServerMessage.json(["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId])
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
-        let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: Self.hash(token))
+        let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
         try await services.recordings.createRecording(record, session: session)
         await services.audit(caller, "invitation_created", target: id, details: ["exam_id": body.examId, "candidate_id": body.candidateId], context: context)
         return JSONBody([
@@ -66,7 +66,7 @@ struct RecordingRoutes {
         var record = try await recordingRecord(context)
         guard record.endRequestedAt == nil else { throw APIError(.conflict, "session_ended", "the session has ended") }
         let (token, expires) = try invitation(for: record.sessionId)
-        record.uploadTokenHash = Self.hash(token)
+        record.uploadTokenHash = TokenSigner.fingerprint(token)
         try await services.recordings.updateRecording(record)
         await services.audit(caller, "invitation_reissued", target: record.sessionId, context: context)
         return JSONBody(["id": record.sessionId, "upload_token": token, "invitation_url": "/exam/\(record.sessionId)?token=\(token)",
@@ -111,7 +111,7 @@ struct RecordingRoutes {
     /// reference, chunk and live routes of a recorded session refuse without it).
     @Sendable func consent(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
-        let body = try await decode(ConsentRequest.self, from: request, context: context)
+        let body = try await RequestBody.decode(ConsentRequest.self, from: request)
         let missing = Self.consentItems.subtracting(body.items)
         guard missing.isEmpty else {
             throw APIError(.badRequest, "consent_incomplete", "consent must cover \(missing.sorted().joined(separator: ", "))")
@@ -146,7 +146,7 @@ struct RecordingRoutes {
         var record = try await authorisedRecording(request, context)
         try requireConsent(record)
         guard let pool = services.pool else { throw APIError(.serviceUnavailable, "models_unavailable", services.modelError ?? "models not loaded") }
-        let bytes = try await collect(request, limit: recording.maxReferenceBytes)
+        let bytes = try await RequestBody.collect(request, limit: recording.maxReferenceBytes)
         let configuration = services.configuration
         let check: ReferenceCheck
         do {
@@ -189,7 +189,7 @@ struct RecordingRoutes {
             // The same chunk again (a retry after a lost response): accepted once, nothing changes.
             return JSONBody(["index": index, "status": "duplicate", "sha256": declared]).response(status: .ok)
         }
-        let body = try await collect(request, limit: recording.maxChunkBytes)
+        let body = try await RequestBody.collect(request, limit: recording.maxChunkBytes)
         guard !body.isEmpty else { throw APIError(.badRequest, "missing_field", "empty chunk") }
         let actual = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
         guard actual == declared else { throw APIError(.badRequest, "checksum_mismatch", "the body's SHA-256 is \(actual), not the declared \(declared)") }
@@ -230,7 +230,7 @@ struct RecordingRoutes {
 
     @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         var record = try await authorisedRecording(request, context)
-        let body = (try? await decode(EndRequest.self, from: request, context: context)) ?? EndRequest()
+        let body = (try? await RequestBody.decode(EndRequest.self, from: request)) ?? EndRequest()
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
         if record.endRequestedAt == nil {
             record.endRequestedAt = Date()
@@ -250,28 +250,17 @@ struct RecordingRoutes {
         try context.require(.review)
         let record = try await recordingRecord(context)
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
-        let timeline = RecordingTimeline(
-            chunks: chunks.map { RecordingTimeline.Chunk(index: $0.index, duration: [.processed, .merged].contains($0.status) ? $0.duration : nil) },
-            lastIndex: record.lastIndex
-        )
-        let events = try await services.recordings.events(sessionId: record.sessionId).map { event -> (Double, [String: Any]) in
-            let start = event.startTime ?? timeline.time(chunk: event.chunkIndex, offset: event.startOffset)
-            let end = event.endTime ?? timeline.time(chunk: event.chunkIndex, offset: event.endOffset)
-            let object: [String: Any] = [
-                "id": event.id, "type": event.type, "start": start ?? NSNull(), "end": end ?? NSNull(),
-                "chunk_index": event.chunkIndex, "chunk_offset": event.startOffset, "confidence": event.peakConfidence,
-                "details": (try? JSONSerialization.jsonObject(with: Data(event.details.utf8))) ?? [:],
-                "evidence_url": event.evidenceKey == nil ? NSNull() : "/api/sessions/\(record.sessionId)/events/\(event.id)/evidence",
-                "decision": event.decision as Any? ?? NSNull(), "note": event.note as Any? ?? NSNull(),
-            ]
-            return (start ?? .infinity, object)
+        let timeline = RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
+        let accommodation = try await services.accounts.accommodation(candidateId: record.candidateId, examId: record.examId)
+        let events = SessionReport.placed(try await services.recordings.events(sessionId: record.sessionId), on: timeline).map { event in
+            SessionReport.eventJSON(event.record, start: event.start, end: event.end, sessionId: record.sessionId, accommodation: accommodation)
         }
         return JSONBody([
             "session_id": record.sessionId,
             "finalized": record.finalizedAt != nil,
             "video_duration": record.masterDuration ?? NSNull(),
             "gaps": record.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? (timeline.gaps as Any),
-            "events": events.sorted { $0.0 < $1.0 }.map(\.1),
+            "events": events,
         ]).response(status: .ok)
     }
 
@@ -284,7 +273,7 @@ struct RecordingRoutes {
         let caller = try context.require(.review)
         let record = try await recordingRecord(context)
         let eventId = try context.parameters.require("eid")
-        let body = try await decode(ReviewRequest.self, from: request, context: context)
+        let body = try await RequestBody.decode(ReviewRequest.self, from: request)
         guard var event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }) else {
             throw APIError(.notFound, "not_found", "no event \(eventId)")
         }
@@ -366,18 +355,6 @@ struct RecordingRoutes {
             throw APIError(.unauthorized, "invalid_token", "this invitation has been replaced by a newer one")
         }
         return record
-    }
-
-    private func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        try await RequestBody.collect(request, limit: limit)
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, from request: Request, context: ProctorRequestContext) async throws -> T {
-        try await RequestBody.decode(type, from: request)
-    }
-
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func read(_ url: URL, from start: Int, through end: Int) throws -> [UInt8] {
