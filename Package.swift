@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // Thin extern "C" wrapper over Debian's OpenCV 4.6: pixels in, numbers out.
@@ -49,13 +50,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Persistence behind store protocols; the embedded default is SQLite (GRDB, WAL).
+        // The store protocols and records every backend implements; no database code.
         .target(
             name: "ProctorStore",
             dependencies: [
                 "ProctorCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The embedded backend: SQLite through GRDB, in WAL mode.
+        .target(
+            name: "ProctorStoreSQLite",
+            dependencies: [
+                "ProctorCore",
+                "ProctorStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // The same store protocols on PostgreSQL, for deployments with several servers and workers.
@@ -78,6 +87,24 @@ let package = Package(
                 "ProctorStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // ByteBuffer and the blocking-I/O thread pool for blob reads.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // What `serve`, `worker` and `admin` share without the HTTP server: retention purge and
+        // erasure, account administration and password hashing, the long-running services.
+        .target(
+            name: "ProctorOperations",
+            dependencies: [
+                "ProctorCore",
+                "ProctorStore",
+                "ProctorRecording",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The HTTP and WebSocket server: live analysis, REST API, metrics.
@@ -89,14 +116,13 @@ let package = Package(
                 "ProctorPipeline",
                 "ProctorStore",
                 "ProctorRecording",
+                "ProctorOperations",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Web")]
         ),
@@ -107,9 +133,11 @@ let package = Package(
                 "ProctorVision",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorStoreSQLite",
                 "ProctorStorePostgres",
                 "ProctorServer",
                 "ProctorRecording",
+                "ProctorOperations",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,9 +155,12 @@ let package = Package(
             dependencies: [
                 "ProctorCore",
                 "ProctorStore",
+                "ProctorStoreSQLite",
                 "ProctorStorePostgres",
                 // For the test databases: CREATE and DROP DATABASE on a plain connection.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // For reading SQLite's schema and building a database at an old schema version.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -139,9 +170,11 @@ let package = Package(
                 "ProctorCore",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorStoreSQLite",
                 "ProctorStorePostgres",
                 "ProctorServer",
                 "ProctorRecording",
+                "ProctorOperations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -29,7 +29,7 @@ public protocol AccountStore: Sendable {
 public protocol PrivacyStore: Sendable {
     /// Everything on disk that belongs to the session (to delete before the rows).
     func purgeTarget(sessionId: String) async throws -> PurgeTarget?
-    /// Deletes the session's rows (detections, violations, recording, chunks, events, jobs, milestones).
+    /// Deletes the session's rows (`SessionDataLayout.sessionTables`).
     func deleteSession(sessionId: String) async throws -> Bool
 
     /// Up to `limit` sessions that ended before `endedBefore` and still hold `kind`, with the files to delete.

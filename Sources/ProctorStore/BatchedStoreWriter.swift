@@ -15,6 +15,7 @@ public actor BatchedStoreWriter {
     private var wake: CheckedContinuation<Void, Never>?
     private var stopped = false
     private var flushing = false
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     public private(set) var failedBatches = 0
     public private(set) var writtenCount = 0
 
@@ -80,10 +81,16 @@ public actor BatchedStoreWriter {
     }
 
     private func flush() async {
-        // One flush at a time keeps writes in order.
-        while flushing { await Task.yield() }
+        // One flush at a time keeps writes in order; a second caller waits for the first to finish
+        // (suspended, not spinning), then flushes what arrived meanwhile.
+        while flushing { await withCheckedContinuation { flushWaiters.append($0) } }
         flushing = true
-        defer { flushing = false }
+        defer {
+            flushing = false
+            let waiters = flushWaiters
+            flushWaiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll(keepingCapacity: true)

@@ -18,10 +18,4 @@ public struct PollingJobSignal: JobSignal {
 }
 
 /// Everything the server and workers keep: one backend implements all of it.
-public typealias DataStore = SessionStore & RecordingStore & AccountStore & PrivacyStore & LivePresenceStore & JobSignal
-
-extension SQLiteSessionStore: JobSignal {
-    public func waitForJobs(upTo seconds: Double) async {
-        await PollingJobSignal().waitForJobs(upTo: seconds)
-    }
-}
+public typealias DataStore = SessionStore & RecordingStore & FindingStore & AccountStore & PrivacyStore & LivePresenceStore & JobSignal

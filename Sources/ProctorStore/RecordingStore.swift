@@ -1,7 +1,7 @@
 import Foundation
 import ProctorCore
 
-/// Recorded sessions, their chunks and events, and the durable job queue.
+/// Recorded sessions, their chunks and milestones, and the durable job queue (their findings: `FindingStore`).
 ///
 /// Every call is one transaction; in particular a chunk is recorded and its job enqueued together,
 /// so a crash can never leave a stored chunk without the work to analyse it.
@@ -30,12 +30,6 @@ public protocol RecordingStore: Sendable {
     func acquireLock(_ name: String, owner: String, now: Date, expiresAt: Date) async throws -> Bool
     func releaseLock(_ name: String, owner: String) async throws
 
-    /// Replaces the events of one chunk (reprocessing a chunk must not duplicate its events).
-    func replaceEvents(sessionId: String, chunkIndex: Int, with events: [EventRecord]) async throws
-    func events(sessionId: String) async throws -> [EventRecord]
-    func updateEvent(_ event: EventRecord) async throws
-    /// Event counts by type for each session (dismissed events excluded), for ranking the dashboard.
-    func openEventCounts(sessionIds: [String]) async throws -> [String: [String: Int]]
     func recordings(sessionIds: [String]) async throws -> [RecordingRecord]
 
     func addMilestone(_ milestone: MilestoneRecord) async throws

@@ -1,21 +1,18 @@
 import Foundation
 
-/// Where sessions, detections, violations and summaries are kept.
+/// Where sessions, detections and summaries are kept (findings: `FindingStore`).
 ///
 /// The server talks to this protocol only; SQLite (GRDB) is the embedded default, and other
 /// backends implement the same calls.
 public protocol SessionStore: Sendable {
     /// Starts (or resumes, after a reconnect) the live session with this client id.
-    func openSession(externalId: String, at date: Date, metadata: String) async throws -> SessionRecord
+    func openSession(externalId: String, at date: Date, metadata: [String: String]) async throws -> SessionRecord
     /// Applies writes in one transaction, in order.
     func apply(_ writes: [StoreWrite]) async throws
     /// Sessions, newest first, with their summaries.
     func listSessions(limit: Int, offset: Int) async throws -> [SessionOverview]
     /// A session by server id or client id.
     func session(_ id: String) async throws -> SessionOverview?
-    /// The session's violations in time order.
-    func violations(sessionId: String) async throws -> [ViolationRecord]
-    func violation(sessionId: String, violationId: String) async throws -> ViolationRecord?
     func detectionCount(sessionId: String) async throws -> Int
     /// Processing times (ms) of the session's analysed frames, for its per-stage figures.
     func processingTimes(sessionId: String) async throws -> [Double]
@@ -26,8 +23,8 @@ public protocol SessionStore: Sendable {
 /// One change to the store; the batched writer groups many into a transaction.
 public enum StoreWrite: Sendable, Hashable {
     case detection(DetectionRecord)
-    /// Inserts or replaces a violation episode.
-    case violation(ViolationRecord)
+    /// Inserts or replaces a finding (a live episode is rewritten as it grows).
+    case finding(FindingRecord)
     case summary(SessionSummaryRecord)
     case sessionEnded(sessionId: String, at: Date, status: SessionRecord.Status)
 }

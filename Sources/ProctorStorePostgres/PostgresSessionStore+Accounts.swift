@@ -55,7 +55,7 @@ extension PostgresSessionStore: AccountStore {
             for entry in entries {
                 try await connection.query("""
                     INSERT INTO audit_log (at, actor, role, action, target, details, ip)
-                    VALUES (\(entry.at), \(entry.actor), \(entry.role), \(entry.action), \(entry.target), \(entry.details), \(entry.ip))
+                    VALUES (\(entry.at), \(entry.actor), \(entry.role), \(entry.action), \(entry.target), \(JSONColumn.text(entry.details)), \(entry.ip))
                     """, logger: logger)
             }
         }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import ProctorStore
 
 /// One step of the schema. Like SQLite's, a migration, once released, is never edited: add a new one.
 struct PostgresMigration: Sendable {
@@ -279,5 +280,7 @@ extension PostgresSessionStore {
             """,
             "CREATE INDEX live_presence_updated ON live_presence (updated_at)",
         ]),
+        PostgresMigration(version: 6, name: "v6: one findings table for live violations and recorded events",
+                          statements: SessionDataMigration.findingsStatements(dialect: .postgres)),
     ]
 }

@@ -9,14 +9,14 @@ extension PostgresSessionStore: RecordingStore {
             try await connection.query("""
                 INSERT INTO sessions (id, external_id, started_at, ended_at, status, metadata, reviewed_at)
                 VALUES (\(session.id), \(session.externalId), \(session.startedAt), \(session.endedAt), \(session.status.rawValue),
-                        \(session.metadata), \(session.reviewedAt))
+                        \(JSONColumn.text(session.metadata)), \(session.reviewedAt))
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO recordings (session_id, exam_id, candidate_id, chunk_seconds, upload_token_hash, reference_key, reference_embedding,
                                         end_requested_at, last_index, master_key, master_duration, finalized_at, gaps, consent_at, consent_version)
                 VALUES (\(recording.sessionId), \(recording.examId), \(recording.candidateId), \(recording.chunkSeconds), \(recording.uploadTokenHash),
-                        \(recording.referenceKey), \(recording.referenceEmbedding), \(recording.endRequestedAt), \(recording.lastIndex),
-                        \(recording.masterKey), \(recording.masterDuration), \(recording.finalizedAt), \(recording.gaps), \(recording.consentAt),
+                        \(recording.referenceKey), \(JSONColumn.optionalText(recording.referenceEmbedding)), \(recording.endRequestedAt), \(recording.lastIndex),
+                        \(recording.masterKey), \(recording.masterDuration), \(recording.finalizedAt), \(JSONColumn.optionalText(recording.gaps)), \(recording.consentAt),
                         \(recording.consentVersion))
                 """, logger: logger)
         }
@@ -30,9 +30,9 @@ extension PostgresSessionStore: RecordingStore {
         let updated = try await rows("""
             UPDATE recordings SET exam_id = \(recording.examId), candidate_id = \(recording.candidateId), chunk_seconds = \(recording.chunkSeconds),
                 upload_token_hash = \(recording.uploadTokenHash), reference_key = \(recording.referenceKey),
-                reference_embedding = \(recording.referenceEmbedding), end_requested_at = \(recording.endRequestedAt),
+                reference_embedding = \(JSONColumn.optionalText(recording.referenceEmbedding)), end_requested_at = \(recording.endRequestedAt),
                 last_index = \(recording.lastIndex), master_key = \(recording.masterKey), master_duration = \(recording.masterDuration),
-                finalized_at = \(recording.finalizedAt), gaps = \(recording.gaps), consent_at = \(recording.consentAt),
+                finalized_at = \(recording.finalizedAt), gaps = \(JSONColumn.optionalText(recording.gaps)), consent_at = \(recording.consentAt),
                 consent_version = \(recording.consentVersion)
             WHERE session_id = \(recording.sessionId)
             RETURNING session_id
@@ -172,54 +172,6 @@ extension PostgresSessionStore: RecordingStore {
         try await rows("DELETE FROM locks WHERE name = \(name) AND owner = \(owner)")
     }
 
-    public func replaceEvents(sessionId: String, chunkIndex: Int, with events: [EventRecord]) async throws {
-        try await transaction { connection in
-            try await connection.query("DELETE FROM events WHERE session_id = \(sessionId) AND chunk_index = \(chunkIndex)", logger: logger)
-            for event in events {
-                try await connection.query("""
-                    INSERT INTO events (id, session_id, chunk_index, type, start_offset, end_offset, start_time, end_time, peak_confidence,
-                                        details, evidence_key, decision, note, reviewed_at, created_at)
-                    VALUES (\(event.id), \(event.sessionId), \(event.chunkIndex), \(event.type), \(event.startOffset), \(event.endOffset),
-                            \(event.startTime), \(event.endTime), \(event.peakConfidence), \(event.details), \(event.evidenceKey),
-                            \(event.decision), \(event.note), \(event.reviewedAt), \(event.createdAt))
-                    """, logger: logger)
-            }
-        }
-    }
-
-    public func events(sessionId: String) async throws -> [EventRecord] {
-        try await rows(#"SELECT * FROM events WHERE session_id = \#(sessionId) ORDER BY chunk_index, start_offset, id COLLATE "C""#)
-            .map(EventRecord.init)
-    }
-
-    public func updateEvent(_ event: EventRecord) async throws {
-        let updated = try await rows("""
-            UPDATE events SET session_id = \(event.sessionId), chunk_index = \(event.chunkIndex), type = \(event.type),
-                start_offset = \(event.startOffset), end_offset = \(event.endOffset), start_time = \(event.startTime),
-                end_time = \(event.endTime), peak_confidence = \(event.peakConfidence), details = \(event.details),
-                evidence_key = \(event.evidenceKey), decision = \(event.decision), note = \(event.note), reviewed_at = \(event.reviewedAt),
-                created_at = \(event.createdAt)
-            WHERE id = \(event.id)
-            RETURNING id
-            """)
-        guard !updated.isEmpty else { throw PostgresStoreError.recordNotFound(table: "events", key: event.id) }
-    }
-
-    public func openEventCounts(sessionIds: [String]) async throws -> [String: [String: Int]] {
-        guard !sessionIds.isEmpty else { return [:] }
-        let rows = try await rows("""
-            SELECT session_id, type, count(*) AS n FROM events
-            WHERE session_id = ANY(\(sessionIds)) AND (decision IS NULL OR decision <> 'dismissed')
-            GROUP BY session_id, type
-            """)
-        var counts: [String: [String: Int]] = [:]
-        for row in rows {
-            let (sessionId, type, count) = try row.decode((String, String, Int).self)
-            counts[sessionId, default: [:]][type] = count
-        }
-        return counts
-    }
-
     public func recordings(sessionIds: [String]) async throws -> [RecordingRecord] {
         guard !sessionIds.isEmpty else { return [] }
         return try await rows(#"SELECT * FROM recordings WHERE session_id = ANY(\#(sessionIds)) ORDER BY session_id COLLATE "C""#)
@@ -229,7 +181,7 @@ extension PostgresSessionStore: RecordingStore {
     public func addMilestone(_ milestone: MilestoneRecord) async throws {
         try await rows("""
             INSERT INTO milestones (session_id, kind, at, details)
-            VALUES (\(milestone.sessionId), \(milestone.kind.rawValue), \(milestone.at), \(milestone.details))
+            VALUES (\(milestone.sessionId), \(milestone.kind.rawValue), \(milestone.at), \(JSONColumn.text(milestone.details)))
             """)
     }
 

@@ -3,11 +3,11 @@ import PostgresNIO
 import ProctorStore
 
 extension PostgresSessionStore: SessionStore {
-    public func openSession(externalId: String, at date: Date, metadata: String) async throws -> SessionRecord {
+    public func openSession(externalId: String, at date: Date, metadata: [String: String]) async throws -> SessionRecord {
         // One upsert: two servers seeing the same client reconnect at once still end with one session.
         let rows = try await rows("""
             INSERT INTO sessions (id, external_id, started_at, ended_at, status, metadata)
-            VALUES (\(UUID().uuidString.lowercased()), \(externalId), \(date), NULL, \(SessionRecord.Status.active.rawValue), \(metadata))
+            VALUES (\(UUID().uuidString.lowercased()), \(externalId), \(date), NULL, \(SessionRecord.Status.active.rawValue), \(JSONColumn.text(metadata)))
             ON CONFLICT (external_id) DO UPDATE SET status = excluded.status, ended_at = NULL
             RETURNING *
             """)
@@ -21,7 +21,7 @@ extension PostgresSessionStore: SessionStore {
             for write in writes {
                 switch write {
                 case .detection(let record): try await Self.insert(record, on: connection, logger: logger)
-                case .violation(let record): try await Self.save(record, on: connection, logger: logger)
+                case .finding(let record): try await Self.save(record, on: connection, logger: logger)
                 case .summary(let record): try await Self.save(record, on: connection, logger: logger)
                 case .sessionEnded(let sessionId, let date, let status):
                     try await connection.query("UPDATE sessions SET ended_at = \(date), status = \(status.rawValue) WHERE id = \(sessionId)",
@@ -53,15 +53,6 @@ extension PostgresSessionStore: SessionStore {
         }
     }
 
-    public func violations(sessionId: String) async throws -> [ViolationRecord] {
-        try await rows(#"SELECT * FROM violations WHERE session_id = \#(sessionId) ORDER BY start_time, id COLLATE "C""#)
-            .map(ViolationRecord.init)
-    }
-
-    public func violation(sessionId: String, violationId: String) async throws -> ViolationRecord? {
-        try await rows("SELECT * FROM violations WHERE session_id = \(sessionId) AND id = \(violationId)").first.map(ViolationRecord.init)
-    }
-
     public func detectionCount(sessionId: String) async throws -> Int {
         try await rows("SELECT count(*) FROM detections WHERE session_id = \(sessionId)").first?.decode(Int.self) ?? 0
     }
@@ -84,28 +75,12 @@ extension PostgresSessionStore: SessionStore {
             """, logger: logger)
     }
 
-    /// Inserts or replaces the episode (GRDB's `save`): it is rewritten as it grows and when reviewed.
-    static func save(_ record: ViolationRecord, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO violations (id, session_id, type, severity, start_time, end_time, duration, peak_confidence, frames, evidence_path,
-                                    reviewed, decision, reviewer_notes, created_at)
-            VALUES (\(record.id), \(record.sessionId), \(record.type), \(record.severity), \(record.startTime), \(record.endTime),
-                    \(record.duration), \(record.peakConfidence), \(record.frames), \(record.evidencePath), \(record.reviewed),
-                    \(record.decision), \(record.reviewerNotes), \(record.createdAt))
-            ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, type = excluded.type, severity = excluded.severity,
-                start_time = excluded.start_time, end_time = excluded.end_time, duration = excluded.duration,
-                peak_confidence = excluded.peak_confidence, frames = excluded.frames, evidence_path = excluded.evidence_path,
-                reviewed = excluded.reviewed, decision = excluded.decision, reviewer_notes = excluded.reviewer_notes,
-                created_at = excluded.created_at
-            """, logger: logger)
-    }
-
     static func save(_ record: SessionSummaryRecord, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO session_summaries (session_id, total_frames, processed_frames, skipped_frames, dropped_frames, violation_count,
                                            violation_breakdown, max_risk, average_risk, highest_alert, duration, updated_at)
             VALUES (\(record.sessionId), \(record.totalFrames), \(record.processedFrames), \(record.skippedFrames), \(record.droppedFrames),
-                    \(record.violationCount), \(record.violationBreakdown), \(record.maxRisk), \(record.averageRisk), \(record.highestAlert),
+                    \(record.violationCount), \(JSONColumn.text(record.violationBreakdown)), \(record.maxRisk), \(record.averageRisk), \(record.highestAlert),
                     \(record.duration), \(record.updatedAt))
             ON CONFLICT (session_id) DO UPDATE SET total_frames = excluded.total_frames, processed_frames = excluded.processed_frames,
                 skipped_frames = excluded.skipped_frames, dropped_frames = excluded.dropped_frames,

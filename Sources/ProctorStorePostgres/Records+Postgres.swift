@@ -28,7 +28,7 @@ extension SessionRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
         self.init(id: try column("id"), externalId: try column("external_id"), startedAt: try column("started_at"),
-                  endedAt: try column("ended_at"), status: try column("status"), metadata: try column("metadata"))
+                  endedAt: try column("ended_at"), status: try column("status"), metadata: try JSONColumn.value(try column("metadata")))
         reviewedAt = try column("reviewed_at")
     }
 }
@@ -38,20 +38,9 @@ extension SessionSummaryRecord {
         let column = RowReader(row)
         self.init(sessionId: try column("session_id"), totalFrames: try column("total_frames"), processedFrames: try column("processed_frames"),
                   skippedFrames: try column("skipped_frames"), droppedFrames: try column("dropped_frames"),
-                  violationCount: try column("violation_count"), violationBreakdown: try column("violation_breakdown"),
+                  violationCount: try column("violation_count"), violationBreakdown: try JSONColumn.value(try column("violation_breakdown")),
                   maxRisk: try column("max_risk"), averageRisk: try column("average_risk"), highestAlert: try column("highest_alert"),
                   duration: try column("duration"), updatedAt: try column("updated_at"))
-    }
-}
-
-extension ViolationRecord {
-    init(_ row: PostgresRow) throws {
-        let column = RowReader(row)
-        self.init(id: try column("id"), sessionId: try column("session_id"), type: try column("type"), severity: try column("severity"),
-                  startTime: try column("start_time"), endTime: try column("end_time"), duration: try column("duration"),
-                  peakConfidence: try column("peak_confidence"), frames: try column("frames"), evidencePath: try column("evidence_path"),
-                  reviewed: try column("reviewed"), decision: try column("decision"), reviewerNotes: try column("reviewer_notes"),
-                  createdAt: try column("created_at"))
     }
 }
 
@@ -61,13 +50,13 @@ extension RecordingRecord {
         self.init(sessionId: try column("session_id"), examId: try column("exam_id"), candidateId: try column("candidate_id"),
                   chunkSeconds: try column("chunk_seconds"), uploadTokenHash: try column("upload_token_hash"))
         referenceKey = try column("reference_key")
-        referenceEmbedding = try column("reference_embedding")
+        referenceEmbedding = try JSONColumn.optional(try column("reference_embedding"))
         endRequestedAt = try column("end_requested_at")
         lastIndex = try column("last_index")
         masterKey = try column("master_key")
         masterDuration = try column("master_duration")
         finalizedAt = try column("finalized_at")
-        gaps = try column("gaps")
+        gaps = try JSONColumn.optional(try column("gaps"))
         consentAt = try column("consent_at")
         consentVersion = try column("consent_version")
     }
@@ -100,16 +89,23 @@ extension JobRecord {
     }
 }
 
-extension EventRecord {
+extension FindingRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(id: try column("id"), sessionId: try column("session_id"), chunkIndex: try column("chunk_index"), type: try column("type"),
-                  startOffset: try column("start_offset"), endOffset: try column("end_offset"), peakConfidence: try column("peak_confidence"),
-                  details: try column("details"), evidenceKey: try column("evidence_key"), createdAt: try column("created_at"))
-        startTime = try column("start_time")
-        endTime = try column("end_time")
-        decision = try column("decision")
+        let details: FindingDetails = try JSONColumn.value(try column("details"))
+        self.init(id: try column("id"), sessionId: try column("session_id"), source: try column("source"), type: try column("type"),
+                  severity: try column("severity"), confidence: try column("confidence"), frames: try column("frames"), details: details,
+                  evidenceKey: try column("evidence_key"), createdAt: try column("created_at"))
+        sessionStart = try column("session_start")
+        sessionEnd = try column("session_end")
+        chunkIndex = try column("chunk_index")
+        chunkStart = try column("chunk_start")
+        chunkEnd = try column("chunk_end")
+        videoStart = try column("video_start")
+        videoEnd = try column("video_end")
+        decision = try column("decision", as: String?.self).flatMap(FindingDecision.init(rawValue:))
         note = try column("note")
+        reviewer = try column("reviewer")
         reviewedAt = try column("reviewed_at")
     }
 }
@@ -117,7 +113,7 @@ extension EventRecord {
 extension MilestoneRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(sessionId: try column("session_id"), kind: try column("kind"), at: try column("at"), details: try column("details"))
+        self.init(sessionId: try column("session_id"), kind: try column("kind"), at: try column("at"), details: try JSONColumn.value(try column("details")))
         id = try column("id")
     }
 }
@@ -135,7 +131,7 @@ extension AuditRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
         self.init(at: try column("at"), actor: try column("actor"), role: try column("role"), action: try column("action"),
-                  target: try column("target"), details: try column("details"), ip: try column("ip"))
+                  target: try column("target"), details: try JSONColumn.value(try column("details")), ip: try column("ip"))
         id = try column("id")
     }
 }
@@ -149,5 +145,27 @@ extension Accommodation {
         let scalesJSON: String = try column("scales")
         let scales = (try? JSONDecoder().decode([String: Double].self, from: Data(scalesJSON.utf8))) ?? [:]
         self.init(candidateId: try column("candidate_id"), examId: exam.isEmpty ? nil : exam, scales: scales, note: try column("note"))
+    }
+}
+
+/// Typed values kept as JSON text in a column, encoded and decoded the same way as GRDB does for
+/// SQLite, so both backends hold identical text.
+enum JSONColumn {
+    static func text<Value: Encodable>(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func optionalText<Value: Encodable>(_ value: Value?) -> String? {
+        value.map(text)
+    }
+
+    static func value<Value: Decodable>(_ text: String) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+    }
+
+    static func optional<Value: Decodable>(_ text: String?) throws -> Value? {
+        try text.map(value)
     }
 }

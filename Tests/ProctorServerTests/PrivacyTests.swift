@@ -6,6 +6,7 @@ import ProctorCore
 import ProctorRecording
 import ProctorStore
 @testable import ProctorServer
+import ProctorOperations
 
 /// Retention, deletion and accommodations: what is captured goes when it should, and only that.
 @Suite("Privacy")
@@ -14,7 +15,7 @@ struct PrivacyTests {
     func makeSession(_ id: String, endedDaysAgo daysAgo: Double, now: Date, server: TestServer) async throws {
         let store = server.services.recordings
         let blobs = server.services.blobs
-        let session = SessionRecord(id: id, externalId: id, startedAt: now.addingTimeInterval(-daysAgo * 86_400 - 600), endedAt: nil, status: .active, metadata: "{}")
+        let session = SessionRecord(id: id, externalId: id, startedAt: now.addingTimeInterval(-daysAgo * 86_400 - 600), endedAt: nil, status: .active, metadata: [:])
         var recording = RecordingRecord(sessionId: id, examId: "e", candidateId: "cand-\(id)", chunkSeconds: 20, uploadTokenHash: "x")
         try await store.createRecording(recording, session: session)
         for key in [BlobKeys.master(id), BlobKeys.batch(id, 0), BlobKeys.reference(id), BlobKeys.evidence(id, "ev-\(id)")] {
@@ -27,23 +28,28 @@ struct PrivacyTests {
         try await store.updateChunk(chunk)
         recording.masterKey = BlobKeys.master(id)
         recording.referenceKey = BlobKeys.reference(id)
-        recording.referenceEmbedding = "[0.1,0.2]"
+        recording.referenceEmbedding = [0.1, 0.2]
         recording.finalizedAt = now.addingTimeInterval(-daysAgo * 86_400)
         try await store.updateRecording(recording)
-        var event = EventRecord(id: "ev-\(id)", sessionId: id, chunkIndex: 0, type: "no_face", startOffset: 1, endOffset: 2, peakConfidence: 1,
-                                details: "{}", evidenceKey: BlobKeys.evidence(id, "ev-\(id)"), createdAt: now)
-        event.startTime = 1
-        try await store.replaceEvents(sessionId: id, chunkIndex: 0, with: [event])
-        let path = try server.services.evidence.save([0xFF, 0xD8, 0xFF, 0xD9], sessionId: id, violationId: "v-\(id)")
-        let violation = ViolationRecord(id: "v-\(id)", sessionId: id, type: "no_face", severity: 20, startTime: 1, endTime: 2, duration: 1,
-                                        peakConfidence: 1, frames: 2, evidencePath: path, createdAt: now)
-        try await server.services.store.apply([.violation(violation), .sessionEnded(sessionId: id, at: now.addingTimeInterval(-daysAgo * 86_400), status: .completed)])
+        var event = FindingRecord(id: "ev-\(id)", sessionId: id, source: .recorded, type: .noFace, severity: 20, confidence: 1, frames: 2,
+                                  evidenceKey: BlobKeys.evidence(id, "ev-\(id)"), createdAt: now)
+        event.chunkIndex = 0
+        event.chunkStart = 1
+        event.chunkEnd = 2
+        event.videoStart = 1
+        try await server.services.findings.replaceFindings(sessionId: id, chunkIndex: 0, with: [event])
+        try await blobs.write(BlobKeys.evidence(id, "v-\(id)"), data: Data([0xFF, 0xD8, 0xFF, 0xD9]))
+        var violation = FindingRecord(id: "v-\(id)", sessionId: id, source: .live, type: .noFace, severity: 20, confidence: 1, frames: 2,
+                                      evidenceKey: BlobKeys.evidence(id, "v-\(id)"), createdAt: now)
+        violation.sessionStart = 1
+        violation.sessionEnd = 2
+        try await server.services.store.apply([.finding(violation), .sessionEnded(sessionId: id, at: now.addingTimeInterval(-daysAgo * 86_400), status: .completed)])
     }
 
     func files(_ id: String, server: TestServer) -> (video: Bool, reference: Bool, eventEvidence: Bool, liveEvidence: Bool) {
         let blobs = server.services.blobs
         return (blobs.exists(BlobKeys.master(id)) || blobs.exists(BlobKeys.batch(id, 0)), blobs.exists(BlobKeys.reference(id)),
-                blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), server.services.evidence.load(relativePath: "evidence/\(id)/v-\(id).jpg") != nil)
+                blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), blobs.exists(BlobKeys.evidence(id, "v-\(id)")))
     }
 
     @Test("the purge deletes each kind of data past its days, rows and files together, records it, and touches nothing else")
@@ -59,7 +65,7 @@ struct PrivacyTests {
         try await makeSession("middle", endedDaysAgo: 40, now: now, server: server)
         try await makeSession("recent", endedDaysAgo: 1, now: now, server: server)
         let services = server.services
-        let purger = RetentionPurger(services: services)
+        let purger = RetentionPurger(store: services.dataStore, blobs: services.blobs, privacy: services.configuration.privacy, logger: services.logger)
         let report = try await purger.runOnce(now: now)
         #expect(report.sessions == [.video: 2, .faceData: 2, .evidence: 1])
         #expect(report.files == 2 * 2 + 2 + 2)  // master+batch twice, references twice, both evidence files once
@@ -69,15 +75,15 @@ struct PrivacyTests {
         #expect(files("recent", server: server) == (true, true, true, true))
         let old = try #require(try await services.recordings.recording(sessionId: "old"))
         #expect(old.masterKey == nil && old.referenceKey == nil && old.referenceEmbedding == nil)
-        #expect(try await services.recordings.events(sessionId: "old").first?.evidenceKey == nil)
-        #expect(try await services.store.violations(sessionId: "old").first?.evidencePath == nil)
+        #expect(try await services.findings.findings(sessionId: "old").first { $0.source == .recorded }?.evidenceKey == nil)
+        #expect(try await services.findings.findings(sessionId: "old").first { $0.source == .live }?.evidenceKey == nil)
         let middle = try #require(try await services.recordings.recording(sessionId: "middle"))
         #expect(middle.masterKey == nil && middle.referenceEmbedding == nil)
-        #expect(try await services.recordings.events(sessionId: "middle").first?.evidenceKey != nil)
+        #expect(try await services.findings.findings(sessionId: "middle").first { $0.source == .recorded }?.evidenceKey != nil)
         let recent = try #require(try await services.recordings.recording(sessionId: "recent"))
         #expect(recent.masterKey != nil && recent.referenceEmbedding != nil)
         // The rows that are not captured data stay: the session, its events and decisions remain reviewable.
-        #expect(try await services.recordings.events(sessionId: "old").count == 1)
+        #expect(try await services.findings.findings(sessionId: "old").filter { $0.source == .recorded }.count == 1)
         let audit = try await services.accounts.audit(limit: 20, before: nil, action: "purge", target: nil)
         #expect(audit.count == 5 && audit.allSatisfy { $0.actor == "system" })
         // Nothing left to do the second time.
@@ -102,7 +108,7 @@ struct PrivacyTests {
         }
         #expect(files("gone", server: server) == (false, false, false, false))
         #expect(!FileManager.default.fileExists(atPath: server.dataDirectory.appendingPathComponent("blobs/sessions/gone").path))
-        #expect(try await server.services.recordings.events(sessionId: "gone").isEmpty)
+        #expect(try await server.services.findings.findings(sessionId: "gone").filter { $0.source == .recorded }.isEmpty)
         #expect(files("kept", server: server) == (true, true, true, true))
         #expect(try await server.services.recordings.recording(sessionId: "kept") != nil)
         await server.stop()

@@ -8,6 +8,7 @@ import ProctorCore
 import ProctorRecording
 import ProctorServer
 import ProctorStore
+import ProctorStoreSQLite
 
 /// Real webm chunks made with ffmpeg from the test data, uploaded, processed by a worker, merged.
 enum ChunkFactory {
@@ -296,7 +297,7 @@ struct RecordingFlowTests {
         let job = try #require(try await store.jobs(sessionId: sessionId).first { $0.kind == .processChunk && $0.chunkIndex == 1 })
         #expect(job.status == .failed && job.attempts == 2)
         let recording = try #require(try await store.recording(sessionId: sessionId))
-        #expect(recording.gaps == "[1]")
+        #expect(recording.gaps == [1])
         #expect(abs((recording.masterDuration ?? 0) - 4) < 0.6)
         await server.stop()
     }
@@ -308,7 +309,7 @@ struct RecordingFlowTests {
             configuration.recording.jobs.leaseSeconds = 1
         }
         let store = server.services.recordings
-        let session = SessionRecord(id: "crash-1", externalId: "crash-1", startedAt: Date(), endedAt: nil, status: .active, metadata: "{}")
+        let session = SessionRecord(id: "crash-1", externalId: "crash-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
         try await store.createRecording(RecordingRecord(sessionId: "crash-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
         let chunk = try await ChunkFactory.make("video/news_single_face_frontal.mp4", seconds: 2)
         try server.services.blobs.put("sessions/crash-1/chunks/000000.webm", data: Data(chunk))
@@ -334,7 +335,7 @@ struct RecordingFlowTests {
     func queueAtomicity() async throws {
         let server = try await TestServer.make(configure: quickRecording)
         let store = server.services.recordings
-        let session = SessionRecord(id: "queue-1", externalId: "queue-1", startedAt: Date(), endedAt: nil, status: .active, metadata: "{}")
+        let session = SessionRecord(id: "queue-1", externalId: "queue-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
         try await store.createRecording(RecordingRecord(sessionId: "queue-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
         for index in 0..<20 {
             try await store.enqueue(JobRecord(kind: .processChunk, sessionId: "queue-1", chunkIndex: index, runAfter: 0, at: Date()))

@@ -10,7 +10,9 @@ import ProctorPipeline
 import ProctorRecording
 @testable import ProctorServer
 import ProctorStore
+import ProctorStoreSQLite
 import ProctorVision
+import ProctorOperations
 
 enum ServerTestEnvironment {
     static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -72,8 +74,7 @@ struct TestServer {
         let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
-            blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer,
-            evidence: EvidenceStore(dataDirectory: data), logger: logger
+            blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer, logger: logger
         )
         var tokens: [Role: String] = [:]
         for role in Role.staff {
@@ -114,6 +115,9 @@ final class Conversation: @unchecked Sendable {
     }
 
     func ofType(_ type: String) -> [[String: Any]] { messages.filter { $0["type"] as? String == type } }
+
+    /// The messages as received.
+    var received: [String] { lock.withLock { texts } }
 }
 
 /// Reads one connection's text messages; a WebSocket inbound stream can be iterated only once.

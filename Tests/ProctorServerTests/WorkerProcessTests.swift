@@ -3,6 +3,7 @@ import Testing
 import ProctorCore
 import ProctorRecording
 import ProctorStore
+import ProctorStoreSQLite
 
 /// Real `proctor worker` processes on a shared data folder: one is killed (SIGKILL) in the middle of
 /// a job; another takes the job over when the lease runs out, and every chunk is processed exactly once.
@@ -36,7 +37,7 @@ struct WorkerProcessTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
-        let session = SessionRecord(id: "kill-1", externalId: "kill-1", startedAt: Date(), endedAt: nil, status: .active, metadata: "{}")
+        let session = SessionRecord(id: "kill-1", externalId: "kill-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
         try await store.createRecording(RecordingRecord(sessionId: "kill-1", examId: "e", candidateId: "c", chunkSeconds: 12, uploadTokenHash: "x"), session: session)
         // Long enough chunks that a job is still running when the worker is killed.
         let chunk = try await ChunkFactory.make("video/webcam_gaze_center_left_center.mp4", seconds: 12)
@@ -82,7 +83,7 @@ struct WorkerProcessTests {
         #expect(finished.finalizedAt != nil)
         #expect(abs((finished.masterDuration ?? 0) - 24) < 1)
         // Each chunk's events were written once (a reprocessed chunk replaces its own).
-        let events = try await store.events(sessionId: "kill-1")
+        let events = try await store.findings(sessionId: "kill-1")
         #expect(Set(events.map(\.id)).count == events.count)
     }
 }

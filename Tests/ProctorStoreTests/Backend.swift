@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ProctorStore
+import ProctorStoreSQLite
 import ProctorStorePostgres
 import Testing
 

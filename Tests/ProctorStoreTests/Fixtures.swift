@@ -11,7 +11,7 @@ enum Fixtures {
 
     static func session(_ id: String, startedAt: Date = t0, endedAt: Date? = nil) -> SessionRecord {
         SessionRecord(id: id, externalId: "ext-\(id)", startedAt: startedAt, endedAt: endedAt, status: endedAt == nil ? .active : .completed,
-                      metadata: #"{"client":"test"}"#)
+                      metadata: ["client": "test"])
     }
 
     static func recording(_ sessionId: String) -> RecordingRecord {
@@ -28,21 +28,30 @@ enum Fixtures {
                         roll: -2, deviation: true, forbiddenItems: "cell_phone", riskScore: 0.4, alertLevel: "medium", processingMs: processingMs)
     }
 
-    static func violation(_ id: String, _ sessionId: String, start: Double, evidence: String? = nil) -> ViolationRecord {
-        ViolationRecord(id: id, sessionId: sessionId, type: "looking_away", severity: 2, startTime: start, endTime: start + 3, duration: 3,
-                        peakConfidence: 0.9, frames: 12, evidencePath: evidence, createdAt: t0)
+    /// A live finding.
+    static func violation(_ id: String, _ sessionId: String, start: Double, evidence: String? = nil) -> FindingRecord {
+        var finding = FindingRecord(id: id, sessionId: sessionId, source: .live, type: .lookingAway, severity: 2, confidence: 0.9, frames: 12,
+                                    evidenceKey: evidence, createdAt: t0)
+        finding.sessionStart = start
+        finding.sessionEnd = start + 3
+        return finding
     }
 
     static func summary(_ sessionId: String, frames: Int) -> SessionSummaryRecord {
         SessionSummaryRecord(sessionId: sessionId, totalFrames: frames, processedFrames: frames - 1, skippedFrames: 1, droppedFrames: 0,
-                             violationCount: 2, violationBreakdown: #"{"looking_away":2}"#, maxRisk: 0.8, averageRisk: 0.3,
+                             violationCount: 2, violationBreakdown: ["looking_away": 2], maxRisk: 0.8, averageRisk: 0.3,
                              highestAlert: "high", duration: 60, updatedAt: t0)
     }
 
-    static func event(_ id: String, _ sessionId: String, chunk: Int, offset: Double, type: String = "looking_away",
-                      evidence: String? = nil) -> EventRecord {
-        EventRecord(id: id, sessionId: sessionId, chunkIndex: chunk, type: type, startOffset: offset, endOffset: offset + 1,
-                    peakConfidence: 0.8, details: "{}", evidenceKey: evidence, createdAt: t0)
+    /// A recorded finding.
+    static func event(_ id: String, _ sessionId: String, chunk: Int, offset: Double, type: ViolationKind = .lookingAway,
+                      evidence: String? = nil) -> FindingRecord {
+        var finding = FindingRecord(id: id, sessionId: sessionId, source: .recorded, type: type, severity: 20, confidence: 0.8, frames: 2,
+                                    evidenceKey: evidence, createdAt: t0)
+        finding.chunkIndex = chunk
+        finding.chunkStart = offset
+        finding.chunkEnd = offset + 1
+        return finding
     }
 
     static func job(_ kind: JobKind = .processChunk, _ sessionId: String = "s1", chunk: Int = -1, runAfter: Double = 0) -> JobRecord {

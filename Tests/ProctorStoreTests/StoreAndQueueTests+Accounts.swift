@@ -58,7 +58,7 @@ extension StoreAndQueueTests {
             let entries = [
                 AuditRecord(at: F.at(0), actor: "alice", role: "admin", action: "login", target: "user:alice", ip: "10.0.0.1"),
                 AuditRecord(at: F.at(1), actor: "alice", role: "admin", action: "view_session", target: "s1"),
-                AuditRecord(at: F.at(2), actor: "bob", role: "reviewer", action: "decision", target: "s1", details: #"{"decision":"confirmed"}"#),
+                AuditRecord(at: F.at(2), actor: "bob", role: "reviewer", action: "decision", target: "s1", details: ["decision": "confirmed"]),
                 AuditRecord(at: F.at(3), actor: "bob", role: "reviewer", action: "view_session", target: "s2"),
             ]
             try await store.appendAudit(entries)
@@ -72,7 +72,7 @@ extension StoreAndQueueTests {
             var login = entries[0]
             login.id = ids.last
             #expect(all.last == login)
-            #expect(all[2].details == #"{"decision":"confirmed"}"#)
+            #expect(all[2].details == ["decision": "confirmed"])
 
             #expect(try await store.audit(limit: 10, before: nil, action: "view_session", target: nil).map(\.target) == ["s2", "s1"])
             #expect(try await store.audit(limit: 10, before: nil, action: nil, target: "s1").map(\.action) == ["export", "decision", "view_session"])

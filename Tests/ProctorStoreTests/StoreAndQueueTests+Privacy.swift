@@ -9,7 +9,7 @@ extension StoreAndQueueTests {
     private func populate(_ store: any DataStore, _ id: String, endedAt: Date?) async throws {
         var recording = F.recording(id)
         recording.referenceKey = "reference/\(id).jpg"
-        recording.referenceEmbedding = "[1,2]"
+        recording.referenceEmbedding = [1, 2]
         recording.masterKey = "master/\(id).mp4"
         try await store.createRecording(recording, session: F.session(id, endedAt: endedAt))
         for index in 0..<2 {
@@ -17,14 +17,14 @@ extension StoreAndQueueTests {
             chunk.batchKey = "batches/\(id)/0.mp4"
             try await store.updateChunk(chunk)
         }
-        try await store.replaceEvents(sessionId: id, chunkIndex: 0, with: [
+        try await store.replaceFindings(sessionId: id, chunkIndex: 0, with: [
             F.event("\(id)-e1", id, chunk: 0, offset: 1, evidence: "events/\(id)/e1.jpg"),
             F.event("\(id)-e2", id, chunk: 0, offset: 2),
         ])
         try await store.apply([
             .detection(F.detection(id, 1, processingMs: 5)),
-            .violation(F.violation("\(id)-v1", id, start: 1, evidence: "evidence/\(id)/v1.jpg")),
-            .violation(F.violation("\(id)-v2", id, start: 2)),
+            .finding(F.violation("\(id)-v1", id, start: 1, evidence: "evidence/\(id)/v1.jpg")),
+            .finding(F.violation("\(id)-v2", id, start: 2)),
             .summary(F.summary(id, frames: 5)),
         ])
         try await store.addMilestone(MilestoneRecord(sessionId: id, kind: .finalized, at: F.t0))
@@ -39,19 +39,18 @@ extension StoreAndQueueTests {
             try await populate(store, "p3", endedAt: nil)
 
             let everything = try #require(try await store.purgeTarget(sessionId: "p1"))
-            #expect(everything.blobKeys == ["batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "events/p1/e1.jpg", "master/p1.mp4",
-                                            "reference/p1.jpg"])
-            #expect(everything.evidencePaths == ["evidence/p1/v1.jpg"])
+            // Live evidence is a blob like every other file (one finding model, one purge path).
+            #expect(everything.blobKeys == ["batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "events/p1/e1.jpg", "evidence/p1/v1.jpg",
+                                            "master/p1.mp4", "reference/p1.jpg"])
             #expect(try await store.purgeTarget(sessionId: "missing") == nil)
 
             let video = try await store.purgeCandidates(.video, endedBefore: F.at(200), limit: 10)
-            #expect(video == [PurgeTarget(sessionId: "p1", blobKeys: ["batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "master/p1.mp4"],
-                                          evidencePaths: [])])
+            #expect(video == [PurgeTarget(sessionId: "p1", blobKeys: ["batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "master/p1.mp4"])])
             #expect(try await store.purgeCandidates(.video, endedBefore: F.at(1000), limit: 10).map(\.sessionId) == ["p1", "p2"])
             #expect(try await store.purgeCandidates(.video, endedBefore: F.at(1000), limit: 1).map(\.sessionId) == ["p1"])
             #expect(try await store.purgeCandidates(.faceData, endedBefore: F.at(1000), limit: 10).first?.blobKeys == ["reference/p1.jpg"])
             #expect(try await store.purgeCandidates(.evidence, endedBefore: F.at(1000), limit: 10).first
-                == PurgeTarget(sessionId: "p1", blobKeys: ["events/p1/e1.jpg"], evidencePaths: ["evidence/p1/v1.jpg"]))
+                == PurgeTarget(sessionId: "p1", blobKeys: ["events/p1/e1.jpg", "evidence/p1/v1.jpg"]))
 
             try await store.markPurged(.video, sessionId: "p1", at: F.at(500))
             #expect(try await store.recording(sessionId: "p1")?.masterKey == nil)
@@ -61,25 +60,24 @@ extension StoreAndQueueTests {
             #expect(try await store.purgeCandidates(.evidence, endedBefore: F.at(1000), limit: 10).map(\.sessionId) == ["p1", "p2"])
 
             try await store.markPurged(.evidence, sessionId: "p1", at: F.at(500))
-            #expect(try await store.events(sessionId: "p1").allSatisfy { $0.evidenceKey == nil })
-            #expect(try await store.violations(sessionId: "p1").allSatisfy { $0.evidencePath == nil })
+            #expect(try await store.findings(sessionId: "p1").filter { $0.source == .recorded }.allSatisfy { $0.evidenceKey == nil })
+            #expect(try await store.findings(sessionId: "p1").filter { $0.source == .live }.allSatisfy { $0.evidenceKey == nil })
             #expect(try await store.purgeCandidates(.evidence, endedBefore: F.at(1000), limit: 10).map(\.sessionId) == ["p2"])
 
             try await store.markPurged(.faceData, sessionId: "p1", at: F.at(500))
             let purged = try #require(try await store.recording(sessionId: "p1"))
             #expect(purged.referenceKey == nil)
             #expect(purged.referenceEmbedding == nil)
-            #expect(try await store.purgeTarget(sessionId: "p1") == PurgeTarget(sessionId: "p1", blobKeys: ["chunks/p1/0.webm", "chunks/p1/1.webm"],
-                                                                                 evidencePaths: []))
+            #expect(try await store.purgeTarget(sessionId: "p1") == PurgeTarget(sessionId: "p1", blobKeys: ["chunks/p1/0.webm", "chunks/p1/1.webm"]))
 
             #expect(try await store.deleteSession(sessionId: "p1"))
             #expect(try await store.session("p1") == nil)
             #expect(try await store.recording(sessionId: "p1") == nil)
             #expect(try await store.chunks(sessionId: "p1").isEmpty)
             #expect(try await store.jobs(sessionId: "p1").isEmpty)
-            #expect(try await store.events(sessionId: "p1").isEmpty)
+            #expect(try await store.findings(sessionId: "p1").filter { $0.source == .recorded }.isEmpty)
             #expect(try await store.milestones(sessionId: "p1").isEmpty)
-            #expect(try await store.violations(sessionId: "p1").isEmpty)
+            #expect(try await store.findings(sessionId: "p1").filter { $0.source == .live }.isEmpty)
             #expect(try await store.detectionCount(sessionId: "p1") == 0)
             #expect(try await store.purgeTarget(sessionId: "p1") == nil)
             #expect(try await store.acquireLock("session:p1", owner: "someone else", now: F.at(1), expiresAt: F.at(2)))

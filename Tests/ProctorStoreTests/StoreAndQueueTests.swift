@@ -14,7 +14,7 @@ struct StoreAndQueueTests {
     @Test("Sessions open, end and resume by client id", arguments: Backend.all)
     func sessionsOpenAndResume(backend: Backend) async throws {
         try await backend.withStore { store in
-            let opened = try await store.openSession(externalId: "live-1", at: F.t0, metadata: #"{"a":1}"#)
+            let opened = try await store.openSession(externalId: "live-1", at: F.t0, metadata: ["a": "1"])
             #expect(opened.externalId == "live-1")
             #expect(opened.status == .active)
             #expect(opened.startedAt == F.t0)
@@ -26,17 +26,17 @@ struct StoreAndQueueTests {
             #expect(ended.endedAt == F.at(60))
 
             // A reconnect resumes the same session: active again, first start and metadata kept.
-            let resumed = try await store.openSession(externalId: "live-1", at: F.at(100), metadata: "{}")
+            let resumed = try await store.openSession(externalId: "live-1", at: F.at(100), metadata: [:])
             #expect(resumed.id == opened.id)
             #expect(resumed.status == .active)
             #expect(resumed.endedAt == nil)
             #expect(resumed.startedAt == F.t0)
-            #expect(resumed.metadata == #"{"a":1}"#)
+            #expect(resumed.metadata == ["a": "1"])
             #expect(try await store.session(opened.id)?.session == resumed)
             #expect(try await store.session("live-1")?.session == resumed)
             #expect(try await store.session("missing") == nil)
 
-            let other = try await store.openSession(externalId: "live-2", at: F.t0, metadata: "{}")
+            let other = try await store.openSession(externalId: "live-2", at: F.t0, metadata: [:])
             #expect(other.id != opened.id)
         }
     }
@@ -44,27 +44,27 @@ struct StoreAndQueueTests {
     @Test("Writes apply in order; sessions list newest first with summaries", arguments: Backend.all)
     func applyAndList(backend: Backend) async throws {
         try await backend.withStore { store in
-            let a = try await store.openSession(externalId: "a", at: F.t0, metadata: "{}")
-            let b = try await store.openSession(externalId: "b", at: F.at(10), metadata: "{}")
-            _ = try await store.openSession(externalId: "c", at: F.at(20), metadata: "{}")
+            let a = try await store.openSession(externalId: "a", at: F.t0, metadata: [:])
+            let b = try await store.openSession(externalId: "b", at: F.at(10), metadata: [:])
+            _ = try await store.openSession(externalId: "c", at: F.at(20), metadata: [:])
 
             var first = F.violation("v1", a.id, start: 5)
             let second = F.violation("v2", a.id, start: 1, evidence: "evidence/a/v2.jpg")
             try await store.apply([
                 .detection(F.detection(a.id, 0.5, processingMs: 10)),
                 .detection(F.detection(a.id, 1.0, processingMs: 20)),
-                .violation(first),
-                .violation(second),
+                .finding(first),
+                .finding(second),
                 .summary(F.summary(a.id, frames: 10)),
             ])
             // Saving again replaces: the episode grew and was reviewed, the summary moved on.
-            first.endTime = 9
-            first.duration = 4
-            first.reviewed = true
-            first.decision = "confirmed"
-            first.reviewerNotes = "phone in hand"
+            first.sessionEnd = 9
+            first.frames = 20
+            first.reviewedAt = F.at(8)
+            first.decision = .confirmed
+            first.note = "phone in hand"
             try await store.apply([
-                .violation(first),
+                .finding(first),
                 .summary(F.summary(a.id, frames: 20)),
                 .sessionEnded(sessionId: a.id, at: F.at(30), status: .completed),
             ])
@@ -73,9 +73,9 @@ struct StoreAndQueueTests {
             #expect(try await store.detectionCount(sessionId: a.id) == 2)
             #expect(try await store.detectionCount(sessionId: b.id) == 0)
             #expect(try await store.processingTimes(sessionId: a.id).sorted() == [10, 20])
-            #expect(try await store.violations(sessionId: a.id) == [second, first])
-            #expect(try await store.violation(sessionId: a.id, violationId: "v1") == first)
-            #expect(try await store.violation(sessionId: b.id, violationId: "v1") == nil)
+            #expect(try await store.findings(sessionId: a.id) == [second, first])
+            #expect(try await store.finding(sessionId: a.id, id: "v1") == first)
+            #expect(try await store.finding(sessionId: b.id, id: "v1") == nil)
 
             let page = try await store.listSessions(limit: 2, offset: 0)
             #expect(page.map(\.session.externalId) == ["c", "b"])
@@ -106,13 +106,13 @@ struct StoreAndQueueTests {
 
             var updated = recording
             updated.referenceKey = "reference/r1.jpg"
-            updated.referenceEmbedding = "[0.25,0.5]"
+            updated.referenceEmbedding = [0.25, 0.5]
             updated.endRequestedAt = F.at(5)
             updated.lastIndex = 3
             updated.masterKey = "master/r1.mp4"
             updated.masterDuration = 31.5
             updated.finalizedAt = F.at(6)
-            updated.gaps = "[2]"
+            updated.gaps = [2]
             updated.consentAt = F.at(1)
             updated.consentVersion = "2024-01"
             try await store.updateRecording(updated)
@@ -158,7 +158,7 @@ struct StoreAndQueueTests {
         }
     }
 
-    @Test("Events: replaced per chunk, counted without dismissed ones", arguments: Backend.all)
+    @Test("Recorded findings: replaced per chunk, counted without dismissed ones", arguments: Backend.all)
     func events(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.createRecording(F.recording("e1"), session: F.session("e1"))
@@ -166,48 +166,52 @@ struct StoreAndQueueTests {
             let a = F.event("a", "e1", chunk: 0, offset: 5)
             let b = F.event("b", "e1", chunk: 0, offset: 1)
             let c = F.event("c", "e1", chunk: 1, offset: 0)
-            try await store.replaceEvents(sessionId: "e1", chunkIndex: 0, with: [a, b])
-            try await store.replaceEvents(sessionId: "e1", chunkIndex: 1, with: [c])
-            #expect(try await store.events(sessionId: "e1") == [b, a, c])
+            try await store.replaceFindings(sessionId: "e1", chunkIndex: 0, with: [a, b])
+            try await store.replaceFindings(sessionId: "e1", chunkIndex: 1, with: [c])
+            #expect(try await store.findings(sessionId: "e1") == [b, a, c])
 
             // Reprocessing chunk 0 replaces its events and leaves chunk 1's alone.
             var d = F.event("d", "e1", chunk: 0, offset: 2)
-            try await store.replaceEvents(sessionId: "e1", chunkIndex: 0, with: [d])
-            #expect(try await store.events(sessionId: "e1") == [d, c])
-            try await store.replaceEvents(sessionId: "e1", chunkIndex: 1, with: [])
-            #expect(try await store.events(sessionId: "e1") == [d])
+            try await store.replaceFindings(sessionId: "e1", chunkIndex: 0, with: [d])
+            #expect(try await store.findings(sessionId: "e1") == [d, c])
+            try await store.replaceFindings(sessionId: "e1", chunkIndex: 1, with: [])
+            #expect(try await store.findings(sessionId: "e1") == [d])
 
-            let e = F.event("e", "e1", chunk: 1, offset: 3, type: "no_face")
-            try await store.replaceEvents(sessionId: "e1", chunkIndex: 1, with: [c, e])
-            try await store.replaceEvents(sessionId: "e2", chunkIndex: 0, with: [F.event("f", "e2", chunk: 0, offset: 0)])
+            let e = F.event("e", "e1", chunk: 1, offset: 3, type: .noFace)
+            try await store.replaceFindings(sessionId: "e1", chunkIndex: 1, with: [c, e])
+            try await store.replaceFindings(sessionId: "e2", chunkIndex: 0, with: [F.event("f", "e2", chunk: 0, offset: 0)])
 
-            d.decision = "dismissed"
+            d.decision = .dismissed
             d.note = "reflection"
             d.reviewedAt = F.at(9)
-            d.startTime = 2
-            d.endTime = 3
-            try await store.updateEvent(d)
-            #expect(try await store.events(sessionId: "e1") == [d, c, e])
-            await #expect(throws: (any Error).self) { try await store.updateEvent(F.event("missing", "e1", chunk: 0, offset: 0)) }
+            d.videoStart = 2
+            d.videoEnd = 3
+            try await store.updateFinding(d)
+            #expect(try await store.findings(sessionId: "e1") == [d, c, e])
+            await #expect(throws: (any Error).self) { try await store.updateFinding(F.event("missing", "e1", chunk: 0, offset: 0)) }
 
-            let counts = try await store.openEventCounts(sessionIds: ["e1", "e2", "none"])
+            let counts = try await store.openFindingCounts(sessionIds: ["e1", "e2", "none"], source: .recorded)
             #expect(counts == ["e1": ["looking_away": 1, "no_face": 1], "e2": ["looking_away": 1]])
-            #expect(try await store.openEventCounts(sessionIds: []) == [:])
+            #expect(try await store.openFindingCounts(sessionIds: [], source: .recorded) == [:])
+            // A live finding of the same session is counted under its own source only.
+            try await store.apply([.finding(F.violation("live-1", "e1", start: 1))])
+            #expect(try await store.openFindingCounts(sessionIds: ["e1"], source: .recorded) == ["e1": ["looking_away": 1, "no_face": 1]])
+            #expect(try await store.openFindingCounts(sessionIds: ["e1"], source: .live) == ["e1": ["looking_away": 1]])
         }
     }
 
     @Test("Milestones come back in time order", arguments: Backend.all)
     func milestones(backend: Backend) async throws {
         try await backend.withStore { store in
-            let session = try await store.openSession(externalId: "m", at: F.t0, metadata: "{}")
+            let session = try await store.openSession(externalId: "m", at: F.t0, metadata: [:])
             try await store.addMilestone(MilestoneRecord(sessionId: session.id, kind: .finalized, at: F.at(20)))
-            try await store.addMilestone(MilestoneRecord(sessionId: session.id, kind: .consent, at: F.at(5), details: #"{"version":"1"}"#))
+            try await store.addMilestone(MilestoneRecord(sessionId: session.id, kind: .consent, at: F.at(5), details: MilestoneDetails(noticeVersion: "1")))
             try await store.addMilestone(MilestoneRecord(sessionId: session.id, kind: .liveConnected, at: F.at(10)))
             try await store.addMilestone(MilestoneRecord(sessionId: session.id, kind: .liveDisconnected, at: F.at(10)))
             let milestones = try await store.milestones(sessionId: session.id)
             #expect(milestones.map(\.kind) == [.consent, .liveConnected, .liveDisconnected, .finalized])
             #expect(milestones.map(\.at) == [F.at(5), F.at(10), F.at(10), F.at(20)])
-            #expect(milestones.first?.details == #"{"version":"1"}"#)
+            #expect(milestones.first?.details == MilestoneDetails(noticeVersion: "1"))
             #expect(milestones.allSatisfy { $0.id != nil && $0.sessionId == session.id })
             #expect(try await store.milestones(sessionId: "other").isEmpty)
         }

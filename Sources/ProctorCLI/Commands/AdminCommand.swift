@@ -5,6 +5,7 @@ import ProctorCore
 import ProctorServer
 import ProctorRecording
 import ProctorStore
+import ProctorOperations
 
 /// `proctor admin create|list`: the first admin (there is no default password), and accounts from a shell.
 struct AdminCommand: AsyncParsableCommand {
@@ -96,7 +97,7 @@ struct PurgeCommand: AsyncParsableCommand {
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         let report = try await opened.run { [configuration, logger] store in
             let purger = RetentionPurger(store: store, blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")),
-                                         evidence: EvidenceStore(dataDirectory: data), privacy: configuration.privacy, logger: logger)
+                                         privacy: configuration.privacy, logger: logger)
             return try await purger.runOnce()
         }
         for kind in RetentionPolicy.DataKind.allCases {

@@ -88,9 +88,9 @@ struct BenchRecordingCommand: AsyncParsableCommand {
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print("proctor bench-recording: \(chunks) chunks x \(chunkSeconds) s of 640x480 VP8 at 30 fps, sampled at \(configuration.recording.sampleFps) fps, \(pool.size) CV workers, engine \(pool.engines["object_detector"] ?? "?")")
-        print(String(format: "  analysis: %.1f s of video in %.1f s = %.1f video-s per wall-s (%.1f per core), %d frames sampled, %d events",
+        print(String(format: "  analysis: %.1f s of video in %.1f s = %.1f video-s per wall-s (%.1f per core), %d frames sampled, %d findings",
                      videoSeconds, analysisSeconds, videoSeconds / analysisSeconds, videoSeconds / analysisSeconds / Double(cores),
-                     results.reduce(0) { $0 + $1.sampledFrames }, results.reduce(0) { $0 + $1.events.count }))
+                     results.reduce(0) { $0 + $1.sampledFrames }, results.reduce(0) { $0 + $1.findings.count }))
         print(String(format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds, mergeSeconds / merged * 60))
     }
 }

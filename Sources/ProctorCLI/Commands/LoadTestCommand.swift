@@ -179,15 +179,34 @@ actor ResultCollector {
         sentAt[timestamp] = .now
     }
 
+    /// The fields of a server message the load test reads.
+    struct Reply: Decodable {
+        struct Metadata: Decodable {
+            struct Performance: Decodable {
+                var droppedFrames: Int?
+                enum CodingKeys: String, CodingKey { case droppedFrames = "dropped_frames" }
+            }
+            var frameSkipped: Bool?
+            var performance: Performance?
+            enum CodingKeys: String, CodingKey {
+                case frameSkipped = "frame_skipped"
+                case performance
+            }
+        }
+        var type: String
+        var code: String?
+        var timestamp: Double?
+        var metadata: Metadata?
+    }
+
     /// Records a reply; true when the session has ended.
     func receive(_ text: String) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let type = object["type"] as? String else { return false }
-        switch type {
+        guard let reply = try? JSONDecoder().decode(Reply.self, from: Data(text.utf8)) else { return false }
+        switch reply.type {
         case "analysis":
             result.analyses += 1
-            let metadata = object["metadata"] as? [String: Any]
-            let skipped = metadata?["frame_skipped"] as? Bool ?? false
-            if let performance = metadata?["performance"] as? [String: Any], let dropped = performance["dropped_frames"] as? Int {
+            let skipped = reply.metadata?.frameSkipped ?? false
+            if let dropped = reply.metadata?.performance?.droppedFrames {
                 result.dropped = max(result.dropped, dropped)
             }
             if skipped {
@@ -195,12 +214,12 @@ actor ResultCollector {
             } else {
                 result.processed += 1
             }
-            if let timestamp = object["timestamp"] as? Double, let sent = sentAt.removeValue(forKey: timestamp), !skipped {
+            if let timestamp = reply.timestamp, let sent = sentAt.removeValue(forKey: timestamp), !skipped {
                 let elapsed = sent.duration(to: .now)
                 result.latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
         case "error":
-            result.errors[object["code"] as? String ?? "unknown", default: 0] += 1
+            result.errors[reply.code ?? "unknown", default: 0] += 1
         case "session_ended":
             return true
         default:

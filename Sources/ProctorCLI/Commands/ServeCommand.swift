@@ -9,6 +9,7 @@ import ProctorServer
 import ProctorStore
 import ProctorVision
 import ServiceLifecycle
+import ProctorOperations
 
 /// `proctor serve`: the live proctoring server with the embedded defaults (SQLite and files in the data folder).
 struct ServeCommand: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default from configuration: 8000).")
     var port: Int?
 
-    @Option(name: .customLong("data-dir"), help: "Folder for the database and evidence (default from configuration: ./data).")
+    @Option(name: .customLong("data-dir"), help: "Folder for the database and blobs (default from configuration: ./data).")
     var dataDirectory: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -54,14 +55,16 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
-        let evidence = EvidenceStore(dataDirectory: data)
+        // Live evidence kept beside the database by earlier versions joins the blob store (migration v6 points at it there).
+        let moved = try LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
+        if moved > 0 { logger.info("moved \(moved) live evidence snapshots into the blob store") }
         let (startedPool, startedError) = (pool, modelError)
         // The store runs (PostgreSQL's pool) around everything else and is ready (migrated) first.
         let written = try await opened.run { [configuration, logger] store in
             let writer = BatchedStoreWriter(store: store, logger: logger)
             let services = try await ProctorServices.make(
                 configuration: configuration, version: Proctor.version, pool: startedPool, modelError: startedError, store: store,
-                blobs: blobs, writer: writer, evidence: evidence, logger: logger
+                blobs: blobs, writer: writer, logger: logger
             )
             if try await store.userCount() == 0 {
                 logger.warning("no accounts yet: create the first admin with `proctor admin create --username <name>` (see README)")
@@ -73,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
                 let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
                 serviceList.append(.init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
-                let purger = RetentionPurger(store: store, blobs: blobs, evidence: evidence, privacy: configuration.privacy, logger: logger)
+                let purger = RetentionPurger(store: store, blobs: blobs, privacy: configuration.privacy, logger: logger)
                 serviceList.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
             }
             // Every server publishes its live connections, so any dashboard shows every candidate.

@@ -7,6 +7,7 @@ import ProctorRecording
 import ProctorStore
 import ServiceLifecycle
 import ProctorServer
+import ProctorOperations
 
 /// `proctor worker`: processes recorded sessions from the shared job queue.
 struct WorkerCommand: AsyncParsableCommand {
@@ -56,7 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 ?? RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: RecordingWorkerService(worker: worker))]
             if role == "all" {
-                let purger = RetentionPurger(store: store, blobs: blobs, evidence: EvidenceStore(dataDirectory: data), privacy: configuration.privacy, logger: logger)
+                let purger = RetentionPurger(store: store, blobs: blobs, privacy: configuration.privacy, logger: logger)
                 services.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
             }
             logger.info("worker \(worker.name) ready", metadata: ["role": "\(role)", "concurrency": "\(concurrency)", "database": "\(opened.description)"])

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProctorCore
 import ProctorStore
+import ProctorStoreSQLite
 import ProctorStorePostgres
 
 /// Opens the database: PostgreSQL when `DATABASE_URL` is set (many machines), otherwise the embedded

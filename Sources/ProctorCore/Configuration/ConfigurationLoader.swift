@@ -20,7 +20,7 @@ public struct ConfigurationLoader: Sendable {
     ) throws -> Configuration {
         var tree = try Self.tree(of: defaults)
         if let file {
-            guard let overlay = try JSONSerialization.jsonObject(with: file) as? [String: Any] else {
+            guard case .object(let overlay) = (try? Self.decoder.decode(JSONValue.self, from: file)) ?? .null else {
                 throw ConfigurationError("the configuration file must hold a JSON object")
             }
             tree = try Self.merge(overlay, into: tree, path: [])
@@ -30,7 +30,7 @@ public struct ConfigurationLoader: Sendable {
             guard Self.contains(path: path, in: tree) else { continue }
             tree = Self.setting(Self.parse(value), at: path[...], in: tree)
         }
-        let data = try JSONSerialization.data(withJSONObject: tree)
+        let data = try JSONEncoder().encode(JSONValue.object(tree))
         do {
             return try Self.decoder.decode(Configuration.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
@@ -43,15 +43,17 @@ public struct ConfigurationLoader: Sendable {
     /// Environment variable names that would override each leaf value, with the value now in force.
     public func environmentVariables<Configuration: Codable>(for configuration: Configuration) throws -> [(name: String, value: String)] {
         var result: [(String, String)] = []
-        func walk(_ node: Any, _ path: [String]) {
-            if let object = node as? [String: Any] {
-                for key in object.keys.sorted() { walk(object[key]!, path + [key]) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func walk(_ node: JSONValue, _ path: [String]) {
+            if case .object(let object) = node {
+                for key in object.keys.sorted() { walk(object[key] ?? .null, path + [key]) }
             } else {
-                let data = (try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+                let data = (try? encoder.encode(node)) ?? Data()
                 result.append((environmentPrefix + path.joined(separator: "__").uppercased(), String(decoding: data, as: UTF8.self)))
             }
         }
-        walk(try Self.tree(of: configuration), [])
+        walk(.object(try Self.tree(of: configuration)), [])
         return result
     }
 
@@ -68,19 +70,21 @@ public struct ConfigurationLoader: Sendable {
         return decoder
     }()
 
-    private static func tree<Configuration: Encodable>(of value: Configuration) throws -> [String: Any] {
-        let data = try encoder.encode(value)
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    private static func tree<Configuration: Encodable>(of value: Configuration) throws -> [String: JSONValue] {
+        guard case .object(let tree) = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(value)) else {
+            throw ConfigurationError("the configuration must encode as a JSON object")
+        }
+        return tree
     }
 
-    private static func merge(_ overlay: [String: Any], into base: [String: Any], path: [String]) throws -> [String: Any] {
+    private static func merge(_ overlay: [String: JSONValue], into base: [String: JSONValue], path: [String]) throws -> [String: JSONValue] {
         var result = base
         for (key, value) in overlay {
             guard let existing = base[key] else {
                 throw ConfigurationError("unknown setting \(describe(path + [key]))")
             }
-            if let nested = value as? [String: Any], let existingNested = existing as? [String: Any] {
-                result[key] = try merge(nested, into: existingNested, path: path + [key])
+            if case .object(let nested) = value, case .object(let existingNested) = existing {
+                result[key] = .object(try merge(nested, into: existingNested, path: path + [key]))
             } else {
                 result[key] = value
             }
@@ -88,31 +92,29 @@ public struct ConfigurationLoader: Sendable {
         return result
     }
 
-    private static func contains(path: [String], in tree: [String: Any]) -> Bool {
-        var node: Any = tree
+    private static func contains(path: [String], in tree: [String: JSONValue]) -> Bool {
+        var node = JSONValue.object(tree)
         for key in path {
-            guard let object = node as? [String: Any], let next = object[key] else { return false }
+            guard case .object(let object) = node, let next = object[key] else { return false }
             node = next
         }
         return true
     }
 
-    private static func setting(_ value: Any, at path: ArraySlice<String>, in tree: [String: Any]) -> [String: Any] {
+    private static func setting(_ value: JSONValue, at path: ArraySlice<String>, in tree: [String: JSONValue]) -> [String: JSONValue] {
         var result = tree
         guard let key = path.first else { return result }
         if path.count == 1 {
             result[key] = value
         } else {
-            result[key] = setting(value, at: path.dropFirst(), in: tree[key] as? [String: Any] ?? [:])
+            let child: [String: JSONValue] = if case .object(let object) = tree[key] ?? .null { object } else { [:] }
+            result[key] = .object(setting(value, at: path.dropFirst(), in: child))
         }
         return result
     }
 
-    private static func parse(_ value: String) -> Any {
-        if let data = value.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) {
-            return parsed
-        }
-        return value
+    private static func parse(_ value: String) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(value.utf8))) ?? .string(value)
     }
 
     private static func describe(_ path: [any CodingKey]) -> String {

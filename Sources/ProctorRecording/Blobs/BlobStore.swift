@@ -1,10 +1,20 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
-/// Where recorded video, reference photos and evidence are kept, by key.
+/// Where every file of the product is kept, by key: chunks, batches, master videos, reference
+/// photos, evidence snapshots and live snapshots. Routes and workers see keys only, never paths,
+/// so a store for many machines (shared folder, object storage) implements the same calls.
 ///
-/// Keys are relative paths such as `sessions/<id>/chunks/000003.webm`; a store for many machines
-/// (shared folder, object storage) implements the same calls.
+/// Keys are relative paths such as `sessions/<id>/chunks/000003.webm`.
 public protocol BlobStore: Sendable {
+    /// Stores `data` under `key` without blocking the caller's thread (request handlers, live sessions).
+    func write(_ key: String, data: Data) async throws
+    /// The whole blob; for small ones (snapshots, photos). Nil when there is none.
+    func data(_ key: String) async throws -> Data?
+    /// Streams `range` of the blob (all of it when nil) in pieces, in order, to `body`: a video is
+    /// served without holding it in memory.
+    func read(_ key: String, range: ClosedRange<Int>?, body: (ByteBuffer) async throws -> Void) async throws
     /// Moves a finished local file into the store under `key`, atomically (readers never see half a file).
     func put(_ key: String, movingFileAt source: URL) throws
     func put(_ key: String, data: Data) throws
@@ -22,10 +32,48 @@ public protocol BlobStore: Sendable {
 /// The embedded blob store: a folder (`<data>/blobs`), laid out by session and chunk.
 public struct FileBlobStore: BlobStore {
     public let root: URL
+    /// Blocking file I/O runs here, never on the cooperative pool or an event loop.
+    let threadPool: NIOThreadPool
+    /// Size of the pieces `read` hands out.
+    static let pieceSize = 256 * 1024
 
-    public init(root: URL) throws {
+    public init(root: URL, threadPool: NIOThreadPool = .singleton) throws {
         self.root = root
+        self.threadPool = threadPool
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".tmp"), withIntermediateDirectories: true)
+    }
+
+    public func write(_ key: String, data: Data) async throws {
+        try await threadPool.runIfActive { try put(key, data: data) }
+    }
+
+    public func data(_ key: String) async throws -> Data? {
+        let url = try localURL(key)
+        return try await threadPool.runIfActive {
+            FileManager.default.fileExists(atPath: url.path) ? try Data(contentsOf: url) : nil
+        }
+    }
+
+    public func read(_ key: String, range: ClosedRange<Int>?, body: (ByteBuffer) async throws -> Void) async throws {
+        let url = try localURL(key)
+        guard let size = size(key) else { throw BlobError.notFound(key) }
+        let lower = max(0, range?.lowerBound ?? 0)
+        let upper = min(range.map { $0.upperBound + 1 } ?? size, size)
+        var offset = lower
+        while offset < upper {
+            let count = min(Self.pieceSize, upper - offset)
+            let start = offset
+            // One open per piece keeps the handle inside the blocking closure.
+            let piece = try await threadPool.runIfActive { () -> Data in
+                let handle = try FileHandle(forReadingFrom: url)
+                defer { try? handle.close() }
+                try handle.seek(toOffset: UInt64(start))
+                return try handle.read(upToCount: count) ?? Data()
+            }
+            if piece.isEmpty { break }
+            offset += piece.count
+            try await body(ByteBuffer(bytes: piece))
+        }
     }
 
     public func put(_ key: String, movingFileAt source: URL) throws {
@@ -90,11 +138,13 @@ public struct FileBlobStore: BlobStore {
 
 public enum BlobError: Error, CustomStringConvertible {
     case invalidKey(String)
+    case notFound(String)
     case io(String)
 
     public var description: String {
         switch self {
         case .invalidKey(let key): "invalid blob key \(key)"
+        case .notFound(let key): "no blob \(key)"
         case .io(let message): message
         }
     }

@@ -6,7 +6,7 @@ import ProctorStore
 import ProctorVision
 
 /// Analyses one uploaded chunk: samples its frames, runs the detection pipeline and identity checks,
-/// and turns consecutive findings into events with evidence.
+/// and turns consecutive findings into recorded findings with evidence (`FindingRecorder`).
 public struct ChunkProcessor: Sendable {
     public let pool: VisionWorkerPool
     public let blobs: any BlobStore
@@ -23,7 +23,7 @@ public struct ChunkProcessor: Sendable {
     public struct Result: Sendable {
         public var duration: Double
         public var sampledFrames: Int
-        public var events: [EventRecord]
+        public var findings: [FindingRecord]
     }
 
     /// Processes `chunk`; `reference` is the enrolled face embedding, if any.
@@ -37,9 +37,7 @@ public struct ChunkProcessor: Sendable {
         var tracker = EpisodeTracker(closeAfter: configuration.recording.eventGapSeconds)
         var sampler = TimeSampler(fps: configuration.recording.sampleFps)
         var identity = IdentityCheck(interval: configuration.recording.identityIntervalSeconds, configuration: configuration.pipeline.identity)
-        var events: [String: EventRecord] = [:]
-        var frames: [String: Int] = [:]
-        var order: [String] = []
+        var recorder = FindingRecorder(sessionId: chunk.sessionId, source: .recorded, weights: configuration.pipeline.risk)
         var lastTimestamp = 0.0
         var frameInterval = 0.0
         var sampled = 0
@@ -65,40 +63,20 @@ public struct ChunkProcessor: Sendable {
                 let key = BlobKeys.evidence(chunk.sessionId, episode.id)
                 let blobs = self.blobs
                 let saved = try? await pool.run { _ in try blobs.put(key, data: Data(try frame.jpegData(quality: 80))) }
-                events[episode.id] = EventRecord(
-                    id: episode.id, sessionId: chunk.sessionId, chunkIndex: chunk.index, type: episode.kind.rawValue,
-                    startOffset: episode.start, endOffset: episode.end, peakConfidence: episode.peakConfidence,
-                    details: identity.details(for: episode.kind), evidenceKey: saved == nil ? nil : key, createdAt: Date()
-                )
-                order.append(episode.id)
+                recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: identity.details(for: episode.kind))
             }
             for episode in changes.strengthened + changes.closed {
-                update(&events, with: episode, identity: identity)
-                frames[episode.id] = episode.frames
+                recorder.update(episode, details: identity.details(for: episode.kind))
             }
         }
         for episode in tracker.finish() {
-            update(&events, with: episode, identity: identity)
-            frames[episode.id] = episode.frames
+            recorder.update(episode, details: identity.details(for: episode.kind))
         }
         guard sampled > 0 else { throw VideoToolError("chunk \(chunk.index) has no decodable frames") }
         // Drop one-frame blips, and their snapshots.
-        let minimum = configuration.recording.minimumEventFrames
-        let kept = order.compactMap { id -> EventRecord? in
-            guard let event = events[id] else { return nil }
-            if (frames[id] ?? 1) >= minimum { return event }
-            if let key = event.evidenceKey { try? blobs.delete(key) }
-            return nil
-        }
-        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, events: kept)
-    }
-
-    private func update(_ events: inout [String: EventRecord], with episode: ViolationEpisode, identity: IdentityCheck) {
-        guard var event = events[episode.id] else { return }
-        event.endOffset = episode.end
-        event.peakConfidence = episode.peakConfidence
-        event.details = identity.details(for: episode.kind)
-        events[episode.id] = event
+        let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
+        for key in dropped.compactMap(\.evidenceKey) { try? blobs.delete(key) }
+        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, findings: kept)
     }
 }
 
@@ -152,10 +130,11 @@ struct IdentityCheck {
         return Finding(kind: .identityMismatch, confidence: max(0, min(1, 1 - lastSimilarity)))
     }
 
-    /// Details stored with an event: for identity, the similarity and verdict (different or uncertain).
-    func details(for kind: ViolationKind) -> String {
-        guard kind == .identityMismatch, let lowest else { return "{}" }
-        let verdict = IdentityVerdict(similarity: lowest, configuration: configuration)
-        return String(format: #"{"lowest_similarity":%.4f,"verdict":"%@","match_threshold":%.2f}"#, lowest, verdict.rawValue, configuration.matchThreshold)
+    /// Details stored with a finding: for identity, the similarity and verdict (different or uncertain).
+    func details(for kind: ViolationKind) -> FindingDetails {
+        guard kind == .identityMismatch, let lowest else { return FindingDetails() }
+        return FindingDetails(lowestSimilarity: (lowest * 10_000).rounded() / 10_000,
+                              verdict: IdentityVerdict(similarity: lowest, configuration: configuration),
+                              matchThreshold: configuration.matchThreshold)
     }
 }

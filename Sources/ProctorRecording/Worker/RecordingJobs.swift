@@ -7,14 +7,14 @@ import ProctorVision
 
 /// What each kind of job does: process a chunk, merge a batch, finalize a session.
 public struct RecordingJobs: Sendable {
-    public let store: any RecordingStore & SessionStore
+    public let store: any RecordingStore & SessionStore & FindingStore & JobSignal
     public let blobs: any BlobStore
     public let configuration: ProctorConfiguration
     /// Needed for chunk jobs only.
     public let processor: ChunkProcessor?
     public let logger: Logger
 
-    public init(store: any RecordingStore & SessionStore, blobs: any BlobStore, configuration: ProctorConfiguration, processor: ChunkProcessor?, logger: Logger) {
+    public init(store: any RecordingStore & SessionStore & FindingStore & JobSignal, blobs: any BlobStore, configuration: ProctorConfiguration, processor: ChunkProcessor?, logger: Logger) {
         self.store = store
         self.blobs = blobs
         self.configuration = configuration
@@ -54,10 +54,10 @@ public struct RecordingJobs: Sendable {
         }
         if chunk.status == .processed || chunk.status == .merged { return .done }
         let recording = try await store.recording(sessionId: job.sessionId)
-        let reference = recording?.referenceEmbedding.flatMap { try? JSONDecoder().decode([Float].self, from: Data($0.utf8)) }.map(FaceEmbedding.init)
+        let reference = recording?.referenceEmbedding.map(FaceEmbedding.init)
         let started = ContinuousClock.now
         let result = try await processor.process(chunk, reference: reference)
-        try await store.replaceEvents(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.events)
+        try await store.replaceFindings(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.findings)
         chunk.status = .processed
         chunk.duration = result.duration
         chunk.error = nil
@@ -65,7 +65,7 @@ public struct RecordingJobs: Sendable {
         try await store.enqueue(JobRecord(kind: .mergeBatch, sessionId: job.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
         logger.info("chunk processed", metadata: [
             "session_id": "\(job.sessionId)", "chunk": "\(chunk.index)", "video_seconds": "\(String(format: "%.1f", result.duration))",
-            "sampled_frames": "\(result.sampledFrames)", "events": "\(result.events.count)", "wall_ms": "\(started.duration(to: .now))",
+            "sampled_frames": "\(result.sampledFrames)", "findings": "\(result.findings.count)", "wall_ms": "\(started.duration(to: .now))",
         ])
         return .done
     }
@@ -135,23 +135,24 @@ public struct RecordingJobs: Sendable {
             try blobs.put(BlobKeys.master(session), movingFileAt: output)
             recording.masterKey = BlobKeys.master(session)
         }
-        // Place every event on the master's clock and check it falls inside the video.
+        // Place every recorded finding on the master's clock and check it falls inside the video.
         var outside = 0
-        for var event in try await store.events(sessionId: session) {
-            event.startTime = timeline.time(chunk: event.chunkIndex, offset: event.startOffset)
-            event.endTime = timeline.time(chunk: event.chunkIndex, offset: event.endOffset)
-            if let end = event.endTime, end > masterDuration + 0.5 { outside += 1 }
-            try await store.updateEvent(event)
+        for var finding in try await store.findings(sessionId: session) where finding.source == .recorded {
+            guard let chunk = finding.chunkIndex else { continue }
+            finding.videoStart = finding.chunkStart.flatMap { timeline.time(chunk: chunk, offset: $0) }
+            finding.videoEnd = finding.chunkEnd.flatMap { timeline.time(chunk: chunk, offset: $0) }
+            if let end = finding.videoEnd, end > masterDuration + 0.5 { outside += 1 }
+            try await store.updateFinding(finding)
         }
-        if outside > 0 { logger.error("\(outside) events fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
+        if outside > 0 { logger.error("\(outside) findings fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
         // The master holds everything now: drop batches and chunk files.
         for key in Set(inputs) { try? blobs.delete(key) }
         recording.masterDuration = masterDuration
-        recording.gaps = String(decoding: try JSONEncoder().encode(timeline.gaps), as: UTF8.self)
+        recording.gaps = timeline.gaps
         recording.finalizedAt = Date()
         try await store.updateRecording(recording)
         try await store.addMilestone(MilestoneRecord(sessionId: session, kind: .finalized, at: recording.finalizedAt ?? Date(),
-                                                     details: "{\"master_seconds\":\(masterDuration)}"))
+                                                     details: MilestoneDetails(masterSeconds: masterDuration)))
         try await store.apply([.sessionEnded(sessionId: session, at: Date(), status: .completed)])
         logger.info("session finalized", metadata: ["session_id": "\(session)", "master_seconds": "\(masterDuration)", "gaps": "\(timeline.gaps)"])
         return .done

@@ -33,9 +33,8 @@ public struct RecordingWorker: Sendable {
                     while !Task.isCancelled {
                         let worked = await runNext(owner: owner)
                         if !worked {
-                            // PostgreSQL wakes idle workers when a job is enqueued; otherwise poll.
-                            let signal = (jobs.store as? any JobSignal) ?? PollingJobSignal()
-                            await signal.waitForJobs(upTo: jobs.configuration.recording.pollSeconds)
+                            // PostgreSQL wakes idle workers when a job is enqueued; SQLite's signal polls.
+                            await jobs.store.waitForJobs(upTo: jobs.configuration.recording.pollSeconds)
                         }
                     }
                 }
@@ -74,9 +73,14 @@ public struct RecordingWorker: Sendable {
                 }
                 return nil
             }
-            let first = await group.next()!!
-            group.cancelAll()
-            return first
+            // The job's result ends the heartbeat; the heartbeat itself only ends when cancelled.
+            for await outcome in group {
+                if let outcome {
+                    group.cancelAll()
+                    return outcome
+                }
+            }
+            return .failure(VideoToolError("the job ended without a result"))
         }
         var next = job
         switch result {

@@ -1,4 +1,7 @@
+import ProctorCore
+import Foundation
 import Hummingbird
+import Foundation
 import HummingbirdWebSocket
 import NIOCore
 
@@ -12,7 +15,11 @@ public struct ProctorRequestContext: RequestContext, WebSocketRequestContext {
     /// Set by `AuthenticationMiddleware` when the request carried a valid token.
     var caller: Caller?
     /// Why a token that was sent did not check out (`invalid_token`, `expired_token`), for a precise 401.
-    var authFailure: String?
+    var authFailure: ErrorCode?
+
+    /// Every JSON answer goes through the one encoder (snake_case, ISO-8601 dates).
+    public var responseEncoder: JSONEncoder { APICoding.encoder() }
+    public var requestDecoder: JSONDecoder { APICoding.decoder() }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -4,6 +4,7 @@ import ProctorCore
 import ProctorPipeline
 import ProctorRecording
 import ProctorStore
+import ProctorOperations
 
 /// Everything the routes and live sessions share, built once at start-up.
 public struct ProctorServices: Sendable {
@@ -15,6 +16,8 @@ public struct ProctorServices: Sendable {
     public let store: any SessionStore
     /// Recorded sessions and the job queue (the same database as `store`).
     public let recordings: any RecordingStore
+    /// Findings of every source, and reviewers' decisions on them.
+    public let findings: any FindingStore
     public let accounts: any AccountStore
     public let privacy: any PrivacyStore
     /// Live connections across all servers.
@@ -23,7 +26,6 @@ public struct ProctorServices: Sendable {
     public let dataStore: any DataStore
     public let blobs: any BlobStore
     public let writer: BatchedStoreWriter
-    public let evidence: EvidenceStore
     public let registry: LiveSessionRegistry
     public let metrics: ProctorMetrics
     public let logger: Logger
@@ -41,15 +43,15 @@ public struct ProctorServices: Sendable {
     /// Builds the services; the token signing key is read from (or first stored in) the database, so
     /// every server sharing it accepts the same logins and invitations.
     public static func make(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
-                            blobs: any BlobStore, writer: BatchedStoreWriter, evidence: EvidenceStore, registry: LiveSessionRegistry = LiveSessionRegistry(),
+                            blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry = LiveSessionRegistry(),
                             metrics: ProctorMetrics = ProctorMetrics(), logger: Logger) async throws -> ProctorServices {
         let key = try await store.setting("token_signing_key", orInsert: TokenSigner.newIdentifier() + TokenSigner.newIdentifier())
         return ProctorServices(configuration: configuration, version: version, pool: pool, modelError: modelError, store: store, blobs: blobs,
-                               writer: writer, evidence: evidence, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
+                               writer: writer, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
     }
 
     init(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
-         blobs: any BlobStore, writer: BatchedStoreWriter, evidence: EvidenceStore, registry: LiveSessionRegistry,
+         blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry,
          metrics: ProctorMetrics, logger: Logger, signer: TokenSigner) {
         self.configuration = configuration
         self.version = version
@@ -57,13 +59,13 @@ public struct ProctorServices: Sendable {
         self.modelError = modelError
         self.store = store
         self.recordings = store
+        self.findings = store
         self.accounts = store
         self.privacy = store
         self.dataStore = store
         self.livePresence = store
         self.blobs = blobs
         self.writer = writer
-        self.evidence = evidence
         self.registry = registry
         self.metrics = metrics
         self.logger = logger
@@ -78,9 +80,9 @@ public struct ProctorServices: Sendable {
     }
 
     /// Appends to the audit log; a failure is logged and never fails the request it records.
-    func audit(_ caller: Caller?, _ action: String, target: String, details: [String: Any] = [:], context: ProctorRequestContext? = nil) async {
+    func audit(_ caller: Caller?, _ action: String, target: String, details: [String: JSONValue] = [:], context: ProctorRequestContext? = nil) async {
         let entry = AuditRecord(at: Date(), actor: caller?.name ?? "anonymous", role: caller?.role.rawValue ?? "none", action: action,
-                                target: target, details: ServerMessage.json(details), ip: context?.clientAddress ?? "")
+                                target: target, details: details, ip: context?.clientAddress ?? "")
         do {
             try await accounts.appendAudit([entry])
         } catch {

@@ -26,13 +26,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         switch Result(catching: { () throws(TokenSigner.Failure) -> AccessToken in try services.signer.verify(raw) }) {
         case .success(let token):
             context.caller = try await caller(for: token, raw: raw)
-            if context.caller == nil { context.authFailure = "invalid_token" }
+            if context.caller == nil { context.authFailure = .invalidToken }
         case .failure(.expired):
-            context.authFailure = "expired_token"
+            context.authFailure = .expiredToken
         case .failure:
-            context.authFailure = "invalid_token"
+            context.authFailure = .invalidToken
         }
-        if let failure = context.authFailure { services.metrics.security(failure) }
+        if let failure = context.authFailure { services.metrics.security(failure.rawValue) }
     }
 
     private func caller(for token: AccessToken, raw: String) async throws -> Caller? {
@@ -75,11 +75,11 @@ extension ProctorRequestContext {
     @discardableResult
     func require(_ permission: Permission) throws -> Caller {
         guard let caller else {
-            throw APIError(.unauthorized, authFailure ?? "login_required",
-                           authFailure == "expired_token" ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
+            throw APIError(.unauthorized, authFailure ?? .loginRequired,
+                           authFailure == .expiredToken ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
         }
         guard caller.can(permission) else {
-            throw APIError(.forbidden, "forbidden", "a \(caller.role.rawValue) may not do this (needs \(permission.rawValue))")
+            throw APIError(.forbidden, .forbidden, "a \(caller.role.rawValue) may not do this (needs \(permission.rawValue))")
         }
         return caller
     }

@@ -13,7 +13,7 @@ struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
         let origin = request.headers[.origin]
         guard policy.allows(origin: origin, host: request.head.authority) else {
             metrics.security("origin_refused")
-            throw APIError(.forbidden, "origin_not_allowed", "requests from \(origin ?? "this origin") are not allowed (server.allowed_origins)")
+            throw APIError(.forbidden, .originNotAllowed, "requests from \(origin ?? "this origin") are not allowed (server.allowed_origins)")
         }
         guard let origin else { return try await next(request, context) }
         if request.method == .options {

@@ -1,3 +1,4 @@
+import ProctorCore
 import Foundation
 
 /// A message from a candidate's client over the WebSocket, parsed and validated.
@@ -76,20 +77,8 @@ public enum ClientMessage: Sendable, Equatable {
 
 /// Why a client message was refused; `code` is what the client sees.
 public struct ClientMessageError: Error, Sendable, Equatable {
-    public enum Code: String, Sendable {
-        case invalidJSON = "invalid_json"
-        case missingField = "missing_field"
-        case invalidField = "invalid_field"
-        case unknownType = "unknown_type"
-        case invalidBase64 = "invalid_base64"
-        case frameTooLarge = "frame_too_large"
-        case notAnImage = "not_an_image"
-        case imageTooLarge = "image_too_large"
-        case rateLimited = "rate_limited"
-        case invalidSessionId = "invalid_session_id"
-        case modelsUnavailable = "models_unavailable"
-        case internalError = "internal_error"
-    }
+    /// The codes of the one list (`ErrorCode`) that live messages use.
+    public typealias Code = ErrorCode
 
     public var code: Code
     public var message: String

@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import Logging
 import ProctorCore
 import ProctorPipeline
+import ProctorRecording
 import ProctorStore
 import ProctorVision
 
@@ -16,6 +17,7 @@ struct LiveFrameProcessor {
     let logger: Logger
     private var pipeline: DetectionPipeline
     private var episodes: EpisodeTracker
+    private var findings: FindingRecorder
     private(set) var statistics = SessionStatistics()
     private var lastSummaryWrite = ContinuousClock.now
 
@@ -32,6 +34,7 @@ struct LiveFrameProcessor {
         configuration.risk = configuration.risk.accommodating(accommodation)
         pipeline = DetectionPipeline(sessionId: sessionId, configuration: configuration, pool: pool)
         episodes = EpisodeTracker(closeAfter: services.configuration.server.episodeGapSeconds)
+        findings = FindingRecorder(sessionId: serverSessionId, source: .live, weights: services.configuration.pipeline.risk)
     }
 
     mutating func run(mailbox: FrameMailbox, outbound: WebSocketOutboundWriter) async {
@@ -84,11 +87,15 @@ struct LiveFrameProcessor {
         let changes = episodes.update(findings: Finding.from(risk), at: timestamp) { UUID().uuidString.lowercased() }
         for episode in changes.opened {
             statistics.recordEpisode(episode)
-            let path = await saveEvidence(outcome.frame, violationId: episode.id)
-            writes.append(.violation(violationRecord(episode, evidencePath: path)))
+            let key = await saveEvidence(outcome.frame, findingId: episode.id)
+            writes.append(.finding(findings.open(episode, evidenceKey: key)))
         }
-        for episode in changes.closed + changes.strengthened {
-            writes.append(.violation(violationRecord(episode, evidencePath: evidencePath(episode.id))))
+        for episode in changes.strengthened {
+            if let record = findings.update(episode) { writes.append(.finding(record)) }
+        }
+        for episode in changes.closed {
+            if let record = findings.update(episode) { writes.append(.finding(record)) }
+            findings.forget(episode.id)
         }
         if lastSummaryWrite.secondsElapsed > 5 {
             writes.append(.summary(summaryRecord()))
@@ -111,42 +118,30 @@ struct LiveFrameProcessor {
 
     /// Closes open episodes and writes the final summary.
     private mutating func finish() async {
-        var writes: [StoreWrite] = episodes.finish().map { .violation(violationRecord($0, evidencePath: evidencePath($0.id))) }
+        var writes: [StoreWrite] = episodes.finish().compactMap { episode in findings.update(episode).map(StoreWrite.finding) }
         writes.append(.summary(summaryRecord()))
         await services.writer.enqueue(writes)
     }
 
-    private func saveEvidence(_ frame: Image, violationId: String) async -> String? {
-        let evidence = services.evidence
+    /// Stores the frame that opened a finding as its evidence, in the blob store every server reads.
+    private func saveEvidence(_ frame: Image, findingId: String) async -> String? {
         let quality = services.configuration.server.evidenceQuality
-        let sessionId = serverSessionId
+        let key = BlobKeys.evidence(serverSessionId, findingId)
         do {
-            return try await pool.run { _ in try evidence.save(try frame.jpegData(quality: quality), sessionId: sessionId, violationId: violationId) }
+            let jpeg = try await pool.run { _ in try frame.jpegData(quality: quality) }
+            try await services.blobs.write(key, data: Data(jpeg))
+            return key
         } catch {
             logger.error("cannot save evidence: \(error)")
             return nil
         }
     }
 
-    private func evidencePath(_ violationId: String) -> String {
-        "evidence/\(serverSessionId)/\(violationId).jpg"
-    }
-
-    private func violationRecord(_ episode: ViolationEpisode, evidencePath: String?) -> ViolationRecord {
-        ViolationRecord(
-            id: episode.id, sessionId: serverSessionId, type: episode.kind.rawValue,
-            severity: services.configuration.pipeline.risk.points(for: episode.kind),
-            startTime: episode.start, endTime: episode.end, duration: episode.duration, peakConfidence: episode.peakConfidence,
-            frames: episode.frames, evidencePath: evidencePath, createdAt: Date()
-        )
-    }
-
     private func summaryRecord() -> SessionSummaryRecord {
-        let breakdown = (try? JSONSerialization.data(withJSONObject: statistics.violations, options: .sortedKeys)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return SessionSummaryRecord(
             sessionId: serverSessionId, totalFrames: statistics.totalFrames, processedFrames: statistics.processedFrames,
             skippedFrames: statistics.skippedFrames, droppedFrames: statistics.droppedFrames, violationCount: statistics.violationCount,
-            violationBreakdown: breakdown, maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk,
+            violationBreakdown: statistics.violations, maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk,
             highestAlert: statistics.highestAlert.rawValue, duration: statistics.duration, updatedAt: Date()
         )
     }

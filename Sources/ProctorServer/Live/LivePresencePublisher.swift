@@ -46,7 +46,7 @@ public actor LivePresencePublisher: Service {
             let connection = entry.connection.uuidString
             var version = published[entry.sessionId].flatMap { $0.connection == connection ? $0.snapshotVersion : nil } ?? 0
             if entry.snapshotVersion > version, let snapshot = await services.registry.snapshot(sessionId: entry.sessionId) {
-                try services.blobs.put(BlobKeys.liveSnapshot(entry.sessionId), data: Data(snapshot.bytes))
+                try await services.blobs.write(BlobKeys.liveSnapshot(entry.sessionId), data: Data(snapshot.bytes))
                 version = entry.snapshotVersion
             }
             current[entry.sessionId] = (connection, version)

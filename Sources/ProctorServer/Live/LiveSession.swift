@@ -42,7 +42,7 @@ struct LiveSession {
         }
         let record: SessionRecord
         do {
-            record = try await services.store.openSession(externalId: sessionId, at: Date(), metadata: "{}")
+            record = try await services.store.openSession(externalId: sessionId, at: Date(), metadata: [:])
         } catch {
             logger.error("cannot open session: \(error)")
             await refuse(outbound, ClientMessageError(.internalError, "the session could not be started"))
@@ -58,7 +58,7 @@ struct LiveSession {
         }
         services.metrics.activeSessions.record(await services.registry.count)
         logger.info("session connected")
-        await milestone(.liveConnected, serverSessionId: record.id, details: ["replaced_connection": previousConnection != nil])
+        await milestone(.liveConnected, serverSessionId: record.id, details: MilestoneDetails(replacedConnection: previousConnection != nil))
         try? await outbound.write(.text(ServerMessage.welcome(sessionId: sessionId, serverSessionId: record.id, version: services.version,
                                                               configuration: server, pipeline: services.configuration.pipeline)))
 
@@ -99,7 +99,7 @@ struct LiveSession {
         // A connection replaced by a newer one leaves the session's state to it.
         if await services.registry.remove(sessionId: sessionId, connection: connection) {
             await services.writer.enqueue(.sessionEnded(sessionId: record.id, at: Date(), status: ended ? .completed : .disconnected))
-            await milestone(.liveDisconnected, serverSessionId: record.id, details: ["ended_by_client": ended])
+            await milestone(.liveDisconnected, serverSessionId: record.id, details: MilestoneDetails(endedByClient: ended))
             logger.info("session \(ended ? "ended" : "disconnected")")
         } else {
             logger.info("connection replaced")
@@ -163,9 +163,9 @@ struct LiveSession {
     }
 
     /// Records a connection milestone for the review timeline; a failure is logged, never fatal.
-    private func milestone(_ kind: MilestoneRecord.Kind, serverSessionId: String, details: [String: Any]) async {
+    private func milestone(_ kind: MilestoneRecord.Kind, serverSessionId: String, details: MilestoneDetails) async {
         do {
-            try await services.recordings.addMilestone(MilestoneRecord(sessionId: serverSessionId, kind: kind, at: Date(), details: ServerMessage.json(details)))
+            try await services.recordings.addMilestone(MilestoneRecord(sessionId: serverSessionId, kind: kind, at: Date(), details: details))
         } catch {
             logger.warning("cannot record milestone \(kind.rawValue): \(error)")
         }

@@ -1,50 +1,73 @@
 import Foundation
 import ProctorCore
 
-/// Messages the server sends besides analyses.
+/// Messages the server sends on the live WebSocket besides analyses, as typed values written by
+/// the one JSON encoder.
 enum ServerMessage {
+    struct Welcome: Encodable, Sendable {
+        struct Sampling: Encodable, Sendable {
+            var minFps: Double
+            var maxFps: Double
+            var motionThreshold: Double
+        }
+        var type = "welcome"
+        var sessionId: String
+        var serverSessionId: String
+        var version: String
+        var maxFrameBytes: Int
+        var maxClientFps: Double
+        var sampling: Sampling
+        var objectIntervalSeconds: Double
+        var binaryFrames = "send raw JPEG bytes as a binary message to skip base64; the server timestamps them"
+    }
+
+    struct Pong: Encodable, Sendable {
+        var type = "pong"
+        var timestamp: Double
+    }
+
+    struct Ended: Encodable, Sendable {
+        struct Summary: Encodable, Sendable {
+            var totalFrames: Int
+            var processedFrames: Int
+            var skippedFrames: Int
+            var droppedFrames: Int
+            var violationCount: Int
+            var violations: [String: Int]
+            var maxRisk: Double
+            var averageRisk: Double
+            var duration: Double
+        }
+        var type = "session_ended"
+        var sessionId: String
+        var summary: Summary
+    }
+
     static func welcome(sessionId: String, serverSessionId: String, version: String, configuration: ServerConfiguration, pipeline: PipelineConfiguration) -> String {
-        json([
-            "type": "welcome",
-            "session_id": sessionId,
-            "server_session_id": serverSessionId,
-            "version": version,
-            "max_frame_bytes": configuration.maxFrameBytes,
-            "max_client_fps": configuration.maxClientFps,
-            "sampling": ["min_fps": pipeline.sampling.minFps, "max_fps": pipeline.sampling.maxFps, "motion_threshold": pipeline.sampling.motionThreshold],
-            "object_interval_seconds": pipeline.objects.interval,
-            "binary_frames": "send raw JPEG bytes as a binary message to skip base64; the server timestamps them",
-        ])
+        text(Welcome(sessionId: sessionId, serverSessionId: serverSessionId, version: version, maxFrameBytes: configuration.maxFrameBytes,
+                     maxClientFps: configuration.maxClientFps,
+                     sampling: .init(minFps: pipeline.sampling.minFps, maxFps: pipeline.sampling.maxFps, motionThreshold: pipeline.sampling.motionThreshold),
+                     objectIntervalSeconds: pipeline.objects.interval))
     }
 
     static func error(_ error: ClientMessageError) -> String {
-        json(["type": "error", "code": error.code.rawValue, "message": error.message])
+        text(ErrorBody(code: error.code, message: error.message))
     }
 
     static func pong() -> String {
-        json(["type": "pong", "timestamp": Date().timeIntervalSince1970])
+        text(Pong(timestamp: Date().timeIntervalSince1970))
     }
 
     static func ended(sessionId: String, statistics: SessionStatistics) -> String {
-        json([
-            "type": "session_ended",
-            "session_id": sessionId,
-            "summary": [
-                "total_frames": statistics.totalFrames,
-                "processed_frames": statistics.processedFrames,
-                "skipped_frames": statistics.skippedFrames,
-                "dropped_frames": statistics.droppedFrames,
-                "violation_count": statistics.violationCount,
-                "violations": statistics.violations,
-                "max_risk": statistics.maximumRisk,
-                "average_risk": statistics.averageRisk,
-                "duration": statistics.duration,
-            ] as [String: Any],
-        ])
+        text(Ended(sessionId: sessionId, summary: .init(
+            totalFrames: statistics.totalFrames, processedFrames: statistics.processedFrames, skippedFrames: statistics.skippedFrames,
+            droppedFrames: statistics.droppedFrames, violationCount: statistics.violationCount, violations: statistics.violations,
+            maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk, duration: statistics.duration
+        )))
     }
 
-    static func json(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// Messages are built from finite values; a failure here is a bug, answered as an internal error.
+    static func text(_ value: some Encodable) -> String {
+        (try? APICoding.text(value)) ?? #"{"code":"internal_error","message":"the message could not be encoded","type":"error"}"#
     }
 }

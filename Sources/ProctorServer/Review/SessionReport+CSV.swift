@@ -1,27 +1,30 @@
 import Foundation
 import ProctorCore
+import ProctorStore
 
 extension SessionReport {
     static let csvHeader = ["session_id", "exam_id", "candidate_id", "source", "finding_id", "type", "start_seconds", "end_seconds",
                             "confidence", "decision", "note", "evidence_url"]
 
-    /// One row per finding: recorded events (video clock) and live violations (session clock).
+    /// One row per finding: recorded ones on the video clock, live ones on the stream's clock.
     func csv() -> String {
         let exam = recording?.examId ?? ""
         let candidate = recording?.candidateId ?? ""
         var rows = [Self.csvHeader]
-        for event in events {
-            let record = event.record
-            rows.append([sessionId, exam, candidate, "recording", record.id, record.type, Self.number(event.start), Self.number(event.end),
-                         Self.number(record.peakConfidence), record.decision ?? "", record.note ?? "",
-                         record.evidenceKey == nil ? "" : "/api/sessions/\(sessionId)/events/\(record.id)/evidence"])
+        for placed in recordedFindings {
+            rows.append(row(placed.finding, start: placed.start, end: placed.end, exam: exam, candidate: candidate))
         }
-        for violation in violations {
-            rows.append([sessionId, exam, candidate, "live", violation.id, violation.type, Self.number(violation.startTime), Self.number(violation.endTime),
-                         Self.number(violation.peakConfidence), violation.decision ?? "", violation.reviewerNotes ?? "",
-                         violation.evidencePath == nil ? "" : "/api/sessions/\(sessionId)/violations/\(violation.id)/evidence"])
+        for finding in liveFindings {
+            rows.append(row(finding, start: finding.sessionStart, end: finding.sessionEnd, exam: exam, candidate: candidate))
         }
         return rows.map { $0.map(Self.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    private func row(_ finding: FindingRecord, start: Double?, end: Double?, exam: String, candidate: String) -> [String] {
+        // "recording" is the source's name in the CSV since before the one finding model.
+        let source = finding.source == .recorded ? "recording" : finding.source.rawValue
+        return [sessionId, exam, candidate, source, finding.id, finding.type.rawValue, Self.number(start), Self.number(end),
+                Self.number(finding.confidence), finding.decision?.rawValue ?? "", finding.note ?? "", FindingResponse.evidenceURL(finding) ?? ""]
     }
 
     /// RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a note as a formula.

@@ -3,6 +3,7 @@ import Hummingbird
 import ProctorCore
 import ProctorRecording
 import ProctorStore
+import ProctorOperations
 
 /// What only admins do: accounts, accommodation profiles, the audit log, and deleting sessions.
 struct AdminRoutes {
@@ -18,14 +19,9 @@ struct AdminRoutes {
         router.delete("api/sessions/{id}", use: deleteSession)
     }
 
-    static func user(_ user: UserRecord) -> [String: Any] {
-        ["id": user.id, "username": user.username, "role": user.role.rawValue,
-         "created_at": ISO8601DateFormatter().string(from: user.createdAt), "disabled": user.disabledAt != nil]
-    }
-
-    @Sendable func listUsers(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func listUsers(_ request: Request, context: ProctorRequestContext) async throws -> UserListResponse {
         try context.require(.manageUsers)
-        return JSONBody(["users": try await services.accounts.users().map(Self.user)]).response(status: .ok)
+        return UserListResponse(users: try await services.accounts.users().map(UserResponse.init))
     }
 
     struct CreateUserRequest: Decodable {
@@ -34,13 +30,14 @@ struct AdminRoutes {
         var role: Role
     }
 
-    @Sendable func createUser(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func createUser(_ request: Request, context: ProctorRequestContext) async throws -> Answer<UserResponse> {
         let caller = try context.require(.manageUsers)
         let body = try await RequestBody.decode(CreateUserRequest.self, from: request)
         let user = try await AccountAdministration.createUser(username: body.username, password: body.password, role: body.role,
                                                              store: services.accounts, configuration: services.configuration)
-        await services.audit(caller, "user_created", target: user.id, details: ["username": user.username, "role": user.role.rawValue], context: context)
-        return JSONBody(Self.user(user)).response(status: .created)
+        await services.audit(caller, "user_created", target: user.id, details: ["username": .string(user.username), "role": .string(user.role.rawValue)],
+                             context: context)
+        return Answer(.created, UserResponse(user))
     }
 
     struct UpdateUserRequest: Decodable {
@@ -49,13 +46,13 @@ struct AdminRoutes {
         var password: String?
     }
 
-    @Sendable func updateUser(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func updateUser(_ request: Request, context: ProctorRequestContext) async throws -> UserResponse {
         let caller = try context.require(.manageUsers)
         let id = try context.parameters.require("id")
         let body = try await RequestBody.decode(UpdateUserRequest.self, from: request)
-        guard var user = try await services.accounts.user(id: id) else { throw APIError(.notFound, "not_found", "no user \(id)") }
+        guard var user = try await services.accounts.user(id: id) else { throw APIError(.notFound, .notFound, "no user \(id)") }
         if id == caller.id, body.disabled == true || (body.role != nil && body.role != .admin) {
-            throw APIError(.conflict, "self_lockout", "you cannot disable or demote your own account")
+            throw APIError(.conflict, .selfLockout, "you cannot disable or demote your own account")
         }
         if let disabled = body.disabled { user.disabledAt = disabled ? Date() : nil }
         if let role = body.role {
@@ -67,54 +64,47 @@ struct AdminRoutes {
         }
         try await services.accounts.updateUser(user)
         await services.audit(caller, "user_updated", target: user.id,
-                             details: ["disabled": user.disabledAt != nil, "role": user.role.rawValue, "password_changed": body.password != nil], context: context)
-        return JSONBody(Self.user(user)).response(status: .ok)
+                             details: ["disabled": .bool(user.disabledAt != nil), "role": .string(user.role.rawValue), "password_changed": .bool(body.password != nil)],
+                             context: context)
+        return UserResponse(user)
     }
 
-    @Sendable func listAccommodations(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func listAccommodations(_ request: Request, context: ProctorRequestContext) async throws -> AccommodationListResponse {
         try context.require(.manageAccommodations)
         let profiles = try await services.accounts.accommodations()
-        return JSONBody(["accommodations": profiles.map(Self.accommodation)]).response(status: .ok)
+        return AccommodationListResponse(accommodations: profiles.map(AccommodationResponse.init))
     }
 
-    static func accommodation(_ profile: Accommodation) -> [String: Any] {
-        ["candidate_id": profile.candidateId, "exam_id": profile.examId ?? NSNull(), "scales": profile.scales, "note": profile.note]
-    }
-
-    @Sendable func saveAccommodation(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func saveAccommodation(_ request: Request, context: ProctorRequestContext) async throws -> AccommodationResponse {
         let caller = try context.require(.manageAccommodations)
         let profile = try await RequestBody.decode(Accommodation.self, from: request)
-        guard profile.problems.isEmpty else { throw APIError(.badRequest, "invalid_field", profile.problems.joined(separator: "; ")) }
+        guard profile.problems.isEmpty else { throw APIError(.badRequest, .invalidField, profile.problems.joined(separator: "; ")) }
         try await services.accounts.saveAccommodation(profile)
         await services.audit(caller, "accommodation_saved", target: profile.candidateId,
-                             details: ["exam_id": profile.examId ?? "", "scales": profile.scales], context: context)
-        return JSONBody(Self.accommodation(profile)).response(status: .ok)
+                             details: ["exam_id": .string(profile.examId ?? ""), "scales": JSONValue(profile.scales)], context: context)
+        return AccommodationResponse(profile)
     }
 
-    @Sendable func audit(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func audit(_ request: Request, context: ProctorRequestContext) async throws -> AuditListResponse {
         try context.require(.readAudit)
         let query = request.uri.queryParameters
         let limit = min(max(query.get("limit", as: Int.self) ?? 200, 1), 1000)
         let entries = try await services.accounts.audit(limit: limit, before: query.get("before", as: Int64.self),
                                                         action: query.get("action"), target: query.get("target"))
-        let formatter = ISO8601DateFormatter()
-        return JSONBody(["entries": entries.map { entry -> [String: Any] in
-            ["id": entry.id ?? 0, "at": formatter.string(from: entry.at), "actor": entry.actor, "role": entry.role, "action": entry.action,
-             "target": entry.target, "details": (try? JSONSerialization.jsonObject(with: Data(entry.details.utf8))) ?? [:], "ip": entry.ip]
-        }]).response(status: .ok)
+        return AuditListResponse(entries: entries.map(AuditEntryResponse.init))
     }
 
     /// Deletes a session and everything captured in it: files first, then rows, so a crash in between
     /// leaves rows that point at nothing (and a retry finishes), never files nobody can find.
-    @Sendable func deleteSession(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func deleteSession(_ request: Request, context: ProctorRequestContext) async throws -> DeletedSessionResponse {
         let caller = try context.require(.deleteSessions)
         let id = try context.parameters.require("id")
         guard let overview = try await services.store.session(id), let target = try await services.privacy.purgeTarget(sessionId: overview.session.id) else {
-            throw APIError(.notFound, "not_found", "no session \(id)")
+            throw APIError(.notFound, .notFound, "no session \(id)")
         }
-        let files = try DataEraser(blobs: services.blobs, evidence: services.evidence).erase(target, wholeSession: true)
+        let files = try await DataEraser(blobs: services.blobs).erase(target, wholeSession: true)
         _ = try await services.privacy.deleteSession(sessionId: target.sessionId)
-        await services.audit(caller, "delete_session", target: target.sessionId, details: ["files_deleted": files], context: context)
-        return JSONBody(["id": target.sessionId, "deleted": true, "files_deleted": files]).response(status: .ok)
+        await services.audit(caller, "delete_session", target: target.sessionId, details: ["files_deleted": JSONValue(files)], context: context)
+        return DeletedSessionResponse(id: target.sessionId, filesDeleted: files)
     }
 }

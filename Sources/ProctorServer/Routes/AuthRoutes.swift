@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ProctorCore
 import ProctorStore
+import ProctorOperations
 
 /// Staff login and logout. A login sets an HttpOnly, SameSite=Strict cookie (for the dashboard) and
 /// returns the same signed token (for API clients as `Authorization: Bearer`).
@@ -23,18 +24,18 @@ struct AuthRoutes {
         guard await services.limits.logins.allow(context.clientAddress) else {
             services.metrics.security("login_rate_limited")
             await services.audit(nil, "login_rate_limited", target: context.clientAddress, context: context)
-            throw RateLimited(message: "too many login attempts from your address; wait a minute")
+            throw APIError.rateLimited("too many login attempts from your address; wait a minute")
         }
         let body = try await RequestBody.decode(LoginRequest.self, from: request)
         let user = try await services.accounts.user(username: body.username)
         let passwords = services.passwords
         // Verify even for unknown users (against a decoy), so timing does not reveal which names exist.
         let stored = user?.passwordHash ?? passwords.decoy()
-        let valid = await Task.detached { passwords.verify(body.password, against: stored) }.value
+        let valid = try await passwords.verify(body.password, against: stored)
         guard let user, valid, user.disabledAt == nil else {
             services.metrics.security("login_failed")
             await services.audit(nil, "login_failed", target: String(body.username.prefix(128)), context: context)
-            throw APIError(.unauthorized, "invalid_credentials", "wrong username or password")
+            throw APIError(.unauthorized, .invalidCredentials, "wrong username or password")
         }
         await services.limits.logins.reset(context.clientAddress)
         let now = Date()
@@ -44,29 +45,49 @@ struct AuthRoutes {
         let signed = try services.signer.sign(token)
         let caller = Caller(id: user.id, role: user.role, name: user.username, sessionId: nil, tokenHash: "")
         await services.audit(caller, "login", target: user.id, context: context)
-        var response = JSONBody(["token": signed, "username": user.username, "role": user.role.rawValue, "expires_in": Int(hours * 3600)])
-            .response(status: .ok)
+        var response = try APICoding.response(LoginResponse(token: signed, username: user.username, role: user.role, expiresIn: Int(hours * 3600)),
+                                              status: .ok)
         response.headers[.setCookie] = cookie(signed, maxAge: Int(hours * 3600), request: request)
         return response
     }
 
     @Sendable func logout(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         if let caller = context.caller { await services.audit(caller, "logout", target: caller.id, context: context) }
-        var response = JSONBody(["status": "logged_out"]).response(status: .ok)
+        var response = try APICoding.response(LogoutResponse(), status: .ok)
         response.headers[.setCookie] = cookie("", maxAge: 0, request: request)
         return response
     }
 
-    @Sendable func me(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func me(_ request: Request, context: ProctorRequestContext) async throws -> MeResponse {
         guard let caller = context.caller, caller.role != .candidate else {
-            throw APIError(.unauthorized, context.authFailure ?? "login_required", "not logged in")
+            throw APIError(.unauthorized, context.authFailure ?? .loginRequired, "not logged in")
         }
-        return JSONBody(["id": caller.id, "username": caller.name, "role": caller.role.rawValue,
-                         "permissions": caller.role.permissions.map(\.rawValue).sorted()]).response(status: .ok)
+        return MeResponse(id: caller.id, username: caller.name, role: caller.role, permissions: caller.role.permissions.map(\.rawValue).sorted())
     }
 
     private func cookie(_ value: String, maxAge: Int, request: Request) -> String {
         let secure = services.configuration.auth.secureCookies || request.headers[.init("X-Forwarded-Proto")!] == "https"
         return "\(AuthenticationMiddleware.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secure ? "; Secure" : "")"
     }
+}
+
+/// `POST /api/auth/login`: the signed token (also set as an HttpOnly cookie).
+struct LoginResponse: Encodable, Sendable {
+    var token: String
+    var username: String
+    var role: Role
+    var expiresIn: Int
+}
+
+/// `POST /api/auth/logout`.
+struct LogoutResponse: Encodable, Sendable {
+    var status = "logged_out"
+}
+
+/// `GET /api/auth/me`.
+struct MeResponse: ResponseEncodable, Sendable {
+    var id: String
+    var username: String
+    var role: Role
+    var permissions: [String]
 }

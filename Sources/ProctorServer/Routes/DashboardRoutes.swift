@@ -21,23 +21,23 @@ struct DashboardRoutes {
     }
 
     /// Sessions in review order (unreviewed first, then by priority), with `status`, `reviewed` and `q` filters.
-    @Sendable func rankedSessions(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func rankedSessions(_ request: Request, context: ProctorRequestContext) async throws -> RankedSessionsResponse {
         try context.require(.review)
         let query = request.uri.queryParameters
         let status = query.get("status") ?? "all"
-        guard ["all", "active", "completed"].contains(status) else { throw APIError(.badRequest, "invalid_field", "status must be all, active or completed") }
+        guard ["all", "active", "completed"].contains(status) else { throw APIError(.badRequest, .invalidField, "status must be all, active or completed") }
         let reviewedFilter = query.get("reviewed")
         let search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let sessions = try await services.store.listSessions(limit: Self.rankedSessionLimit, offset: 0)
         let ids = sessions.map(\.session.id)
         let recordings = Dictionary(try await services.recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
-        let counts = try await services.recordings.openEventCounts(sessionIds: ids)
+        let counts = try await services.findings.openFindingCounts(sessionIds: ids, source: .recorded)
         // Connected to any server (the local registry covers the second before its first publication).
         let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
         let live = Set(presence.map(\.serverSessionId)).union(await services.registry.all.map(\.serverSessionId))
         let weights = services.configuration.pipeline.risk
         let profiles = try await services.accounts.accommodations()
-        var rows: [(ReviewPriority, [String: Any])] = []
+        var rows: [(ReviewPriority, RankedSession)] = []
         for overview in sessions {
             let session = overview.session
             let recording = recordings[session.id]
@@ -53,53 +53,46 @@ struct DashboardRoutes {
                 if !haystack.contains(search) { continue }
             }
             let eventCounts = counts[session.id] ?? [:]
-            let liveCounts = overview.summary.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.violationBreakdown.utf8)) } ?? [:]
+            let liveCounts = overview.summary?.violationBreakdown ?? [:]
             let profile = recording.flatMap { recording in
                 profiles.first { $0.candidateId == recording.candidateId && $0.examId == recording.examId }
                     ?? profiles.first { $0.candidateId == recording.candidateId && $0.examId == nil }
             }
             let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed,
                                                   weights: weights, scale: profile?.scales ?? [:])
-            var row = SessionRoutes.overview(overview)
-            row["candidate_id"] = recording?.candidateId ?? NSNull()
-            row["exam_id"] = recording?.examId ?? NSNull()
-            row["live"] = isLive
-            row["active"] = isActive
-            row["recorded"] = recording != nil
-            row["finalized"] = recording?.finalizedAt != nil
-            row["reviewed"] = reviewed
-            row["priority"] = priority.score
-            row["alert_level"] = overview.summary?.highestAlert ?? AlertLevel.none.rawValue
-            row["accommodated"] = profile != nil
-            row["event_counts"] = recording == nil ? liveCounts : eventCounts
-            row["duration"] = recording?.masterDuration ?? overview.summary?.duration ?? (session.endedAt ?? Date()).timeIntervalSince(session.startedAt)
+            let row = RankedSession(
+                overview: SessionOverviewResponse(overview), candidateId: recording?.candidateId, examId: recording?.examId, live: isLive,
+                active: isActive, recorded: recording != nil, finalized: recording?.finalizedAt != nil, reviewed: reviewed,
+                priority: priority.score, alertLevel: overview.summary?.highestAlert ?? AlertLevel.none.rawValue, accommodated: profile != nil,
+                eventCounts: recording == nil ? liveCounts : eventCounts,
+                duration: recording?.masterDuration ?? overview.summary?.duration ?? (session.endedAt ?? Date()).timeIntervalSince(session.startedAt)
+            )
             rows.append((priority, row))
         }
         rows.sort { $0.0 < $1.0 }
-        return JSONBody(["sessions": rows.map(\.1), "count": rows.count]).response(status: .ok)
+        return RankedSessionsResponse(sessions: rows.map(\.1), count: rows.count)
     }
 
-    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> ReviewResponse {
         let caller = try context.require(.review)
         let report = try await report(context)
         await services.audit(caller, "view_session", target: report.sessionId, context: context)
-        return JSONBody(report.json()).response(status: .ok)
+        return report.response()
     }
 
     struct MarkRequest: Decodable {
         var reviewed: Bool
     }
 
-    @Sendable func markReviewed(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func markReviewed(_ request: Request, context: ProctorRequestContext) async throws -> ReviewedResponse {
         let caller = try context.require(.review)
         let body = try await RequestBody.decode(MarkRequest.self, from: request)
         let id = try context.parameters.require("id")
-        guard let overview = try await services.store.session(id) else { throw APIError(.notFound, "not_found", "no session \(id)") }
+        guard let overview = try await services.store.session(id) else { throw APIError(.notFound, .notFound, "no session \(id)") }
         let date = body.reviewed ? Date() : nil
         try await services.store.setReviewed(sessionId: overview.session.id, at: date)
         await services.audit(caller, body.reviewed ? "session_reviewed" : "session_unreviewed", target: overview.session.id, context: context)
-        return JSONBody(["id": overview.session.id, "reviewed": body.reviewed,
-                         "reviewed_at": date.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull()]).response(status: .ok)
+        return ReviewedResponse(id: overview.session.id, reviewed: body.reviewed, reviewedAt: date)
     }
 
     /// `?format=json` (default) or `csv`, as a download.
@@ -112,23 +105,75 @@ struct DashboardRoutes {
         switch format {
         case "json":
             headers[.contentType] = "application/json; charset=utf-8"
-            var object = report.json()
-            object["generated_at"] = ISO8601DateFormatter().string(from: Date())
-            body = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            let encoder = APICoding.encoder()
+            encoder.outputFormatting.insert(.prettyPrinted)
+            body = String(decoding: try encoder.encode(report.response(generatedAt: Date())), as: UTF8.self)
         case "csv":
             headers[.contentType] = "text/csv; charset=utf-8"
             body = report.csv()
         default:
-            throw APIError(.badRequest, "invalid_field", "format must be json or csv")
+            throw APIError(.badRequest, .invalidField, "format must be json or csv")
         }
         headers[.contentDisposition] = "attachment; filename=\"session-\(report.sessionId).\(format)\""
-        await services.audit(caller, "export", target: report.sessionId, details: ["format": format], context: context)
+        await services.audit(caller, "export", target: report.sessionId, details: ["format": .string(format)], context: context)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     private func report(_ context: ProctorRequestContext) async throws -> SessionReport {
         let id = try context.parameters.require("id")
-        guard let report = try await SessionReport.load(id, services: services) else { throw APIError(.notFound, "not_found", "no session \(id)") }
+        guard let report = try await SessionReport.load(id, services: services) else { throw APIError(.notFound, .notFound, "no session \(id)") }
         return report
     }
+}
+
+/// `GET /api/dashboard/sessions`: sessions in review order.
+struct RankedSessionsResponse: ResponseEncodable, Sendable {
+    var sessions: [RankedSession]
+    var count: Int
+}
+
+/// One row of the dashboard's table: the overview plus who, what state, priority and finding counts.
+struct RankedSession: Encodable, Sendable {
+    var overview: SessionOverviewResponse
+    @Nullable var candidateId: String?
+    @Nullable var examId: String?
+    var live: Bool
+    var active: Bool
+    var recorded: Bool
+    var finalized: Bool
+    var reviewed: Bool
+    var priority: Double
+    var alertLevel: String
+    var accommodated: Bool
+    /// Findings by type: recorded ones for recorded sessions, live episodes otherwise.
+    var eventCounts: [String: Int]
+    var duration: Double
+
+    enum CodingKeys: String, CodingKey {
+        case candidateId, examId, live, active, recorded, finalized, reviewed, priority, alertLevel, accommodated, eventCounts, duration
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try overview.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(_candidateId, forKey: .candidateId)
+        try container.encode(_examId, forKey: .examId)
+        try container.encode(live, forKey: .live)
+        try container.encode(active, forKey: .active)
+        try container.encode(recorded, forKey: .recorded)
+        try container.encode(finalized, forKey: .finalized)
+        try container.encode(reviewed, forKey: .reviewed)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(alertLevel, forKey: .alertLevel)
+        try container.encode(accommodated, forKey: .accommodated)
+        try container.encode(eventCounts, forKey: .eventCounts)
+        try container.encode(duration, forKey: .duration)
+    }
+}
+
+/// `PATCH /api/sessions/{id}`.
+struct ReviewedResponse: ResponseEncodable, Sendable {
+    var id: String
+    var reviewed: Bool
+    @Nullable var reviewedAt: Date?
 }

@@ -58,8 +58,8 @@ struct LiveFeedRoutes {
         let sessionId = try context.parameters.require("session_id")
         // From the shared blob store: the candidate may be connected to another server.
         let key = BlobKeys.liveSnapshot(sessionId)
-        guard FileBlobStore.isValid(key), let url = try? services.blobs.localURL(key), let data = FileManager.default.contents(atPath: url.path) else {
-            throw APIError(.notFound, "not_found", "no live snapshot for \(sessionId)")
+        guard FileBlobStore.isValid(key), let data = try? await services.blobs.data(key) else {
+            throw APIError(.notFound, .notFound, "no live snapshot for \(sessionId)")
         }
         var headers = HTTPFields()
         headers[.contentType] = "image/jpeg"
@@ -84,8 +84,7 @@ struct FeedState {
                 candidates[recording.sessionId] = (recording.candidateId, recording.examId)
             }
         }
-        let formatter = ISO8601DateFormatter()
-        var tiles: [[String: Any]] = []
+        var tiles: [LiveTile] = []
         for entry in entries {
             if let last = previous[entry.sessionId] {
                 let elapsed = now - last.at
@@ -98,23 +97,44 @@ struct FeedState {
                 previous[entry.sessionId] = (entry.framesProcessed, now)
             }
             let who = candidates[entry.serverSessionId]
-            tiles.append([
-                "session_id": entry.sessionId, "server_session_id": entry.serverSessionId,
-                "candidate_id": who?.candidate ?? NSNull(), "exam_id": who?.exam ?? NSNull(),
-                "connected_at": formatter.string(from: entry.connectedAt),
-                "fps": ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
-                "frames_processed": entry.framesProcessed, "frames_dropped": entry.framesDropped,
-                "risk_score": entry.riskScore, "alert_level": entry.alertLevel, "server": entry.server,
-                "last_violation": entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 } ?? NSNull(),
-                "last_violation_at": entry.lastViolationAt.map { formatter.string(from: $0) } ?? NSNull(),
-                "snapshot_url": entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : NSNull(),
-            ])
+            tiles.append(LiveTile(
+                sessionId: entry.sessionId, serverSessionId: entry.serverSessionId, candidateId: who?.candidate, examId: who?.exam,
+                connectedAt: entry.connectedAt, fps: ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
+                framesProcessed: entry.framesProcessed, framesDropped: entry.framesDropped, riskScore: entry.riskScore,
+                alertLevel: entry.alertLevel, server: entry.server,
+                lastViolation: entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 }, lastViolationAt: entry.lastViolationAt,
+                snapshotUrl: entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : nil
+            ))
         }
         let live = Set(entries.map(\.sessionId))
         previous = previous.filter { live.contains($0.key) }
-        let message = ServerMessage.json(["sessions": tiles, "count": tiles.count])
+        let message = try APICoding.text(LiveFeedMessage(sessions: tiles, count: tiles.count))
         guard message != lastMessage else { return nil }
         lastMessage = message
         return message
     }
+}
+
+/// One `sessions` event of the live feed.
+struct LiveFeedMessage: Encodable, Sendable {
+    var sessions: [LiveTile]
+    var count: Int
+}
+
+/// A tile of the live grid.
+struct LiveTile: Encodable, Sendable {
+    var sessionId: String
+    var serverSessionId: String
+    @Nullable var candidateId: String?
+    @Nullable var examId: String?
+    var connectedAt: Date
+    var fps: Double
+    var framesProcessed: Int
+    var framesDropped: Int
+    var riskScore: Double
+    var alertLevel: String
+    var server: String
+    @Nullable var lastViolation: String?
+    @Nullable var lastViolationAt: Date?
+    @Nullable var snapshotUrl: String?
 }

@@ -38,39 +38,39 @@ struct RecordingRoutes {
         var chunkSeconds: Double?
     }
 
-    @Sendable func create(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: ProctorRequestContext) async throws -> Answer<CreatedSessionResponse> {
         let caller = try context.require(.manageExams)
         let body = try await RequestBody.decode(CreateRequest.self, from: request)
         for (name, value) in [("exam_id", body.examId), ("candidate_id", body.candidateId)] where value.isEmpty || value.count > 128 {
-            throw APIError(.badRequest, "invalid_field", "\(name) must be 1-128 characters")
+            throw APIError(.badRequest, .invalidField, "\(name) must be 1-128 characters")
         }
         let chunkSeconds = body.chunkSeconds ?? recording.chunkSeconds
-        guard chunkSeconds >= 1, chunkSeconds <= 600 else { throw APIError(.badRequest, "invalid_field", "chunk_seconds must be 1-600") }
+        guard chunkSeconds.isFinite, chunkSeconds >= 1, chunkSeconds <= 600 else { throw APIError(.badRequest, .invalidField, "chunk_seconds must be 1-600") }
         let id = UUID().uuidString.lowercased()
         let (token, expires) = try invitation(for: id)
-        let metadata = ServerMessage.json(["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId])
+        let metadata = ["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId]
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
         let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
         try await services.recordings.createRecording(record, session: session)
-        await services.audit(caller, "invitation_created", target: id, details: ["exam_id": body.examId, "candidate_id": body.candidateId], context: context)
-        return JSONBody([
-            "id": id, "upload_token": token, "chunk_seconds": chunkSeconds, "exam_id": body.examId, "candidate_id": body.candidateId,
-            "chunk_upload_url": "/api/sessions/\(id)/chunks/{index}", "invitation_url": "/exam/\(id)?token=\(token)",
-            "invitation_expires_at": ISO8601DateFormatter().string(from: expires),
-        ]).response(status: .created)
+        await services.audit(caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
+                             context: context)
+        return Answer(.created, CreatedSessionResponse(
+            id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId,
+            chunkUploadUrl: "/api/sessions/\(id)/chunks/{index}", invitationUrl: "/exam/\(id)?token=\(token)", invitationExpiresAt: expires
+        ))
     }
 
     /// A new invitation link for the session; the previous link stops working.
-    @Sendable func reissueInvitation(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func reissueInvitation(_ request: Request, context: ProctorRequestContext) async throws -> InvitationResponse {
         let caller = try context.require(.manageExams)
         var record = try await recordingRecord(context)
-        guard record.endRequestedAt == nil else { throw APIError(.conflict, "session_ended", "the session has ended") }
+        guard record.endRequestedAt == nil else { throw APIError(.conflict, .sessionEnded, "the session has ended") }
         let (token, expires) = try invitation(for: record.sessionId)
         record.uploadTokenHash = TokenSigner.fingerprint(token)
         try await services.recordings.updateRecording(record)
         await services.audit(caller, "invitation_reissued", target: record.sessionId, context: context)
-        return JSONBody(["id": record.sessionId, "upload_token": token, "invitation_url": "/exam/\(record.sessionId)?token=\(token)",
-                         "invitation_expires_at": ISO8601DateFormatter().string(from: expires)]).response(status: .ok)
+        return InvitationResponse(id: record.sessionId, uploadToken: token, invitationUrl: "/exam/\(record.sessionId)?token=\(token)",
+                                  invitationExpiresAt: expires)
     }
 
     /// A signed candidate token for one session, expiring after `auth.invitation_hours`. Its hash is
@@ -86,16 +86,15 @@ struct RecordingRoutes {
     // MARK: Candidate page
 
     /// What the candidate page needs to resume at the right step, and the retention it must disclose.
-    @Sendable func candidate(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func candidate(_ request: Request, context: ProctorRequestContext) async throws -> CandidateResponse {
         let record = try await authorisedRecording(request, context)
         let privacy = services.configuration.privacy
-        return JSONBody([
-            "session_id": record.sessionId, "exam_id": record.examId, "candidate_id": record.candidateId, "chunk_seconds": record.chunkSeconds,
-            "consent_at": record.consentAt.map { ISO8601DateFormatter().string(from: $0) as Any } ?? NSNull(),
-            "reference_enrolled": record.referenceEmbedding != nil, "end_requested": record.endRequestedAt != nil,
-            "finalized": record.finalizedAt != nil,
-            "retention": ["video_days": privacy.videoDays, "evidence_days": privacy.evidenceDays, "face_data_days": privacy.faceDataDays],
-        ]).response(status: .ok)
+        return CandidateResponse(
+            sessionId: record.sessionId, examId: record.examId, candidateId: record.candidateId, chunkSeconds: record.chunkSeconds,
+            consentAt: record.consentAt, referenceEnrolled: record.referenceEmbedding != nil, endRequested: record.endRequestedAt != nil,
+            finalized: record.finalizedAt != nil,
+            retention: .init(videoDays: privacy.videoDays, evidenceDays: privacy.evidenceDays, faceDataDays: privacy.faceDataDays)
+        )
     }
 
     // MARK: Consent
@@ -109,15 +108,15 @@ struct RecordingRoutes {
 
     /// Records the candidate's consent; nothing is captured before it (the page asks first, and the
     /// reference, chunk and live routes of a recorded session refuse without it).
-    @Sendable func consent(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func consent(_ request: Request, context: ProctorRequestContext) async throws -> ConsentResponse {
         var record = try await authorisedRecording(request, context)
         let body = try await RequestBody.decode(ConsentRequest.self, from: request)
         let missing = Self.consentItems.subtracting(body.items)
         guard missing.isEmpty else {
-            throw APIError(.badRequest, "consent_incomplete", "consent must cover \(missing.sorted().joined(separator: ", "))")
+            throw APIError(.badRequest, .consentIncomplete, "consent must cover \(missing.sorted().joined(separator: ", "))")
         }
         guard !body.noticeVersion.isEmpty, body.noticeVersion.count <= 64 else {
-            throw APIError(.badRequest, "invalid_field", "notice_version must be 1-64 characters")
+            throw APIError(.badRequest, .invalidField, "notice_version must be 1-64 characters")
         }
         if record.consentAt == nil {
             let now = Date()
@@ -125,10 +124,9 @@ struct RecordingRoutes {
             record.consentVersion = body.noticeVersion
             try await services.recordings.updateRecording(record)
             try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .consent, at: now,
-                details: ServerMessage.json(["notice_version": body.noticeVersion, "items": body.items.sorted()])))
+                details: MilestoneDetails(noticeVersion: body.noticeVersion, items: body.items.sorted())))
         }
-        return JSONBody(["status": "recorded", "consent_at": ISO8601DateFormatter().string(from: record.consentAt ?? Date()),
-                         "notice_version": record.consentVersion ?? body.noticeVersion]).response(status: .ok)
+        return ConsentResponse(consentAt: record.consentAt ?? Date(), noticeVersion: record.consentVersion ?? body.noticeVersion)
     }
 
     /// What a recorded session captures, named in the consent notice.
@@ -136,66 +134,64 @@ struct RecordingRoutes {
 
     private func requireConsent(_ record: RecordingRecord) throws {
         guard record.consentAt != nil else {
-            throw APIError(.forbidden, "consent_required", "the candidate has not consented to the capture yet (POST /api/sessions/{id}/consent)")
+            throw APIError(.forbidden, .consentRequired, "the candidate has not consented to the capture yet (POST /api/sessions/{id}/consent)")
         }
     }
 
     // MARK: Reference photo
 
-    @Sendable func enrolReference(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func enrolReference(_ request: Request, context: ProctorRequestContext) async throws -> ReferenceResponse {
         var record = try await authorisedRecording(request, context)
         try requireConsent(record)
-        guard let pool = services.pool else { throw APIError(.serviceUnavailable, "models_unavailable", services.modelError ?? "models not loaded") }
+        guard let pool = services.pool else { throw APIError(.serviceUnavailable, .modelsUnavailable, services.modelError ?? "models not loaded") }
         let bytes = try await RequestBody.collect(request, limit: recording.maxReferenceBytes)
         let configuration = services.configuration
         let check: ReferenceCheck
         do {
             check = try await pool.run { models in try ReferenceCheck.run(bytes, models: models, configuration: configuration) }
         } catch let error as VisionError {
-            throw APIError(.unprocessableContent, "reference_rejected", "the photo cannot be read: \(error.message)")
+            throw APIError(.unprocessableContent, .referenceRejected, "the photo cannot be read: \(error.message)")
         }
         if let problem = check.problem {
-            return JSONBody(["type": "error", "code": "reference_rejected", "reason": problem.code, "message": problem.message, "faces": check.faces])
-                .response(status: .unprocessableContent)
+            throw APIError(.unprocessableContent, body: ErrorBody(code: .referenceRejected, message: problem.message, reason: problem.code, faces: check.faces))
         }
-        try services.blobs.put(BlobKeys.reference(record.sessionId), data: Data(bytes))
+        try await services.blobs.write(BlobKeys.reference(record.sessionId), data: Data(bytes))
         record.referenceKey = BlobKeys.reference(record.sessionId)
-        record.referenceEmbedding = String(decoding: try JSONEncoder().encode(check.embedding?.values ?? []), as: UTF8.self)
+        record.referenceEmbedding = check.embedding?.values ?? []
         try await services.recordings.updateRecording(record)
         try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .reference, at: Date(),
-            details: ServerMessage.json(["face_score": check.score])))
-        return JSONBody(["status": "enrolled", "faces": 1, "face_score": check.score, "brightness": check.brightness, "sharpness": check.sharpness])
-            .response(status: .ok)
+            details: MilestoneDetails(faceScore: check.score)))
+        return ReferenceResponse(faces: 1, faceScore: check.score, brightness: check.brightness, sharpness: check.sharpness)
     }
 
     // MARK: Chunks
 
-    @Sendable func uploadChunk(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func uploadChunk(_ request: Request, context: ProctorRequestContext) async throws -> Answer<ChunkStoredResponse> {
         let record = try await authorisedRecording(request, context)
         guard await services.limits.chunkUploads.allow(record.sessionId) else {
-            throw RateLimited(message: "too many chunk uploads for this session; retry shortly", retryAfter: 10)
+            throw APIError.rateLimited("too many chunk uploads for this session; retry shortly", retryAfter: 10)
         }
         try requireConsent(record)
-        guard record.finalizedAt == nil else { throw APIError(.conflict, "session_finalized", "the session is finalized; no more chunks") }
+        guard record.finalizedAt == nil else { throw APIError(.conflict, .sessionFinalized, "the session is finalized; no more chunks") }
         guard let index = context.parameters.get("index", as: Int.self), (0...1_000_000).contains(index) else {
-            throw APIError(.badRequest, "invalid_field", "chunk index must be a number from 0")
+            throw APIError(.badRequest, .invalidField, "chunk index must be a number from 0")
         }
         guard let declared = request.headers[.init("X-Chunk-SHA256")!]?.lowercased(), declared.count == 64, declared.allSatisfy(\.isHexDigit) else {
-            throw APIError(.badRequest, "missing_field", "X-Chunk-SHA256 header with the body's SHA-256 (hex) is required")
+            throw APIError(.badRequest, .missingField, "X-Chunk-SHA256 header with the body's SHA-256 (hex) is required")
         }
         let existing = try await services.recordings.chunks(sessionId: record.sessionId).first { $0.index == index }
         if let existing {
-            guard existing.sha256 == declared else { throw APIError(.conflict, "chunk_conflict", "chunk \(index) was already uploaded with different content") }
+            guard existing.sha256 == declared else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
             // The same chunk again (a retry after a lost response): accepted once, nothing changes.
-            return JSONBody(["index": index, "status": "duplicate", "sha256": declared]).response(status: .ok)
+            return Answer(.ok, ChunkStoredResponse(index: index, status: "duplicate", sha256: declared, size: existing.size))
         }
         let body = try await RequestBody.collect(request, limit: recording.maxChunkBytes)
-        guard !body.isEmpty else { throw APIError(.badRequest, "missing_field", "empty chunk") }
+        guard !body.isEmpty else { throw APIError(.badRequest, .missingField, "empty chunk") }
         let actual = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
-        guard actual == declared else { throw APIError(.badRequest, "checksum_mismatch", "the body's SHA-256 is \(actual), not the declared \(declared)") }
+        guard actual == declared else { throw APIError(.badRequest, .checksumMismatch, "the body's SHA-256 is \(actual), not the declared \(declared)") }
         // The key carries the hash, so two racing uploads of one index never overwrite each other's file.
         let key = BlobKeys.chunk(record.sessionId, index).replacingOccurrences(of: ".webm", with: "-\(actual.prefix(12)).webm")
-        try services.blobs.put(key, data: Data(body))
+        try await services.blobs.write(key, data: Data(body))
         var chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
         // When the browser started this chunk (ms since 1970): places reconnects and the end on the video.
         if let started = request.headers[.init("X-Chunk-Started-At")!].flatMap(Double.init), started.isFinite, started > 0 {
@@ -204,31 +200,24 @@ struct RecordingRoutes {
         let (stored, inserted) = try await services.recordings.addChunk(chunk, at: Date())
         if !inserted {
             try? services.blobs.delete(key)
-            guard stored.sha256 == actual else { throw APIError(.conflict, "chunk_conflict", "chunk \(index) was already uploaded with different content") }
-            return JSONBody(["index": index, "status": "duplicate", "sha256": actual]).response(status: .ok)
+            guard stored.sha256 == actual else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
+            return Answer(.ok, ChunkStoredResponse(index: index, status: "duplicate", sha256: actual, size: stored.size))
         }
-        return JSONBody(["index": index, "status": "stored", "sha256": actual, "size": body.count]).response(status: .created)
+        return Answer(.created, ChunkStoredResponse(index: index, status: "stored", sha256: actual, size: body.count))
     }
 
-    @Sendable func listChunks(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func listChunks(_ request: Request, context: ProctorRequestContext) async throws -> ChunkListResponse {
         let record = try await authorisedRecording(request, context, allowReviewer: true)
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
-        return JSONBody([
-            "session_id": record.sessionId,
-            "chunks": chunks.map { chunk -> [String: Any] in
-                ["index": chunk.index, "sha256": chunk.sha256, "size": chunk.size, "status": chunk.status.rawValue,
-                 "duration": chunk.duration as Any? ?? NSNull(), "error": chunk.error as Any? ?? NSNull()]
-            },
-            "ended": record.endRequestedAt != nil,
-            "finalized": record.finalizedAt != nil,
-        ]).response(status: .ok)
+        return ChunkListResponse(sessionId: record.sessionId, chunks: chunks.map(ChunkListResponse.Chunk.init),
+                                 ended: record.endRequestedAt != nil, finalized: record.finalizedAt != nil)
     }
 
     struct EndRequest: Decodable {
         var lastIndex: Int?
     }
 
-    @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Answer<EndResponse> {
         var record = try await authorisedRecording(request, context)
         let body = (try? await RequestBody.decode(EndRequest.self, from: request)) ?? EndRequest()
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
@@ -240,80 +229,65 @@ struct RecordingRoutes {
         try await services.recordings.updateRecording(record)
         try await services.recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
         let missing = (0...max(0, record.lastIndex ?? -1)).filter { index in !chunks.contains { $0.index == index } }
-        return JSONBody(["status": record.finalizedAt == nil ? "finalizing" : "finalized", "last_index": record.lastIndex ?? -1,
-                         "missing_chunks": record.lastIndex == nil ? [] : missing]).response(status: .accepted)
+        return Answer(.accepted, EndResponse(status: record.finalizedAt == nil ? "finalizing" : "finalized", lastIndex: record.lastIndex ?? -1,
+                                             missingChunks: record.lastIndex == nil ? [] : missing))
     }
 
     // MARK: Review
 
-    @Sendable func listEvents(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    /// Every finding of the session, whatever its source; recorded ones placed on the video.
+    @Sendable func listEvents(_ request: Request, context: ProctorRequestContext) async throws -> FindingListResponse {
         try context.require(.review)
         let record = try await recordingRecord(context)
         let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
         let timeline = RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
         let accommodation = try await services.accounts.accommodation(candidateId: record.candidateId, examId: record.examId)
-        let events = SessionReport.placed(try await services.recordings.events(sessionId: record.sessionId), on: timeline).map { event in
-            SessionReport.eventJSON(event.record, start: event.start, end: event.end, sessionId: record.sessionId, accommodation: accommodation)
-        }
-        return JSONBody([
-            "session_id": record.sessionId,
-            "finalized": record.finalizedAt != nil,
-            "video_duration": record.masterDuration ?? NSNull(),
-            "gaps": record.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? (timeline.gaps as Any),
-            "events": events,
-        ]).response(status: .ok)
+        let findings = PlacedFinding.place(try await services.findings.findings(sessionId: record.sessionId), on: timeline)
+        return FindingListResponse(sessionId: record.sessionId, finalized: record.finalizedAt != nil, videoDuration: record.masterDuration,
+                                   gaps: record.gaps ?? timeline.gaps, events: findings.map { FindingResponse($0, accommodation: accommodation) })
     }
 
     struct ReviewRequest: Decodable {
-        var decision: String?
+        var decision: FindingDecision?
         var note: String?
     }
 
-    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+    /// A reviewer's decision and note on one finding; either may come alone, and a note sent with a
+    /// decision is kept with it.
+    @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> DecisionResponse {
         let caller = try context.require(.review)
-        let record = try await recordingRecord(context)
-        let eventId = try context.parameters.require("eid")
+        let id = try context.parameters.require("id")
+        let findingId = try context.parameters.require("eid")
         let body = try await RequestBody.decode(ReviewRequest.self, from: request)
-        guard var event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }) else {
-            throw APIError(.notFound, "not_found", "no event \(eventId)")
+        guard let overview = try await services.store.session(id),
+              var finding = try await services.findings.finding(sessionId: overview.session.id, id: findingId) else {
+            throw APIError(.notFound, .notFound, "no event \(findingId)")
         }
-        if let decision = body.decision {
-            guard ["confirmed", "dismissed"].contains(decision) else { throw APIError(.badRequest, "invalid_field", "decision must be confirmed or dismissed") }
-            event.decision = decision
-        }
+        if let decision = body.decision { finding.decision = decision }
         if let note = body.note {
-            guard note.count <= 4000 else { throw APIError(.badRequest, "invalid_field", "note is longer than 4000 characters") }
-            event.note = note
+            guard note.count <= 4000 else { throw APIError(.badRequest, .invalidField, "note is longer than 4000 characters") }
+            finding.note = note
         }
-        event.reviewedAt = Date()
-        try await services.recordings.updateEvent(event)
-        await services.audit(caller, "decision", target: event.id, details: [
-            "session_id": record.sessionId, "decision": body.decision ?? NSNull(), "note_changed": body.note != nil,
+        finding.reviewer = caller.name
+        finding.reviewedAt = Date()
+        try await services.findings.updateFinding(finding)
+        await services.audit(caller, "decision", target: finding.id, details: [
+            "session_id": .string(finding.sessionId), "decision": JSONValue(body.decision?.rawValue), "note_changed": .bool(body.note != nil),
         ], context: context)
-        return JSONBody(["id": event.id, "decision": event.decision as Any? ?? NSNull(), "note": event.note as Any? ?? NSNull()]).response(status: .ok)
+        return DecisionResponse(id: finding.id, decision: finding.decision, note: finding.note, reviewer: finding.reviewer, reviewedAt: finding.reviewedAt)
     }
 
     @Sendable func evidence(_ request: Request, context: ProctorRequestContext) async throws -> Response {
-        try context.require(.review)
-        let record = try await recordingRecord(context)
-        let eventId = try context.parameters.require("eid")
-        guard let event = try await services.recordings.events(sessionId: record.sessionId).first(where: { $0.id == eventId }),
-              let key = event.evidenceKey, let url = try? services.blobs.localURL(key), let data = FileManager.default.contents(atPath: url.path) else {
-            throw APIError(.notFound, "not_found", "no evidence for event \(eventId)")
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = "image/jpeg"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try await FindingEvidence(services: services).response(request, context: context)
     }
 
-    /// The master video, with HTTP Range support so that a player can seek.
+    /// The master video, streamed from the blob store with HTTP Range support so that a player can seek.
     @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.review)
         let record = try await recordingRecord(context)
         guard let key = record.masterKey, let size = services.blobs.size(key) else {
-            throw APIError(.notFound, "not_found", "the session's video is not merged yet")
+            throw APIError(.notFound, .notFound, "the session's video is not merged yet")
         }
-        let url = try services.blobs.localURL(key)
         var headers = HTTPFields()
         headers[.contentType] = "video/webm"
         headers[.acceptRanges] = "bytes"
@@ -326,10 +300,13 @@ struct RecordingRoutes {
         case .range(let lower, let upper): (lower, upper, .partialContent)
         default: (0, size - 1, .ok)
         }
-        let data = try Self.read(url, from: start, through: end)
-        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(start + data.count - 1)/\(size)" }
-        headers[.contentLength] = "\(data.count)"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(end)/\(size)" }
+        headers[.contentLength] = "\(end - start + 1)"
+        let blobs = services.blobs
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: end - start + 1) { writer in
+            try await blobs.read(key, range: start...end) { piece in try await writer.write(piece) }
+            try await writer.finish(nil)
+        })
     }
 
     // MARK: Helpers
@@ -337,7 +314,7 @@ struct RecordingRoutes {
     private func recordingRecord(_ context: ProctorRequestContext) async throws -> RecordingRecord {
         let id = try context.parameters.require("id")
         guard let record = try await services.recordings.recording(sessionId: id) else {
-            throw APIError(.notFound, "not_found", "no recorded session \(id)")
+            throw APIError(.notFound, .notFound, "no recorded session \(id)")
         }
         return record
     }
@@ -349,18 +326,11 @@ struct RecordingRoutes {
         let caller = try context.require(.takeExam)
         let id = try context.parameters.require("id")
         // A candidate token names its session; another session's id is refused before any lookup.
-        guard caller.sessionId == id else { throw APIError(.forbidden, "forbidden", "this invitation is for another session") }
+        guard caller.sessionId == id else { throw APIError(.forbidden, .forbidden, "this invitation is for another session") }
         let record = try await recordingRecord(context)
         guard caller.tokenHash == record.uploadTokenHash else {
-            throw APIError(.unauthorized, "invalid_token", "this invitation has been replaced by a newer one")
+            throw APIError(.unauthorized, .invalidToken, "this invitation has been replaced by a newer one")
         }
         return record
-    }
-
-    static func read(_ url: URL, from start: Int, through end: Int) throws -> [UInt8] {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(start))
-        return [UInt8](try handle.read(upToCount: end - start + 1) ?? Data())
     }
 }

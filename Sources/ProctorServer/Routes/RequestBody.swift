@@ -12,18 +12,17 @@ enum RequestBody {
             let buffer = try await request.body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, "too_large", "the body is larger than \(limit) bytes")
+            throw APIError(.contentTooLarge, .tooLarge, "the body is larger than \(limit) bytes")
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let bytes = try await collect(request, limit: jsonLimit)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoder = APICoding.decoder()
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch {
-            throw APIError(.badRequest, "invalid_json", "the body is not the expected JSON: \(Self.describe(error))")
+            throw APIError(.badRequest, .invalidJSON, "the body is not the expected JSON: \(Self.describe(error))")
         }
     }
 
@@ -33,6 +32,8 @@ enum RequestBody {
         case DecodingError.keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has an invalid value"
         case DecodingError.dataCorrupted: "malformed JSON"
         default: "malformed JSON"
         }

@@ -4,87 +4,60 @@ import HummingbirdWebSocket
 import ProctorCore
 import ProctorStore
 
-/// `GET /api/sessions`, `GET /api/sessions/{id}`, `GET /api/sessions/{id}/violations/{vid}/evidence`.
+/// `GET /api/sessions`, `GET /api/sessions/{id}`, and the live-evidence alias
+/// `GET /api/sessions/{id}/violations/{vid}/evidence` (the same handler as every finding's evidence).
 struct SessionRoutes {
     let services: ProctorServices
 
     func register(on router: Router<ProctorRequestContext>) {
         let api = router.group("api/sessions")
-        api.get { request, context -> Response in
+        api.get { request, context in
             try context.require(.review)
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
             let offset = max(request.uri.queryParameters.get("offset", as: Int.self) ?? 0, 0)
             let sessions = try await services.store.listSessions(limit: limit, offset: offset)
-            return JSONBody(["sessions": sessions.map(Self.overview), "limit": limit, "offset": offset]).response(status: .ok)
+            return SessionListResponse(sessions: sessions.map(SessionOverviewResponse.init), limit: limit, offset: offset)
         }
-        api.get("{id}") { _, context -> Response in
+        api.get("{id}") { _, context in
             let caller = try context.require(.review)
             let id = try context.parameters.require("id")
-            guard let overview = try await services.store.session(id) else { throw HTTPError(.notFound, message: "no session \(id)") }
-            let violations = try await services.store.violations(sessionId: overview.session.id)
-            var object = Self.overview(overview)
-            object["violations"] = violations.map(Self.violation)
-            object["detections"] = try await services.store.detectionCount(sessionId: overview.session.id)
-            if let recording = try await services.recordings.recording(sessionId: overview.session.id) {
-                object["recording"] = [
-                    "exam_id": recording.examId, "candidate_id": recording.candidateId, "chunk_seconds": recording.chunkSeconds,
-                    "reference_enrolled": recording.referenceEmbedding != nil,
-                    "end_requested": recording.endRequestedAt != nil, "last_index": recording.lastIndex as Any? ?? NSNull(),
-                    "finalized": recording.finalizedAt != nil, "video_duration": recording.masterDuration as Any? ?? NSNull(),
-                    "video_url": recording.masterKey == nil ? NSNull() : "/api/sessions/\(recording.sessionId)/video",
-                    "gaps": recording.gaps.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [],
-                ] as [String: Any]
+            guard let overview = try await services.store.session(id) else { throw APIError(.notFound, .notFound, "no session \(id)") }
+            let sessionId = overview.session.id
+            let live = try await services.findings.findings(sessionId: sessionId).filter { $0.source == .live }
+            let recording = try await services.recordings.recording(sessionId: sessionId)
+            let gaps = try await recording.asyncMap { record -> [Int] in
+                if let gaps = record.gaps { return gaps }
+                return RecordingTimeline(records: try await services.recordings.chunks(sessionId: sessionId), lastIndex: record.lastIndex).gaps
             }
-            await services.audit(caller, "view_session", target: overview.session.id, context: context)
-            return JSONBody(object).response(status: .ok)
+            await services.audit(caller, "view_session", target: sessionId, context: context)
+            return SessionDetailResponse(
+                overview: SessionOverviewResponse(overview), violations: live.map(ViolationResponse.init),
+                detections: try await services.store.detectionCount(sessionId: sessionId),
+                recording: recording.map { RecordingResponse($0, gaps: gaps ?? []) }
+            )
         }
-        api.get("{id}/violations/{vid}/evidence") { _, context -> Response in
-            try context.require(.review)
-            let id = try context.parameters.require("id")
-            let violationId = try context.parameters.require("vid")
-            guard let overview = try await services.store.session(id),
-                  let violation = try await services.store.violation(sessionId: overview.session.id, violationId: violationId),
-                  let path = violation.evidencePath,
-                  let data = services.evidence.load(relativePath: path) else {
-                throw HTTPError(.notFound, message: "no evidence for violation \(violationId)")
-            }
-            var headers = HTTPFields()
-            headers[.contentType] = "image/jpeg"
-            headers[.cacheControl] = "private, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        api.get("{id}/violations/{eid}/evidence") { request, context in
+            try await FindingEvidence(services: services).response(request, context: context)
         }
     }
+}
 
-    static var formatter: ISO8601DateFormatter { ISO8601DateFormatter() }
+/// The JPEG snapshot of any finding, from the blob store every server shares.
+struct FindingEvidence {
+    let services: ProctorServices
 
-    static func overview(_ overview: SessionOverview) -> [String: Any] {
-        let session = overview.session
-        var object: [String: Any] = [
-            "id": session.id, "session_id": session.externalId, "status": session.status.rawValue,
-            "started_at": formatter.string(from: session.startedAt),
-            "ended_at": session.endedAt.map { formatter.string(from: $0) } ?? NSNull(),
-        ]
-        if let summary = overview.summary {
-            object["summary"] = [
-                "total_frames": summary.totalFrames, "processed_frames": summary.processedFrames, "skipped_frames": summary.skippedFrames,
-                "dropped_frames": summary.droppedFrames, "violation_count": summary.violationCount,
-                "violation_breakdown": (try? JSONSerialization.jsonObject(with: Data(summary.violationBreakdown.utf8))) ?? [:],
-                "max_risk": summary.maxRisk, "average_risk": summary.averageRisk, "highest_alert": summary.highestAlert,
-                "duration": summary.duration, "updated_at": formatter.string(from: summary.updatedAt),
-            ] as [String: Any]
-        } else {
-            object["summary"] = NSNull()
+    func response(_ request: Request, context: ProctorRequestContext) async throws -> Response {
+        try context.require(.review)
+        let id = try context.parameters.require("id")
+        let findingId = try context.parameters.require("eid")
+        guard let overview = try await services.store.session(id),
+              let finding = try await services.findings.finding(sessionId: overview.session.id, id: findingId),
+              let key = finding.evidenceKey, let data = try await services.blobs.data(key) else {
+            throw APIError(.notFound, .notFound, "no evidence for finding \(findingId)")
         }
-        return object
-    }
-
-    static func violation(_ violation: ViolationRecord) -> [String: Any] {
-        [
-            "id": violation.id, "type": violation.type, "severity": violation.severity,
-            "start": violation.startTime, "end": violation.endTime, "duration": violation.duration,
-            "peak_confidence": violation.peakConfidence, "frames": violation.frames,
-            "evidence_url": violation.evidencePath == nil ? NSNull() : "/api/sessions/\(violation.sessionId)/violations/\(violation.id)/evidence",
-            "reviewed": violation.reviewed, "decision": violation.decision ?? NSNull(), "reviewer_notes": violation.reviewerNotes ?? NSNull(),
-        ]
+        var headers = HTTPFields()
+        headers[.contentType] = "image/jpeg"
+        headers[.cacheControl] = "private, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

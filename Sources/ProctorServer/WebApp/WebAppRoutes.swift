@@ -24,14 +24,18 @@ struct WebAppRoutes {
                                               searchForIndexHtml: false, logger: services.logger))
         let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html"), ("login", "login.html")]
         for (path, file) in pages {
-            router.get(RouterPath(stringLiteral: path)) { (_: Request, _: ProctorRequestContext) -> Response in
-                guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
-                    throw APIError(.notFound, "not_found", "page \(file) is missing")
+            router.get(RouterPath(stringLiteral: path)) { (_: Request, context: ProctorRequestContext) -> Response in
+                // Read per request (off the event loop, by Hummingbird's FileIO), so an edited page under `server.web_root` shows at once.
+                let body: ResponseBody
+                do {
+                    body = try await FileIO().loadFile(path: root + "/" + file, context: context)
+                } catch {
+                    throw APIError(.notFound, .notFound, "page \(file) is missing")
                 }
                 var headers = SecurityHeaders.page
                 headers[.contentType] = "text/html; charset=utf-8"
                 headers[.cacheControl] = "no-cache"
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                return Response(status: .ok, headers: headers, body: body)
             }
         }
     }

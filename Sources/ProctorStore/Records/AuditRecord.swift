@@ -1,4 +1,5 @@
 import Foundation
+import ProctorCore
 
 /// One line of the audit log: who did what to which thing, when, from where.
 public struct AuditRecord: Sendable, Hashable, Codable {
@@ -11,11 +12,11 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var action: String
     /// The session, event or user acted on.
     public var target: String
-    /// JSON object with action-specific details.
-    public var details: String
+    /// Action-specific details.
+    public var details: [String: JSONValue]
     public var ip: String
 
-    public init(at: Date, actor: String, role: String, action: String, target: String, details: String = "{}", ip: String = "") {
+    public init(at: Date, actor: String, role: String, action: String, target: String, details: [String: JSONValue] = [:], ip: String = "") {
         self.at = at
         self.actor = actor
         self.role = role

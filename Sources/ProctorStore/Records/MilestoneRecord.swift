@@ -16,13 +16,47 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
     public var sessionId: String
     public var kind: Kind
     public var at: Date
-    /// JSON object with kind-specific details.
-    public var details: String
+    public var details: MilestoneDetails
 
-    public init(sessionId: String, kind: Kind, at: Date, details: String = "{}") {
+    public init(sessionId: String, kind: Kind, at: Date, details: MilestoneDetails = MilestoneDetails()) {
         self.sessionId = sessionId
         self.kind = kind
         self.at = at
         self.details = details
+    }
+}
+
+/// Kind-specific facts about a milestone; each kind fills its own fields.
+public struct MilestoneDetails: Sendable, Hashable, Codable {
+    /// Consent: the notice version and what was agreed to.
+    public var noticeVersion: String?
+    public var items: [String]?
+    /// Reference photo: the face detector's score.
+    public var faceScore: Double?
+    /// Live connected: whether it replaced an earlier connection of the session.
+    public var replacedConnection: Bool?
+    /// Live disconnected: whether the client ended the session (rather than dropping).
+    public var endedByClient: Bool?
+    /// Finalized: the master video's length.
+    public var masterSeconds: Double?
+
+    public init(noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
+                endedByClient: Bool? = nil, masterSeconds: Double? = nil) {
+        self.noticeVersion = noticeVersion
+        self.items = items
+        self.faceScore = faceScore
+        self.replacedConnection = replacedConnection
+        self.endedByClient = endedByClient
+        self.masterSeconds = masterSeconds
+    }
+
+    /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
+    enum CodingKeys: String, CodingKey {
+        case noticeVersion = "notice_version"
+        case items
+        case faceScore = "face_score"
+        case replacedConnection = "replaced_connection"
+        case endedByClient = "ended_by_client"
+        case masterSeconds = "master_seconds"
     }
 }

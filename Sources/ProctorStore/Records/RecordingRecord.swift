@@ -10,16 +10,16 @@ public struct RecordingRecord: Sendable, Hashable, Codable {
     public var uploadTokenHash: String
     /// Blob key of the reference photo, once enrolled.
     public var referenceKey: String?
-    /// The reference face embedding (JSON array of floats).
-    public var referenceEmbedding: String?
+    /// The reference face embedding.
+    public var referenceEmbedding: [Float]?
     public var endRequestedAt: Date?
     /// The last chunk index the client says it recorded (from END_SESSION).
     public var lastIndex: Int?
     public var masterKey: String?
     public var masterDuration: Double?
     public var finalizedAt: Date?
-    /// JSON array of chunk indices missing from the master.
-    public var gaps: String?
+    /// Chunk indices missing from the master, once finalized.
+    public var gaps: [Int]?
     /// When the candidate consented to the capture, and to which notice version.
     public var consentAt: Date?
     public var consentVersion: String?

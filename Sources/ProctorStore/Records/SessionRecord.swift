@@ -15,12 +15,12 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var startedAt: Date
     public var endedAt: Date?
     public var status: Status
-    /// Free-form JSON: client details, configuration in force.
-    public var metadata: String
+    /// Client details: how the session started (`kind`, `exam_id`, `candidate_id`).
+    public var metadata: [String: String]
     /// When a reviewer marked the whole session as reviewed.
     public var reviewedAt: Date?
 
-    public init(id: String, externalId: String, startedAt: Date, endedAt: Date?, status: Status, metadata: String) {
+    public init(id: String, externalId: String, startedAt: Date, endedAt: Date?, status: Status, metadata: [String: String] = [:]) {
         self.id = id
         self.externalId = externalId
         self.startedAt = startedAt

@@ -8,8 +8,8 @@ public struct SessionSummaryRecord: Sendable, Hashable, Codable {
     public var skippedFrames: Int
     public var droppedFrames: Int
     public var violationCount: Int
-    /// JSON object: violation kind → episodes.
-    public var violationBreakdown: String
+    /// Violation kind → episodes.
+    public var violationBreakdown: [String: Int]
     public var maxRisk: Double
     public var averageRisk: Double
     public var highestAlert: String
@@ -18,7 +18,7 @@ public struct SessionSummaryRecord: Sendable, Hashable, Codable {
     public var updatedAt: Date
 
     public init(sessionId: String, totalFrames: Int, processedFrames: Int, skippedFrames: Int, droppedFrames: Int, violationCount: Int,
-                violationBreakdown: String, maxRisk: Double, averageRisk: Double, highestAlert: String, duration: Double, updatedAt: Date) {
+                violationBreakdown: [String: Int], maxRisk: Double, averageRisk: Double, highestAlert: String, duration: Double, updatedAt: Date) {
         self.sessionId = sessionId
         self.totalFrames = totalFrames
         self.processedFrames = processedFrames

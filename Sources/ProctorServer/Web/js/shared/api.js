@@ -1,4 +1,4 @@
-// Small fetch helpers: JSON in and out, and the server's {"type":"error","message"} turned into an Error.
+// Small fetch helpers: JSON in and out, and the server's one error envelope {"type":"error","code","message"} turned into an Error.
 
 export class APIError extends Error {
   constructor(status, code, message, body) {
@@ -22,8 +22,8 @@ export async function request(method, url, { json, body, headers = {}, token } =
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('application/json') ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    const message = (data && (data.message || data.error?.message)) || `${response.status} ${response.statusText}`;
-    throw new APIError(response.status, data?.code || data?.reason || 'http_error', message, data);
+    const message = data?.message || `${response.status} ${response.statusText}`;
+    throw new APIError(response.status, data?.code || 'http_error', message, data);
   }
   return data;
 }

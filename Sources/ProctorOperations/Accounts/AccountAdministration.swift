@@ -9,11 +9,11 @@ public enum AccountAdministration {
                                   configuration: ProctorConfiguration) async throws -> UserRecord {
         try validate(role: role)
         guard username.count >= 3, username.count <= 64, username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
-            throw APIError(.badRequest, "invalid_field", "username must be 3-64 letters, digits, '.', '_', '-' or '@'")
+            throw AccountError(.invalidField, "username must be 3-64 letters, digits, '.', '_', '-' or '@'")
         }
         try validate(password: password)
         guard try await store.user(username: username) == nil else {
-            throw APIError(.conflict, "username_taken", "there is already a user \(username)")
+            throw AccountError(.usernameTaken, "there is already a user \(username)")
         }
         let hash = try await hash(password: password, configuration: configuration)
         let user = UserRecord(id: UUID().uuidString.lowercased(), username: username, role: role, passwordHash: hash, createdAt: Date())
@@ -22,20 +22,34 @@ public enum AccountAdministration {
     }
 
     /// Accounts are staff: candidates have invitations instead.
-    static func validate(role: Role) throws {
-        guard Role.staff.contains(role) else { throw APIError(.badRequest, "invalid_field", "role must be admin, proctor or reviewer") }
+    public static func validate(role: Role) throws {
+        guard Role.staff.contains(role) else { throw AccountError(.invalidField, "role must be admin, proctor or reviewer") }
     }
 
-    static func validate(password: String) throws {
+    public static func validate(password: String) throws {
         guard password.count >= PasswordHasher.minimumLength, password.count <= 256 else {
-            throw APIError(.badRequest, "weak_password", "password must be \(PasswordHasher.minimumLength)-256 characters")
+            throw AccountError(.weakPassword, "password must be \(PasswordHasher.minimumLength)-256 characters")
         }
     }
 
     /// Checks the length rule, then hashes off the cooperative pool (scrypt takes ~0.1 s and 32 MiB).
-    static func hash(password: String, configuration: ProctorConfiguration) async throws -> String {
+    public static func hash(password: String, configuration: ProctorConfiguration) async throws -> String {
         try validate(password: password)
         let passwords = PasswordHasher(costLog2: configuration.auth.scryptCostLog2)
-        return try await Task.detached { try passwords.hash(password) }.value
+        return try await passwords.hash(password)
     }
+}
+
+/// Why an account cannot be created or changed; the API answers it with its code (409 for a taken
+/// name, else 400), the command line prints the message.
+public struct AccountError: Error, CustomStringConvertible, Sendable {
+    public let code: ErrorCode
+    public let message: String
+
+    init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
 }

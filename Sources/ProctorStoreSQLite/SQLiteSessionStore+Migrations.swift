@@ -1,4 +1,6 @@
 import GRDB
+import ProctorCore
+import ProctorStore
 
 extension SQLiteSessionStore {
     /// Versioned schema. A migration, once released, is never edited: add a new one.
@@ -203,6 +205,9 @@ extension SQLiteSessionStore {
                 t.column("snapshot_version", .integer).notNull()
             }
             try db.create(index: "live_presence_updated", on: "live_presence", columns: ["updated_at"])
+        }
+        migrator.registerMigration("v6: one findings table for live violations and recorded events") { db in
+            for statement in SessionDataMigration.findingsStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
         return migrator
     }

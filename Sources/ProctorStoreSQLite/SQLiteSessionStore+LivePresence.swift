@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import ProctorCore
+import ProctorStore
 
 extension SQLiteSessionStore: LivePresenceStore {
     public func publishPresence(_ records: [LivePresenceRecord]) async throws {

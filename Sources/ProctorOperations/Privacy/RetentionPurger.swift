@@ -10,34 +10,28 @@ import ProctorStore
 public struct RetentionPurger: Sendable {
     let store: any PrivacyStore & AccountStore
     let blobs: any BlobStore
-    let evidence: EvidenceStore
     let privacy: PrivacyConfiguration
     let logger: Logger
 
-    public init(store: any PrivacyStore & AccountStore, blobs: any BlobStore, evidence: EvidenceStore, privacy: PrivacyConfiguration, logger: Logger) {
+    public init(store: any PrivacyStore & AccountStore, blobs: any BlobStore, privacy: PrivacyConfiguration, logger: Logger) {
         self.store = store
         self.blobs = blobs
-        self.evidence = evidence
         self.privacy = privacy
         self.logger = logger
-    }
-
-    /// The purger of a running server.
-    public init(services: ProctorServices) {
-        self.init(store: services.dataStore, blobs: services.blobs, evidence: services.evidence, privacy: services.configuration.privacy,
-                  logger: services.logger)
     }
 
     public struct Report: Sendable, Hashable {
         /// Sessions purged per data kind.
         public var sessions: [RetentionPolicy.DataKind: Int] = [:]
         public var files = 0
+
+        public init() {}
     }
 
     public func runOnce(now: Date = Date()) async throws -> Report {
         let policy = RetentionPolicy(privacy)
         let batchSize = max(1, privacy.purgeBatchSize)
-        let eraser = DataEraser(blobs: blobs, evidence: evidence)
+        let eraser = DataEraser(blobs: blobs)
         var report = Report()
         for kind in RetentionPolicy.DataKind.allCases {
             while true {
@@ -45,14 +39,15 @@ public struct RetentionPurger: Sendable {
                 if targets.isEmpty { break }
                 var files = 0
                 for target in targets {
-                    files += try eraser.erase(target, wholeSession: false)
+                    files += try await eraser.erase(target, wholeSession: false)
                     try await store.markPurged(kind, sessionId: target.sessionId, at: now)
                 }
                 report.sessions[kind, default: 0] += targets.count
                 report.files += files
-                let details = ServerMessage.json([
-                    "kind": kind.rawValue, "sessions": targets.map(\.sessionId), "files_deleted": files, "older_than_days": policy.days(kind),
-                ])
+                let details: [String: JSONValue] = [
+                    "kind": .string(kind.rawValue), "sessions": JSONValue(targets.map(\.sessionId)), "files_deleted": JSONValue(files),
+                    "older_than_days": JSONValue(Double(policy.days(kind))),
+                ]
                 try await store.appendAudit([AuditRecord(at: now, actor: "system", role: "system", action: "purge", target: kind.rawValue, details: details)])
                 logger.info("purged \(kind.rawValue) of \(targets.count) sessions (\(files) files)")
                 if targets.count < batchSize { break }

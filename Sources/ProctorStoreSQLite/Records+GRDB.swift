@@ -1,4 +1,5 @@
 import GRDB
+import ProctorStore
 import ProctorCore
 
 /// A record stored in a table whose columns are the snake_case names of its Codable properties.
@@ -19,9 +20,13 @@ extension DetectionRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "detections"
 }
 
-extension ViolationRecord: SnakeCaseTableRecord {
-    public static let databaseTableName = "violations"
+extension FindingRecord: SnakeCaseTableRecord {
+    public static let databaseTableName = "findings"
 }
+
+extension FindingSource: DatabaseValueConvertible {}
+extension FindingDecision: DatabaseValueConvertible {}
+extension ViolationKind: DatabaseValueConvertible {}
 
 extension SessionSummaryRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "session_summaries"
@@ -65,8 +70,4 @@ extension AuditRecord: SnakeCaseTableRecord {
 
 extension LivePresenceRecord: SnakeCaseTableRecord {
     public static let databaseTableName = "live_presence"
-}
-
-extension EventRecord: SnakeCaseTableRecord {
-    public static let databaseTableName = "events"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProctorStore
 import ProctorCore
 
 extension SQLiteSessionStore: RecordingStore {
@@ -113,38 +114,6 @@ extension SQLiteSessionStore: RecordingStore {
     public func releaseLock(_ name: String, owner: String) async throws {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM locks WHERE name = ? AND owner = ?", arguments: [name, owner])
-        }
-    }
-
-    public func replaceEvents(sessionId: String, chunkIndex: Int, with events: [EventRecord]) async throws {
-        try await database.write { db in
-            try EventRecord.filter(Column("session_id") == sessionId && Column("chunk_index") == chunkIndex).deleteAll(db)
-            for event in events { try event.insert(db) }
-        }
-    }
-
-    public func events(sessionId: String) async throws -> [EventRecord] {
-        try await database.read { db in
-            try EventRecord.filter(Column("session_id") == sessionId).order(Column("chunk_index"), Column("start_offset"), Column("id")).fetchAll(db)
-        }
-    }
-
-    public func updateEvent(_ event: EventRecord) async throws {
-        try await database.write { db in try event.update(db) }
-    }
-
-    public func openEventCounts(sessionIds: [String]) async throws -> [String: [String: Int]] {
-        guard !sessionIds.isEmpty else { return [:] }
-        return try await database.read { db in
-            let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT session_id, type, COUNT(*) AS n FROM events
-                WHERE session_id IN (\(placeholders)) AND (decision IS NULL OR decision <> 'dismissed')
-                GROUP BY session_id, type
-                """, arguments: StatementArguments(sessionIds))
-            var counts: [String: [String: Int]] = [:]
-            for row in rows { counts[row["session_id"], default: [:]][row["type"]] = row["n"] }
-            return counts
         }
     }
 

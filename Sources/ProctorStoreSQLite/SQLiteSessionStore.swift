@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import ProctorCore
+import ProctorStore
 
 /// The embedded store: one SQLite file in WAL mode (readers never wait for the writer).
 public final class SQLiteSessionStore: SessionStore {
@@ -16,7 +18,7 @@ public final class SQLiteSessionStore: SessionStore {
         try Self.migrator.migrate(database)
     }
 
-    public func openSession(externalId: String, at date: Date, metadata: String) async throws -> SessionRecord {
+    public func openSession(externalId: String, at date: Date, metadata: [String: String]) async throws -> SessionRecord {
         try await database.write { db in
             if var existing = try SessionRecord.filter(Column("external_id") == externalId).fetchOne(db) {
                 existing.status = .active
@@ -37,7 +39,7 @@ public final class SQLiteSessionStore: SessionStore {
             for write in writes {
                 switch write {
                 case .detection(let record): try record.insert(db)
-                case .violation(let record): try record.save(db)
+                case .finding(let record): try record.save(db)
                 case .summary(let record): try record.save(db)
                 case .sessionEnded(let sessionId, let date, let status):
                     try db.execute(sql: "UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?", arguments: [date, status.rawValue, sessionId])
@@ -59,18 +61,6 @@ public final class SQLiteSessionStore: SessionStore {
         try await database.read { db in
             guard let session = try SessionRecord.filter(Column("id") == id || Column("external_id") == id).fetchOne(db) else { return nil }
             return SessionOverview(session: session, summary: try SessionSummaryRecord.fetchOne(db, key: session.id))
-        }
-    }
-
-    public func violations(sessionId: String) async throws -> [ViolationRecord] {
-        try await database.read { db in
-            try ViolationRecord.filter(Column("session_id") == sessionId).order(Column("start_time"), Column("id")).fetchAll(db)
-        }
-    }
-
-    public func violation(sessionId: String, violationId: String) async throws -> ViolationRecord? {
-        try await database.read { db in
-            try ViolationRecord.filter(Column("session_id") == sessionId && Column("id") == violationId).fetchOne(db)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProctorStore
 import ProctorCore
 
 extension SQLiteSessionStore: AccountStore {
@@ -98,7 +99,7 @@ extension SQLiteSessionStore: PrivacyStore {
 
     public func deleteSession(sessionId: String) async throws -> Bool {
         try await database.write { db in
-            for table in ["jobs", "milestones", "events", "chunks", "recordings", "detections", "violations", "session_summaries"] {
+            for table in SessionDataLayout.sessionTables {
                 try db.execute(sql: "DELETE FROM \(table) WHERE session_id = ?", arguments: [sessionId])
             }
             try db.execute(sql: "DELETE FROM locks WHERE name = ?", arguments: ["session:\(sessionId)"])
@@ -110,7 +111,7 @@ extension SQLiteSessionStore: PrivacyStore {
     public func purgeCandidates(_ kind: RetentionPolicy.DataKind, endedBefore: Date, limit: Int) async throws -> [PurgeTarget] {
         try await database.read { db in
             let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND \(kind.rawValue)_purged_at IS NULL
+                SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND \(SessionDataLayout.purgedColumn(kind)) IS NULL
                 ORDER BY ended_at LIMIT ?
                 """, arguments: [endedBefore, limit])
             return try ids.map { try Self.target($0, kinds: [kind], in: db) }
@@ -119,38 +120,22 @@ extension SQLiteSessionStore: PrivacyStore {
 
     public func markPurged(_ kind: RetentionPolicy.DataKind, sessionId: String, at date: Date) async throws {
         try await database.write { db in
-            switch kind {
-            case .video:
-                try db.execute(sql: "UPDATE recordings SET master_key = NULL WHERE session_id = ?", arguments: [sessionId])
-                try db.execute(sql: "UPDATE chunks SET batch_key = NULL WHERE session_id = ?", arguments: [sessionId])
-            case .evidence:
-                try db.execute(sql: "UPDATE events SET evidence_key = NULL WHERE session_id = ?", arguments: [sessionId])
-                try db.execute(sql: "UPDATE violations SET evidence_path = NULL WHERE session_id = ?", arguments: [sessionId])
-            case .faceData:
-                try db.execute(sql: "UPDATE recordings SET reference_key = NULL, reference_embedding = NULL WHERE session_id = ?", arguments: [sessionId])
+            for (table, column) in SessionDataLayout.clearedColumns(kind) {
+                try db.execute(sql: "UPDATE \(table) SET \(column) = NULL WHERE session_id = ?", arguments: [sessionId])
             }
-            try db.execute(sql: "UPDATE sessions SET \(kind.rawValue)_purged_at = ? WHERE id = ?", arguments: [date, sessionId])
+            try db.execute(sql: "UPDATE sessions SET \(SessionDataLayout.purgedColumn(kind)) = ? WHERE id = ?", arguments: [date, sessionId])
         }
     }
 
     /// The files of `kinds` that the session's rows point to.
     static func target(_ sessionId: String, kinds: [RetentionPolicy.DataKind], in db: Database) throws -> PurgeTarget {
         var keys: [String] = []
-        var paths: [String] = []
-        let recording = try RecordingRecord.fetchOne(db, key: sessionId)
         for kind in kinds {
-            switch kind {
-            case .video:
-                keys += [recording?.masterKey].compactMap { $0 }
-                keys += try String.fetchAll(db, sql: "SELECT blob_key FROM chunks WHERE session_id = ?", arguments: [sessionId])
-                keys += try String.fetchAll(db, sql: "SELECT DISTINCT batch_key FROM chunks WHERE session_id = ? AND batch_key IS NOT NULL", arguments: [sessionId])
-            case .evidence:
-                keys += try String.fetchAll(db, sql: "SELECT evidence_key FROM events WHERE session_id = ? AND evidence_key IS NOT NULL", arguments: [sessionId])
-                paths += try String.fetchAll(db, sql: "SELECT evidence_path FROM violations WHERE session_id = ? AND evidence_path IS NOT NULL", arguments: [sessionId])
-            case .faceData:
-                keys += [recording?.referenceKey].compactMap { $0 }
+            for place in SessionDataLayout.blobColumns(kind) {
+                keys += try String.fetchAll(db, sql: "SELECT \(place.column) FROM \(place.table) WHERE session_id = ? AND \(place.column) IS NOT NULL",
+                                            arguments: [sessionId])
             }
         }
-        return PurgeTarget(sessionId: sessionId, blobKeys: Array(Set(keys)).sorted(), evidencePaths: Array(Set(paths)).sorted())
+        return PurgeTarget(sessionId: sessionId, blobKeys: keys)
     }
 }

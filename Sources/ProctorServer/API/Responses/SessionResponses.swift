@@ -1,0 +1,236 @@
+import Foundation
+import Hummingbird
+import ProctorCore
+import ProctorStore
+
+/// A session as listed: ids, status, times and its live summary.
+struct SessionOverviewResponse: Encodable, Sendable {
+    var id: String
+    /// The client's session id.
+    var sessionId: String
+    var status: SessionRecord.Status
+    var startedAt: Date
+    @Nullable var endedAt: Date?
+    @Nullable var summary: SummaryResponse?
+
+    init(_ overview: SessionOverview) {
+        id = overview.session.id
+        sessionId = overview.session.externalId
+        status = overview.session.status
+        startedAt = overview.session.startedAt
+        endedAt = overview.session.endedAt
+        summary = overview.summary.map(SummaryResponse.init)
+    }
+}
+
+/// The live analysis totals of a session.
+struct SummaryResponse: Encodable, Sendable {
+    var totalFrames: Int
+    var processedFrames: Int
+    var skippedFrames: Int
+    var droppedFrames: Int
+    var violationCount: Int
+    var violationBreakdown: [String: Int]
+    var maxRisk: Double
+    var averageRisk: Double
+    var highestAlert: String
+    var duration: Double
+    var updatedAt: Date
+
+    init(_ summary: SessionSummaryRecord) {
+        totalFrames = summary.totalFrames
+        processedFrames = summary.processedFrames
+        skippedFrames = summary.skippedFrames
+        droppedFrames = summary.droppedFrames
+        violationCount = summary.violationCount
+        violationBreakdown = summary.violationBreakdown
+        maxRisk = summary.maxRisk
+        averageRisk = summary.averageRisk
+        highestAlert = summary.highestAlert
+        duration = summary.duration
+        updatedAt = summary.updatedAt
+    }
+}
+
+/// `GET /api/sessions`.
+struct SessionListResponse: ResponseEncodable, Sendable {
+    var sessions: [SessionOverviewResponse]
+    var limit: Int
+    var offset: Int
+}
+
+/// `GET /api/sessions/{id}`: the overview, its live findings in the `violations` shape, and the
+/// recording when there is one.
+struct SessionDetailResponse: ResponseEncodable, Sendable {
+    var overview: SessionOverviewResponse
+    var violations: [ViolationResponse]
+    var detections: Int
+    var recording: RecordingResponse?
+
+    enum CodingKeys: String, CodingKey {
+        case violations, detections, recording
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try overview.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(violations, forKey: .violations)
+        try container.encode(detections, forKey: .detections)
+        try container.encodeIfPresent(recording, forKey: .recording)
+    }
+}
+
+/// A live finding as `GET /api/sessions/{id}` has always listed it.
+struct ViolationResponse: Encodable, Sendable {
+    var id: String
+    var type: ViolationKind
+    var severity: Double
+    var start: Double
+    var end: Double
+    var duration: Double
+    var peakConfidence: Double
+    var frames: Int
+    @Nullable var evidenceUrl: String?
+    var reviewed: Bool
+    @Nullable var decision: FindingDecision?
+    @Nullable var reviewerNotes: String?
+
+    init(_ finding: FindingRecord) {
+        id = finding.id
+        type = finding.type
+        severity = finding.severity
+        start = finding.sessionStart ?? 0
+        end = finding.sessionEnd ?? 0
+        duration = finding.duration
+        peakConfidence = finding.confidence
+        frames = finding.frames
+        evidenceUrl = FindingResponse.evidenceURL(finding)
+        reviewed = finding.reviewedAt != nil
+        decision = finding.decision
+        reviewerNotes = finding.note
+    }
+}
+
+/// The recorded side of a session, one shape wherever it is shown.
+struct RecordingResponse: Encodable, Sendable {
+    var examId: String
+    var candidateId: String
+    var chunkSeconds: Double
+    @Nullable var consentAt: Date?
+    @Nullable var consentVersion: String?
+    var referenceEnrolled: Bool
+    var endRequested: Bool
+    @Nullable var lastIndex: Int?
+    var finalized: Bool
+    @Nullable var videoDuration: Double?
+    @Nullable var videoUrl: String?
+    /// Chunk indices missing from the video.
+    var gaps: [Int]
+
+    init(_ recording: RecordingRecord, gaps: [Int]) {
+        examId = recording.examId
+        candidateId = recording.candidateId
+        chunkSeconds = recording.chunkSeconds
+        consentAt = recording.consentAt
+        consentVersion = recording.consentVersion
+        referenceEnrolled = recording.referenceEmbedding != nil
+        endRequested = recording.endRequestedAt != nil
+        lastIndex = recording.lastIndex
+        finalized = recording.finalizedAt != nil
+        videoDuration = recording.masterDuration
+        videoUrl = recording.masterKey == nil ? nil : "/api/sessions/\(recording.sessionId)/video"
+        self.gaps = gaps
+    }
+}
+
+/// One finding as review, exports and `GET …/events` show it, whatever its source.
+struct FindingResponse: Encodable, Sendable {
+    var id: String
+    var source: FindingSource
+    var type: ViolationKind
+    var label: String
+    /// Seconds on the master video (recorded findings), else null.
+    @Nullable var start: Double?
+    @Nullable var end: Double?
+    /// Seconds on the live stream's clock (live findings), else null.
+    @Nullable var sessionStart: Double?
+    @Nullable var sessionEnd: Double?
+    @Nullable var chunkIndex: Int?
+    @Nullable var chunkOffset: Double?
+    var confidence: Double
+    var severity: Double
+    var frames: Int
+    var details: FindingDetails
+    @Nullable var evidenceUrl: String?
+    @Nullable var decision: FindingDecision?
+    @Nullable var note: String?
+    @Nullable var reviewer: String?
+    /// The accommodation's weight for this finding (1 = unchanged, 0 = switched off for this candidate).
+    var accommodationScale: Double
+    @Nullable var reviewedAt: Date?
+
+    init(_ placed: PlacedFinding, accommodation: Accommodation?) {
+        let finding = placed.finding
+        id = finding.id
+        source = finding.source
+        type = finding.type
+        label = finding.type.title
+        start = placed.start
+        end = placed.end
+        sessionStart = finding.sessionStart
+        sessionEnd = finding.sessionEnd
+        chunkIndex = finding.chunkIndex
+        chunkOffset = finding.chunkStart
+        confidence = finding.confidence
+        severity = finding.severity
+        frames = finding.frames
+        details = finding.details
+        evidenceUrl = Self.evidenceURL(finding)
+        decision = finding.decision
+        note = finding.note
+        reviewer = finding.reviewer
+        accommodationScale = accommodation?.scales[finding.type.rawValue] ?? 1
+        reviewedAt = finding.reviewedAt
+    }
+
+    /// The one evidence route, for findings of every source.
+    static func evidenceURL(_ finding: FindingRecord) -> String? {
+        finding.evidenceKey == nil ? nil : "/api/sessions/\(finding.sessionId)/events/\(finding.id)/evidence"
+    }
+}
+
+/// A finding with its place on the master video (nil when it has none).
+struct PlacedFinding: Sendable {
+    var finding: FindingRecord
+    var start: Double?
+    var end: Double?
+
+    /// Findings on the video's clock (the finalizer's times, else computed from the chunks), in time
+    /// order; findings without a place in the video (live ones, chunks not in it) come last.
+    static func place(_ findings: [FindingRecord], on timeline: RecordingTimeline?) -> [PlacedFinding] {
+        findings.map { finding in
+            guard finding.source == .recorded, let chunk = finding.chunkIndex else { return PlacedFinding(finding: finding) }
+            return PlacedFinding(finding: finding,
+                                 start: finding.videoStart ?? finding.chunkStart.flatMap { timeline?.time(chunk: chunk, offset: $0) },
+                                 end: finding.videoEnd ?? finding.chunkEnd.flatMap { timeline?.time(chunk: chunk, offset: $0) })
+        }.sorted { ($0.start ?? .infinity, $0.finding.sessionStart ?? .infinity, $0.finding.id) < ($1.start ?? .infinity, $1.finding.sessionStart ?? .infinity, $1.finding.id) }
+    }
+}
+
+/// `GET /api/sessions/{id}/events`.
+struct FindingListResponse: ResponseEncodable, Sendable {
+    var sessionId: String
+    var finalized: Bool
+    @Nullable var videoDuration: Double?
+    var gaps: [Int]
+    var events: [FindingResponse]
+}
+
+/// `PATCH /api/sessions/{id}/events/{eid}`.
+struct DecisionResponse: ResponseEncodable, Sendable {
+    var id: String
+    @Nullable var decision: FindingDecision?
+    @Nullable var note: String?
+    @Nullable var reviewer: String?
+    @Nullable var reviewedAt: Date?
+}

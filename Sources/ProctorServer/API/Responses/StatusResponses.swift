@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import ProctorCore
+
+/// `GET /`.
+struct RootResponse: ResponseEncodable, Sendable {
+    var message = "AI Proctoring System API"
+    var version: String
+    var status = "running"
+}
+
+/// `GET /health`.
+struct HealthResponse: Encodable, Sendable {
+    var status: String
+    var version: String
+    var reason: String?
+}
+
+/// `GET /ws/sessions`: the seed's shape (`active_sessions`, `sessions[].session_id`,
+/// `sessions[].metadata.{connected_at, frames_processed}`, `timestamp`) plus Proctor's figures.
+struct LiveSessionsResponse: ResponseEncodable, Sendable {
+    var activeSessions: Int
+    /// The same number, under the name earlier Proctor clients read.
+    var count: Int
+    var sessions: [LiveSessionItem]
+    var timestamp: Date
+}
+
+struct LiveSessionItem: Encodable, Sendable {
+    struct Metadata: Encodable, Sendable {
+        var connectedAt: Date
+        var framesProcessed: Int
+    }
+
+    var sessionId: String
+    var serverSessionId: String
+    var metadata: Metadata
+    var connectedAt: Date
+    var framesReceived: Int
+    var framesProcessed: Int
+    var framesSkipped: Int
+    var framesDropped: Int
+    var lastRiskScore: Double
+    var lastAlertLevel: AlertLevel
+    var lastViolation: String?
+
+    init(_ entry: LiveSessionRegistry.Entry) {
+        sessionId = entry.sessionId
+        serverSessionId = entry.serverSessionId
+        metadata = Metadata(connectedAt: entry.connectedAt, framesProcessed: entry.framesProcessed)
+        connectedAt = entry.connectedAt
+        framesReceived = entry.framesReceived
+        framesProcessed = entry.framesProcessed
+        framesSkipped = entry.framesSkipped
+        framesDropped = entry.framesDropped
+        lastRiskScore = entry.lastRiskScore
+        lastAlertLevel = entry.lastAlertLevel
+        lastViolation = entry.lastViolation
+    }
+}
+
+/// `GET /ws/pipeline/info`: detectors, engines and thresholds; `pipeline` carries the seed's
+/// `detectors` and `risk_scorer` beside the whole pipeline configuration.
+struct PipelineInfoResponse: ResponseEncodable, Sendable {
+    var version: String
+    var opencvVersion: String
+    var workers: Int
+    var engines: [String: String]
+    var modelsLoaded: Bool
+    var windowSize: Int
+    var detectors: Detectors
+    var pipeline: PipelineSection
+    var connections: Int
+    var timestamp: Date
+
+    struct Detectors: Encodable, Sendable {
+        struct Faces: Encodable, Sendable {
+            var model: String
+            var scoreThreshold: Double
+        }
+        struct HeadPose: Encodable, Sendable {
+            var model: String
+            var solver = "solvePnP SQPNP"
+            var yawThreshold: Double
+            var pitchThreshold: Double
+        }
+        struct Gaze: Encodable, Sendable {
+            /// What "looking away" is measured from today.
+            var method = "head_pose"
+            var yawThreshold: Double
+            var pitchThreshold: Double
+        }
+        struct Objects: Encodable, Sendable {
+            var model: String
+            var modelType: String
+            var format: String
+            var confidenceThreshold: Double
+            var intervalSeconds: Double
+        }
+        struct Behaviour: Encodable, Sendable {
+            var windowSize: Int
+        }
+        struct Identity: Encodable, Sendable {
+            var model: String
+            var matchThreshold: Double
+        }
+
+        var faces: Faces
+        var headPose: HeadPose
+        var gaze: Gaze
+        var objects: Objects
+        /// The seed's spelling.
+        var behavior: Behaviour
+        var identity: Identity
+
+        init(_ pipeline: PipelineConfiguration) {
+            faces = Faces(model: pipeline.faces.detectorModel, scoreThreshold: pipeline.faces.scoreThreshold)
+            headPose = HeadPose(model: pipeline.faces.landmarkModel, yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
+            gaze = Gaze(yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
+            let classes = pipeline.objects.classes
+            objects = Objects(model: pipeline.objects.model, modelType: pipeline.objects.format.rawValue, format: pipeline.objects.format.rawValue,
+                              confidenceThreshold: classes.forbidden.map(\.threshold).min() ?? classes.defaultThreshold,
+                              intervalSeconds: pipeline.objects.interval)
+            behavior = Behaviour(windowSize: pipeline.behaviourWindow)
+            identity = Identity(model: pipeline.identity.model, matchThreshold: pipeline.identity.matchThreshold)
+        }
+    }
+
+    /// The pipeline configuration's own keys, plus `detectors` and `risk_scorer`.
+    struct PipelineSection: Encodable, Sendable {
+        var configuration: PipelineConfiguration
+        var detectors: Detectors
+
+        struct RiskScorer: Encodable, Sendable {
+            struct Weights: Encodable, Sendable {
+                var deviation: Double
+                var forbiddenItems: Double
+                var multiplePersons: Double
+                var noFace: Double
+                var repeatedOccurrence: Double
+            }
+            var weights: Weights
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case detectors
+            case riskScorer
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try configuration.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(detectors, forKey: .detectors)
+            let risk = configuration.risk
+            try container.encode(RiskScorer(weights: .init(deviation: risk.gaze, forbiddenItems: risk.forbiddenItem, multiplePersons: risk.multiplePersons,
+                                                           noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence)),
+                                 forKey: .riskScorer)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import ProctorCore
+
+/// Findings of every source in one place: live episodes (written through `StoreWrite.finding`),
+/// recorded chunk events, and the reviewer's decisions on either.
+public protocol FindingStore: Sendable {
+    /// The session's findings: live ones by stream time, then recorded ones by chunk and offset.
+    func findings(sessionId: String) async throws -> [FindingRecord]
+    func finding(sessionId: String, id: String) async throws -> FindingRecord?
+    /// Rewrites a stored finding (a reviewer's decision, the finalizer's video times); throws when
+    /// there is none with its id. Live episodes are inserted and grown through `StoreWrite.finding`.
+    func updateFinding(_ finding: FindingRecord) async throws
+    /// Replaces the recorded findings of one chunk (reprocessing a chunk must not duplicate them).
+    func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws
+    /// Finding counts by type for each session, from one source, dismissed findings excluded: the
+    /// dashboard's ranking input.
+    func openFindingCounts(sessionIds: [String], source: FindingSource) async throws -> [String: [String: Int]]
+}

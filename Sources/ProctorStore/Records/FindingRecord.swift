@@ -1,0 +1,82 @@
+import Foundation
+import ProctorCore
+
+/// One finding, whatever saw it: a live episode or an event in a recorded chunk. It carries its
+/// place in time (the session's live clock, the chunk, the master video), its evidence and the
+/// reviewer's decision.
+public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
+    public var id: String
+    public var sessionId: String
+    public var source: FindingSource
+    public var type: ViolationKind
+    /// Points the finding adds to the risk score: how serious the kind is.
+    public var severity: Double
+    /// Seconds on the live stream's clock (live findings).
+    public var sessionStart: Double?
+    public var sessionEnd: Double?
+    /// The chunk that showed it and the seconds into that chunk (recorded findings).
+    public var chunkIndex: Int?
+    public var chunkStart: Double?
+    public var chunkEnd: Double?
+    /// Seconds into the master video, set by the finalizer (or computed on read before that).
+    public var videoStart: Double?
+    public var videoEnd: Double?
+    /// The highest confidence seen over the finding.
+    public var confidence: Double
+    /// Analysed frames that showed it.
+    public var frames: Int
+    public var details: FindingDetails
+    /// Blob key of the JPEG snapshot (`sessions/<id>/evidence/<finding>.jpg`).
+    public var evidenceKey: String?
+    public var decision: FindingDecision?
+    public var note: String?
+    /// Who last decided or annotated it.
+    public var reviewer: String?
+    public var reviewedAt: Date?
+    public var createdAt: Date
+
+    public init(id: String, sessionId: String, source: FindingSource, type: ViolationKind, severity: Double, confidence: Double,
+                frames: Int, details: FindingDetails = FindingDetails(), evidenceKey: String?, createdAt: Date) {
+        self.id = id
+        self.sessionId = sessionId
+        self.source = source
+        self.type = type
+        self.severity = severity
+        self.confidence = confidence
+        self.frames = frames
+        self.details = details
+        self.evidenceKey = evidenceKey
+        self.createdAt = createdAt
+    }
+
+    /// Seconds the finding lasted on its own clock.
+    public var duration: Double {
+        switch source {
+        case .live: max(0, (sessionEnd ?? 0) - (sessionStart ?? 0))
+        case .recorded: max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
+        }
+    }
+}
+
+/// Kind-specific facts about a finding; every field is optional, so each source fills what it knows.
+public struct FindingDetails: Sendable, Hashable, Codable {
+    /// Identity: the lowest cosine similarity to the reference photo over the finding.
+    public var lowestSimilarity: Double?
+    /// Identity: `different` or `uncertain`.
+    public var verdict: IdentityVerdict?
+    /// Identity: the similarity a match needs.
+    public var matchThreshold: Double?
+
+    public init(lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil) {
+        self.lowestSimilarity = lowestSimilarity
+        self.verdict = verdict
+        self.matchThreshold = matchThreshold
+    }
+
+    /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
+    enum CodingKeys: String, CodingKey {
+        case lowestSimilarity = "lowest_similarity"
+        case verdict
+        case matchThreshold = "match_threshold"
+    }
+}

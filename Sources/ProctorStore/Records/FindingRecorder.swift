@@ -1,0 +1,68 @@
+import Foundation
+import ProctorCore
+
+/// The one place that turns episodes into findings, for live sessions and recorded chunks alike:
+/// an episode opens a finding (with its evidence), grows it, and closes it; the recorder keeps the
+/// records of the episodes still open.
+public struct FindingRecorder: Sendable {
+    public let sessionId: String
+    public let source: FindingSource
+    let weights: RiskWeights
+    private var records: [String: FindingRecord] = [:]
+    private var order: [String] = []
+
+    public init(sessionId: String, source: FindingSource, weights: RiskWeights) {
+        self.sessionId = sessionId
+        self.source = source
+        self.weights = weights
+    }
+
+    /// A new episode's finding; `chunkIndex` for recorded findings.
+    @discardableResult
+    public mutating func open(_ episode: ViolationEpisode, chunkIndex: Int? = nil, evidenceKey: String?,
+                              details: FindingDetails = FindingDetails(), at date: Date = Date()) -> FindingRecord {
+        var record = FindingRecord(id: episode.id, sessionId: sessionId, source: source, type: episode.kind,
+                                   severity: weights.points(for: episode.kind), confidence: episode.peakConfidence, frames: episode.frames,
+                                   details: details, evidenceKey: evidenceKey, createdAt: date)
+        record.chunkIndex = chunkIndex
+        Self.place(&record, episode)
+        records[episode.id] = record
+        order.append(episode.id)
+        return record
+    }
+
+    /// The finding of an episode that grew or closed; nil for an episode this recorder never opened.
+    @discardableResult
+    public mutating func update(_ episode: ViolationEpisode, details: FindingDetails? = nil) -> FindingRecord? {
+        guard var record = records[episode.id] else { return nil }
+        Self.place(&record, episode)
+        record.confidence = episode.peakConfidence
+        record.frames = episode.frames
+        if let details { record.details = details }
+        records[episode.id] = record
+        return record
+    }
+
+    /// Forgets a closed episode's finding (a live session runs for hours; its closed findings are stored).
+    public mutating func forget(_ id: String) {
+        records[id] = nil
+        order.removeAll { $0 == id }
+    }
+
+    /// Every finding in opening order, split by whether it was seen on at least `minimumFrames` frames.
+    public func findings(minimumFrames: Int) -> (kept: [FindingRecord], dropped: [FindingRecord]) {
+        let all = order.compactMap { records[$0] }
+        return (all.filter { $0.frames >= minimumFrames }, all.filter { $0.frames < minimumFrames })
+    }
+
+    private static func place(_ record: inout FindingRecord, _ episode: ViolationEpisode) {
+        switch record.source {
+        case .live:
+            record.sessionStart = episode.start
+            record.sessionEnd = episode.end
+        case .recorded:
+            record.chunkStart = episode.start
+            record.chunkEnd = episode.end
+        }
+    }
+}

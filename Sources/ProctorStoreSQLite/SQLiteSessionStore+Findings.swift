@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import ProctorStore
+import ProctorCore
+
+extension SQLiteSessionStore: FindingStore {
+    public func findings(sessionId: String) async throws -> [FindingRecord] {
+        try await database.read { db in
+            try FindingRecord.filter(Column("session_id") == sessionId)
+                .order(Column("source"), Column("chunk_index"), Column("chunk_start"), Column("session_start"), Column("id"))
+                .fetchAll(db)
+        }
+    }
+
+    public func finding(sessionId: String, id: String) async throws -> FindingRecord? {
+        try await database.read { db in
+            try FindingRecord.filter(Column("session_id") == sessionId && Column("id") == id).fetchOne(db)
+        }
+    }
+
+    public func updateFinding(_ finding: FindingRecord) async throws {
+        try await database.write { db in try finding.update(db) }
+    }
+
+    public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
+        try await database.write { db in
+            try FindingRecord.filter(Column("session_id") == sessionId && Column("source") == FindingSource.recorded.rawValue
+                                     && Column("chunk_index") == chunkIndex).deleteAll(db)
+            for finding in findings { try finding.insert(db) }
+        }
+    }
+
+    public func openFindingCounts(sessionIds: [String], source: FindingSource) async throws -> [String: [String: Int]] {
+        guard !sessionIds.isEmpty else { return [:] }
+        return try await database.read { db in
+            let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT session_id, type, COUNT(*) AS n FROM findings
+                WHERE session_id IN (\(placeholders)) AND source = ? AND (decision IS NULL OR decision <> 'dismissed')
+                GROUP BY session_id, type
+                """, arguments: StatementArguments(sessionIds + [source.rawValue]))
+            var counts: [String: [String: Int]] = [:]
+            for row in rows { counts[row["session_id"], default: [:]][row["type"]] = row["n"] }
+            return counts
+        }
+    }
+}
