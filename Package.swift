@@ -38,7 +38,6 @@ let package = Package(
             dependencies: [
                 "CProctorVision",
                 "ProctorCore",
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The per-session DetectionPipeline and the bounded CV worker pool.
@@ -122,7 +121,9 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Web")]
         ),
@@ -138,7 +139,9 @@ let package = Package(
                 "ProctorServer",
                 "ProctorRecording",
                 "ProctorOperations",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -79,14 +79,6 @@ public struct ProctorServices: Sendable {
         )
     }
 
-    /// Appends to the audit log; a failure is logged and never fails the request it records.
-    func audit(_ caller: Caller?, _ action: String, target: String, details: [String: JSONValue] = [:], context: ProctorRequestContext? = nil) async {
-        let entry = AuditRecord(at: Date(), actor: caller?.name ?? "anonymous", role: caller?.role.rawValue ?? "none", action: action,
-                                target: target, details: details, ip: context?.clientAddress ?? "")
-        do {
-            try await accounts.appendAudit([entry])
-        } catch {
-            logger.error("audit entry \(action) \(target) not written: \(error)")
-        }
-    }
+    /// The audit log, for the routes.
+    var auditor: Auditor { Auditor(accounts: accounts, logger: logger) }
 }

@@ -36,7 +36,16 @@ struct SessionReport: Sendable {
     /// The chunk indices missing from the video: the finalizer's list, else the timeline's so far.
     var gaps: [Int] { recording?.gaps ?? timeline?.gaps ?? [] }
 
-    static func load(_ id: String, services: ProctorServices) async throws -> SessionReport? {
+    /// Where a report is read from.
+    struct Sources: Sendable {
+        let store: any SessionStore
+        let recordings: any RecordingStore
+        let findings: any FindingStore
+        let accounts: any AccountStore
+        let weights: RiskWeights
+    }
+
+    static func load(_ id: String, from services: Sources) async throws -> SessionReport? {
         guard let overview = try await services.store.session(id) else { return nil }
         let sessionId = overview.session.id
         let recording = try await services.recordings.recording(sessionId: sessionId)
@@ -62,7 +71,7 @@ struct SessionReport: Sendable {
         }
         let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,
                                               reviewed: overview.session.reviewedAt != nil,
-                                              weights: services.configuration.pipeline.risk, scale: accommodation?.scales ?? [:])
+                                              weights: services.weights, scale: accommodation?.scales ?? [:])
         return SessionReport(
             overview: overview, recording: recording, timeline: timeline, findings: findings, milestones: milestones, chunks: chunks,
             detections: try await services.store.detectionCount(sessionId: sessionId),

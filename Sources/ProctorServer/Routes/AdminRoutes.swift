@@ -7,7 +7,21 @@ import ProctorOperations
 
 /// What only admins do: accounts, accommodation profiles, the audit log, and deleting sessions.
 struct AdminRoutes {
-    let services: ProctorServices
+    let accounts: any AccountStore
+    let auditor: Auditor
+    let blobs: any BlobStore
+    let configuration: ProctorConfiguration
+    let privacy: any PrivacyStore
+    let store: any SessionStore
+
+    init(services: ProctorServices) {
+        accounts = services.accounts
+        auditor = services.auditor
+        blobs = services.blobs
+        configuration = services.configuration
+        privacy = services.privacy
+        store = services.store
+    }
 
     func register(on router: Router<ProctorRequestContext>) {
         router.get("api/users", use: listUsers)
@@ -21,7 +35,7 @@ struct AdminRoutes {
 
     @Sendable func listUsers(_ request: Request, context: ProctorRequestContext) async throws -> UserListResponse {
         try context.require(.manageUsers)
-        return UserListResponse(users: try await services.accounts.users().map(UserResponse.init))
+        return UserListResponse(users: try await accounts.users().map(UserResponse.init))
     }
 
     struct CreateUserRequest: Decodable {
@@ -34,8 +48,8 @@ struct AdminRoutes {
         let caller = try context.require(.manageUsers)
         let body = try await RequestBody.decode(CreateUserRequest.self, from: request)
         let user = try await AccountAdministration.createUser(username: body.username, password: body.password, role: body.role,
-                                                             store: services.accounts, configuration: services.configuration)
-        await services.audit(caller, "user_created", target: user.id, details: ["username": .string(user.username), "role": .string(user.role.rawValue)],
+                                                             store: accounts, configuration: configuration)
+        await auditor.record(caller, "user_created", target: user.id, details: ["username": .string(user.username), "role": .string(user.role.rawValue)],
                              context: context)
         return Answer(.created, UserResponse(user))
     }
@@ -50,7 +64,7 @@ struct AdminRoutes {
         let caller = try context.require(.manageUsers)
         let id = try context.parameters.require("id")
         let body = try await RequestBody.decode(UpdateUserRequest.self, from: request)
-        guard var user = try await services.accounts.user(id: id) else { throw APIError(.notFound, .notFound, "no user \(id)") }
+        guard var user = try await accounts.user(id: id) else { throw APIError(.notFound, .notFound, "no user \(id)") }
         if id == caller.id, body.disabled == true || (body.role != nil && body.role != .admin) {
             throw APIError(.conflict, .selfLockout, "you cannot disable or demote your own account")
         }
@@ -60,10 +74,10 @@ struct AdminRoutes {
             user.role = role
         }
         if let password = body.password {
-            user.passwordHash = try await AccountAdministration.hash(password: password, configuration: services.configuration)
+            user.passwordHash = try await AccountAdministration.hash(password: password, configuration: configuration)
         }
-        try await services.accounts.updateUser(user)
-        await services.audit(caller, "user_updated", target: user.id,
+        try await accounts.updateUser(user)
+        await auditor.record(caller, "user_updated", target: user.id,
                              details: ["disabled": .bool(user.disabledAt != nil), "role": .string(user.role.rawValue), "password_changed": .bool(body.password != nil)],
                              context: context)
         return UserResponse(user)
@@ -71,7 +85,7 @@ struct AdminRoutes {
 
     @Sendable func listAccommodations(_ request: Request, context: ProctorRequestContext) async throws -> AccommodationListResponse {
         try context.require(.manageAccommodations)
-        let profiles = try await services.accounts.accommodations()
+        let profiles = try await accounts.accommodations()
         return AccommodationListResponse(accommodations: profiles.map(AccommodationResponse.init))
     }
 
@@ -79,8 +93,8 @@ struct AdminRoutes {
         let caller = try context.require(.manageAccommodations)
         let profile = try await RequestBody.decode(Accommodation.self, from: request)
         guard profile.problems.isEmpty else { throw APIError(.badRequest, .invalidField, profile.problems.joined(separator: "; ")) }
-        try await services.accounts.saveAccommodation(profile)
-        await services.audit(caller, "accommodation_saved", target: profile.candidateId,
+        try await accounts.saveAccommodation(profile)
+        await auditor.record(caller, "accommodation_saved", target: profile.candidateId,
                              details: ["exam_id": .string(profile.examId ?? ""), "scales": JSONValue(profile.scales)], context: context)
         return AccommodationResponse(profile)
     }
@@ -89,7 +103,7 @@ struct AdminRoutes {
         try context.require(.readAudit)
         let query = request.uri.queryParameters
         let limit = min(max(query.get("limit", as: Int.self) ?? 200, 1), 1000)
-        let entries = try await services.accounts.audit(limit: limit, before: query.get("before", as: Int64.self),
+        let entries = try await accounts.audit(limit: limit, before: query.get("before", as: Int64.self),
                                                         action: query.get("action"), target: query.get("target"))
         return AuditListResponse(entries: entries.map(AuditEntryResponse.init))
     }
@@ -99,12 +113,12 @@ struct AdminRoutes {
     @Sendable func deleteSession(_ request: Request, context: ProctorRequestContext) async throws -> DeletedSessionResponse {
         let caller = try context.require(.deleteSessions)
         let id = try context.parameters.require("id")
-        guard let overview = try await services.store.session(id), let target = try await services.privacy.purgeTarget(sessionId: overview.session.id) else {
+        guard let overview = try await store.session(id), let target = try await privacy.purgeTarget(sessionId: overview.session.id) else {
             throw APIError(.notFound, .notFound, "no session \(id)")
         }
-        let files = try await DataEraser(blobs: services.blobs).erase(target, wholeSession: true)
-        _ = try await services.privacy.deleteSession(sessionId: target.sessionId)
-        await services.audit(caller, "delete_session", target: target.sessionId, details: ["files_deleted": JSONValue(files)], context: context)
+        let files = try await DataEraser(blobs: blobs).erase(target, wholeSession: true)
+        _ = try await privacy.deleteSession(sessionId: target.sessionId)
+        await auditor.record(caller, "delete_session", target: target.sessionId, details: ["files_deleted": JSONValue(files)], context: context)
         return DeletedSessionResponse(id: target.sessionId, filesDeleted: files)
     }
 }

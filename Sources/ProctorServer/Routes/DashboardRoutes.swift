@@ -7,7 +7,29 @@ import ProctorStore
 /// What the proctor dashboard reads and writes: sessions ranked for review, one session's review
 /// data, the reviewed marker, and report exports.
 struct DashboardRoutes {
-    let services: ProctorServices
+    let accounts: any AccountStore
+    let auditor: Auditor
+    let configuration: ProctorConfiguration
+    let findings: any FindingStore
+    let livePresence: any LivePresenceStore
+    let recordings: any RecordingStore
+    let registry: LiveSessionRegistry
+    let store: any SessionStore
+
+    var reportSources: SessionReport.Sources {
+        SessionReport.Sources(store: store, recordings: recordings, findings: findings, accounts: accounts, weights: configuration.pipeline.risk)
+    }
+
+    init(services: ProctorServices) {
+        accounts = services.accounts
+        auditor = services.auditor
+        configuration = services.configuration
+        findings = services.findings
+        livePresence = services.livePresence
+        recordings = services.recordings
+        registry = services.registry
+        store = services.store
+    }
     /// How many of the most recent sessions are ranked per request (ranking reads each one's findings);
     /// older ones stay reachable through `GET /api/sessions?offset=` and their review pages.
     static let rankedSessionLimit = 500
@@ -28,15 +50,15 @@ struct DashboardRoutes {
         guard ["all", "active", "completed"].contains(status) else { throw APIError(.badRequest, .invalidField, "status must be all, active or completed") }
         let reviewedFilter = query.get("reviewed")
         let search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let sessions = try await services.store.listSessions(limit: Self.rankedSessionLimit, offset: 0)
+        let sessions = try await store.listSessions(limit: Self.rankedSessionLimit, offset: 0)
         let ids = sessions.map(\.session.id)
-        let recordings = Dictionary(try await services.recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
-        let counts = try await services.findings.openFindingCounts(sessionIds: ids, source: .recorded)
+        let recordings = Dictionary(try await recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
+        let counts = try await findings.openFindingCounts(sessionIds: ids, source: .recorded)
         // Connected to any server (the local registry covers the second before its first publication).
-        let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
-        let live = Set(presence.map(\.serverSessionId)).union(await services.registry.all.map(\.serverSessionId))
-        let weights = services.configuration.pipeline.risk
-        let profiles = try await services.accounts.accommodations()
+        let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
+        let live = Set(presence.map(\.serverSessionId)).union(await registry.all.map(\.serverSessionId))
+        let weights = configuration.pipeline.risk
+        let profiles = try await accounts.accommodations()
         var rows: [(ReviewPriority, RankedSession)] = []
         for overview in sessions {
             let session = overview.session
@@ -76,7 +98,7 @@ struct DashboardRoutes {
     @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> ReviewResponse {
         let caller = try context.require(.review)
         let report = try await report(context)
-        await services.audit(caller, "view_session", target: report.sessionId, context: context)
+        await auditor.record(caller, "view_session", target: report.sessionId, context: context)
         return report.response()
     }
 
@@ -88,10 +110,10 @@ struct DashboardRoutes {
         let caller = try context.require(.review)
         let body = try await RequestBody.decode(MarkRequest.self, from: request)
         let id = try context.parameters.require("id")
-        guard let overview = try await services.store.session(id) else { throw APIError(.notFound, .notFound, "no session \(id)") }
+        guard let overview = try await store.session(id) else { throw APIError(.notFound, .notFound, "no session \(id)") }
         let date = body.reviewed ? Date() : nil
-        try await services.store.setReviewed(sessionId: overview.session.id, at: date)
-        await services.audit(caller, body.reviewed ? "session_reviewed" : "session_unreviewed", target: overview.session.id, context: context)
+        try await store.setReviewed(sessionId: overview.session.id, at: date)
+        await auditor.record(caller, body.reviewed ? "session_reviewed" : "session_unreviewed", target: overview.session.id, context: context)
         return ReviewedResponse(id: overview.session.id, reviewed: body.reviewed, reviewedAt: date)
     }
 
@@ -115,13 +137,13 @@ struct DashboardRoutes {
             throw APIError(.badRequest, .invalidField, "format must be json or csv")
         }
         headers[.contentDisposition] = "attachment; filename=\"session-\(report.sessionId).\(format)\""
-        await services.audit(caller, "export", target: report.sessionId, details: ["format": .string(format)], context: context)
+        await auditor.record(caller, "export", target: report.sessionId, details: ["format": .string(format)], context: context)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     private func report(_ context: ProctorRequestContext) async throws -> SessionReport {
         let id = try context.parameters.require("id")
-        guard let report = try await SessionReport.load(id, services: services) else { throw APIError(.notFound, .notFound, "no session \(id)") }
+        guard let report = try await SessionReport.load(id, from: reportSources) else { throw APIError(.notFound, .notFound, "no session \(id)") }
         return report
     }
 }

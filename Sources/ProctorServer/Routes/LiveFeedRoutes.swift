@@ -12,7 +12,15 @@ import ProctorStore
 /// so the feed of any server shows every candidate. The feed looks once a second and sends only
 /// when something changed, so open dashboards cost one small message per change, not a poll each.
 struct LiveFeedRoutes {
-    let services: ProctorServices
+    let blobs: any BlobStore
+    let livePresence: any LivePresenceStore
+    let recordings: any RecordingStore
+
+    init(services: ProctorServices) {
+        blobs = services.blobs
+        livePresence = services.livePresence
+        recordings = services.recordings
+    }
     /// A stream ends after this long; the browser's EventSource reconnects at once (`retry`), which
     /// bounds how long a shutdown waits for open feeds.
     static let streamSeconds = 60
@@ -31,15 +39,14 @@ struct LiveFeedRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        let services = services
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             var state = FeedState()
             let started = ContinuousClock.now
             var lastSent = ContinuousClock.now
             while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
-                let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
-                let message = try await state.message(for: presence, services: services)
+                let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
+                let message = try await state.message(for: presence, recordings: recordings)
                 if let message {
                     try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
                     lastSent = .now
@@ -58,7 +65,7 @@ struct LiveFeedRoutes {
         let sessionId = try context.parameters.require("session_id")
         // From the shared blob store: the candidate may be connected to another server.
         let key = BlobKeys.liveSnapshot(sessionId)
-        guard FileBlobStore.isValid(key), let data = try? await services.blobs.data(key) else {
+        guard FileBlobStore.isValid(key), let data = try? await blobs.data(key) else {
             throw APIError(.notFound, .notFound, "no live snapshot for \(sessionId)")
         }
         var headers = HTTPFields()
@@ -76,11 +83,11 @@ struct FeedState {
     private var candidates: [String: (candidate: String, exam: String)] = [:]
 
     /// The message to send, or nil when nothing changed.
-    mutating func message(for entries: [LivePresenceRecord], services: ProctorServices) async throws -> String? {
+    mutating func message(for entries: [LivePresenceRecord], recordings: any RecordingStore) async throws -> String? {
         let now = ContinuousClock.now
         let unknown = entries.map(\.serverSessionId).filter { candidates[$0] == nil }
         if !unknown.isEmpty {
-            for recording in try await services.recordings.recordings(sessionIds: unknown) {
+            for recording in try await recordings.recordings(sessionIds: unknown) {
                 candidates[recording.sessionId] = (recording.candidateId, recording.examId)
             }
         }

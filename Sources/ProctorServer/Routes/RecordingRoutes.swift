@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import ProctorCore
+import ProctorPipeline
 import ProctorRecording
 import ProctorStore
 import ProctorVision
@@ -10,7 +11,31 @@ import ProctorVision
 /// The recorded-session API: create, enrol a reference photo, upload chunks, end; then review
 /// events, their evidence and the merged video.
 struct RecordingRoutes {
-    let services: ProctorServices
+    let accounts: any AccountStore
+    let auditor: Auditor
+    let blobs: any BlobStore
+    let configuration: ProctorConfiguration
+    let findings: any FindingStore
+    let limits: ProctorServices.Limits
+    let modelError: String?
+    let pool: VisionWorkerPool?
+    let recordings: any RecordingStore
+    let signer: TokenSigner
+    let store: any SessionStore
+
+    init(services: ProctorServices) {
+        accounts = services.accounts
+        auditor = services.auditor
+        blobs = services.blobs
+        configuration = services.configuration
+        findings = services.findings
+        limits = services.limits
+        modelError = services.modelError
+        pool = services.pool
+        recordings = services.recordings
+        signer = services.signer
+        store = services.store
+    }
 
     func register(on router: Router<ProctorRequestContext>) {
         let api = router.group("api/sessions")
@@ -28,7 +53,7 @@ struct RecordingRoutes {
         api.get("{id}/video", use: video)
     }
 
-    private var recording: RecordingConfiguration { services.configuration.recording }
+    private var recording: RecordingConfiguration { configuration.recording }
 
     // MARK: Create
 
@@ -51,8 +76,8 @@ struct RecordingRoutes {
         let metadata = ["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId]
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
         let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
-        try await services.recordings.createRecording(record, session: session)
-        await services.audit(caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
+        try await recordings.createRecording(record, session: session)
+        await auditor.record(caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
                              context: context)
         return Answer(.created, CreatedSessionResponse(
             id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId,
@@ -67,8 +92,8 @@ struct RecordingRoutes {
         guard record.endRequestedAt == nil else { throw APIError(.conflict, .sessionEnded, "the session has ended") }
         let (token, expires) = try invitation(for: record.sessionId)
         record.uploadTokenHash = TokenSigner.fingerprint(token)
-        try await services.recordings.updateRecording(record)
-        await services.audit(caller, "invitation_reissued", target: record.sessionId, context: context)
+        try await recordings.updateRecording(record)
+        await auditor.record(caller, "invitation_reissued", target: record.sessionId, context: context)
         return InvitationResponse(id: record.sessionId, uploadToken: token, invitationUrl: "/exam/\(record.sessionId)?token=\(token)",
                                   invitationExpiresAt: expires)
     }
@@ -77,10 +102,10 @@ struct RecordingRoutes {
     /// stored with the session, so only the latest invitation works.
     private func invitation(for sessionId: String) throws -> (String, Date) {
         let now = Date()
-        let expires = now.addingTimeInterval(services.configuration.auth.invitationHours * 3600)
+        let expires = now.addingTimeInterval(configuration.auth.invitationHours * 3600)
         let token = AccessToken(sub: sessionId, role: .candidate, iat: now.timeIntervalSince1970, exp: expires.timeIntervalSince1970,
                                 jti: TokenSigner.newIdentifier(), sid: sessionId, name: nil)
-        return (try services.signer.sign(token), expires)
+        return (try signer.sign(token), expires)
     }
 
     // MARK: Candidate page
@@ -88,7 +113,7 @@ struct RecordingRoutes {
     /// What the candidate page needs to resume at the right step, and the retention it must disclose.
     @Sendable func candidate(_ request: Request, context: ProctorRequestContext) async throws -> CandidateResponse {
         let record = try await authorisedRecording(request, context)
-        let privacy = services.configuration.privacy
+        let privacy = configuration.privacy
         return CandidateResponse(
             sessionId: record.sessionId, examId: record.examId, candidateId: record.candidateId, chunkSeconds: record.chunkSeconds,
             consentAt: record.consentAt, referenceEnrolled: record.referenceEmbedding != nil, endRequested: record.endRequestedAt != nil,
@@ -122,8 +147,8 @@ struct RecordingRoutes {
             let now = Date()
             record.consentAt = now
             record.consentVersion = body.noticeVersion
-            try await services.recordings.updateRecording(record)
-            try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .consent, at: now,
+            try await recordings.updateRecording(record)
+            try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .consent, at: now,
                 details: MilestoneDetails(noticeVersion: body.noticeVersion, items: body.items.sorted())))
         }
         return ConsentResponse(consentAt: record.consentAt ?? Date(), noticeVersion: record.consentVersion ?? body.noticeVersion)
@@ -143,9 +168,9 @@ struct RecordingRoutes {
     @Sendable func enrolReference(_ request: Request, context: ProctorRequestContext) async throws -> ReferenceResponse {
         var record = try await authorisedRecording(request, context)
         try requireConsent(record)
-        guard let pool = services.pool else { throw APIError(.serviceUnavailable, .modelsUnavailable, services.modelError ?? "models not loaded") }
+        guard let pool = pool else { throw APIError(.serviceUnavailable, .modelsUnavailable, modelError ?? "models not loaded") }
         let bytes = try await RequestBody.collect(request, limit: recording.maxReferenceBytes)
-        let configuration = services.configuration
+        let configuration = configuration
         let check: ReferenceCheck
         do {
             check = try await pool.run { models in try ReferenceCheck.run(bytes, models: models, configuration: configuration) }
@@ -155,11 +180,11 @@ struct RecordingRoutes {
         if let problem = check.problem {
             throw APIError(.unprocessableContent, body: ErrorBody(code: .referenceRejected, message: problem.message, reason: problem.code, faces: check.faces))
         }
-        try await services.blobs.write(BlobKeys.reference(record.sessionId), data: Data(bytes))
+        try await blobs.write(BlobKeys.reference(record.sessionId), data: Data(bytes))
         record.referenceKey = BlobKeys.reference(record.sessionId)
         record.referenceEmbedding = check.embedding?.values ?? []
-        try await services.recordings.updateRecording(record)
-        try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .reference, at: Date(),
+        try await recordings.updateRecording(record)
+        try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .reference, at: Date(),
             details: MilestoneDetails(faceScore: check.score)))
         return ReferenceResponse(faces: 1, faceScore: check.score, brightness: check.brightness, sharpness: check.sharpness)
     }
@@ -168,7 +193,7 @@ struct RecordingRoutes {
 
     @Sendable func uploadChunk(_ request: Request, context: ProctorRequestContext) async throws -> Answer<ChunkStoredResponse> {
         let record = try await authorisedRecording(request, context)
-        guard await services.limits.chunkUploads.allow(record.sessionId) else {
+        guard await limits.chunkUploads.allow(record.sessionId) else {
             throw APIError.rateLimited("too many chunk uploads for this session; retry shortly", retryAfter: 10)
         }
         try requireConsent(record)
@@ -179,7 +204,7 @@ struct RecordingRoutes {
         guard let declared = request.headers[.init("X-Chunk-SHA256")!]?.lowercased(), declared.count == 64, declared.allSatisfy(\.isHexDigit) else {
             throw APIError(.badRequest, .missingField, "X-Chunk-SHA256 header with the body's SHA-256 (hex) is required")
         }
-        let existing = try await services.recordings.chunks(sessionId: record.sessionId).first { $0.index == index }
+        let existing = try await recordings.chunks(sessionId: record.sessionId).first { $0.index == index }
         if let existing {
             guard existing.sha256 == declared else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
             // The same chunk again (a retry after a lost response): accepted once, nothing changes.
@@ -191,15 +216,15 @@ struct RecordingRoutes {
         guard actual == declared else { throw APIError(.badRequest, .checksumMismatch, "the body's SHA-256 is \(actual), not the declared \(declared)") }
         // The key carries the hash, so two racing uploads of one index never overwrite each other's file.
         let key = BlobKeys.chunk(record.sessionId, index).replacingOccurrences(of: ".webm", with: "-\(actual.prefix(12)).webm")
-        try await services.blobs.write(key, data: Data(body))
+        try await blobs.write(key, data: Data(body))
         var chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
         // When the browser started this chunk (ms since 1970): places reconnects and the end on the video.
         if let started = request.headers[.init("X-Chunk-Started-At")!].flatMap(Double.init), started.isFinite, started > 0 {
             chunk.startedAt = Date(timeIntervalSince1970: started / 1000)
         }
-        let (stored, inserted) = try await services.recordings.addChunk(chunk, at: Date())
+        let (stored, inserted) = try await recordings.addChunk(chunk, at: Date())
         if !inserted {
-            try? services.blobs.delete(key)
+            try? blobs.delete(key)
             guard stored.sha256 == actual else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
             return Answer(.ok, ChunkStoredResponse(index: index, status: "duplicate", sha256: actual, size: stored.size))
         }
@@ -208,7 +233,7 @@ struct RecordingRoutes {
 
     @Sendable func listChunks(_ request: Request, context: ProctorRequestContext) async throws -> ChunkListResponse {
         let record = try await authorisedRecording(request, context, allowReviewer: true)
-        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        let chunks = try await recordings.chunks(sessionId: record.sessionId)
         return ChunkListResponse(sessionId: record.sessionId, chunks: chunks.map(ChunkListResponse.Chunk.init),
                                  ended: record.endRequestedAt != nil, finalized: record.finalizedAt != nil)
     }
@@ -220,14 +245,14 @@ struct RecordingRoutes {
     @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Answer<EndResponse> {
         var record = try await authorisedRecording(request, context)
         let body = (try? await RequestBody.decode(EndRequest.self, from: request)) ?? EndRequest()
-        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        let chunks = try await recordings.chunks(sessionId: record.sessionId)
         if record.endRequestedAt == nil {
             record.endRequestedAt = Date()
-            try await services.recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .endRequested, at: Date()))
+            try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .endRequested, at: Date()))
         }
         record.lastIndex = body.lastIndex ?? record.lastIndex ?? chunks.map(\.index).max()
-        try await services.recordings.updateRecording(record)
-        try await services.recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
+        try await recordings.updateRecording(record)
+        try await recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
         let missing = (0...max(0, record.lastIndex ?? -1)).filter { index in !chunks.contains { $0.index == index } }
         return Answer(.accepted, EndResponse(status: record.finalizedAt == nil ? "finalizing" : "finalized", lastIndex: record.lastIndex ?? -1,
                                              missingChunks: record.lastIndex == nil ? [] : missing))
@@ -239,10 +264,10 @@ struct RecordingRoutes {
     @Sendable func listEvents(_ request: Request, context: ProctorRequestContext) async throws -> FindingListResponse {
         try context.require(.review)
         let record = try await recordingRecord(context)
-        let chunks = try await services.recordings.chunks(sessionId: record.sessionId)
+        let chunks = try await recordings.chunks(sessionId: record.sessionId)
         let timeline = RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
-        let accommodation = try await services.accounts.accommodation(candidateId: record.candidateId, examId: record.examId)
-        let findings = PlacedFinding.place(try await services.findings.findings(sessionId: record.sessionId), on: timeline)
+        let accommodation = try await accounts.accommodation(candidateId: record.candidateId, examId: record.examId)
+        let findings = PlacedFinding.place(try await findings.findings(sessionId: record.sessionId), on: timeline)
         return FindingListResponse(sessionId: record.sessionId, finalized: record.finalizedAt != nil, videoDuration: record.masterDuration,
                                    gaps: record.gaps ?? timeline.gaps, events: findings.map { FindingResponse($0, accommodation: accommodation) })
     }
@@ -259,8 +284,8 @@ struct RecordingRoutes {
         let id = try context.parameters.require("id")
         let findingId = try context.parameters.require("eid")
         let body = try await RequestBody.decode(ReviewRequest.self, from: request)
-        guard let overview = try await services.store.session(id),
-              var finding = try await services.findings.finding(sessionId: overview.session.id, id: findingId) else {
+        guard let overview = try await store.session(id),
+              var finding = try await findings.finding(sessionId: overview.session.id, id: findingId) else {
             throw APIError(.notFound, .notFound, "no event \(findingId)")
         }
         if let decision = body.decision { finding.decision = decision }
@@ -270,22 +295,22 @@ struct RecordingRoutes {
         }
         finding.reviewer = caller.name
         finding.reviewedAt = Date()
-        try await services.findings.updateFinding(finding)
-        await services.audit(caller, "decision", target: finding.id, details: [
+        try await findings.updateFinding(finding)
+        await auditor.record(caller, "decision", target: finding.id, details: [
             "session_id": .string(finding.sessionId), "decision": JSONValue(body.decision?.rawValue), "note_changed": .bool(body.note != nil),
         ], context: context)
         return DecisionResponse(id: finding.id, decision: finding.decision, note: finding.note, reviewer: finding.reviewer, reviewedAt: finding.reviewedAt)
     }
 
     @Sendable func evidence(_ request: Request, context: ProctorRequestContext) async throws -> Response {
-        try await FindingEvidence(services: services).response(request, context: context)
+        try await FindingEvidence(store: store, findings: findings, blobs: blobs).response(request, context: context)
     }
 
     /// The master video, streamed from the blob store with HTTP Range support so that a player can seek.
     @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.review)
         let record = try await recordingRecord(context)
-        guard let key = record.masterKey, let size = services.blobs.size(key) else {
+        guard let key = record.masterKey, let size = blobs.size(key) else {
             throw APIError(.notFound, .notFound, "the session's video is not merged yet")
         }
         var headers = HTTPFields()
@@ -302,7 +327,7 @@ struct RecordingRoutes {
         }
         if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(end)/\(size)" }
         headers[.contentLength] = "\(end - start + 1)"
-        let blobs = services.blobs
+        let blobs = blobs
         return Response(status: status, headers: headers, body: ResponseBody(contentLength: end - start + 1) { writer in
             try await blobs.read(key, range: start...end) { piece in try await writer.write(piece) }
             try await writer.finish(nil)
@@ -313,7 +338,7 @@ struct RecordingRoutes {
 
     private func recordingRecord(_ context: ProctorRequestContext) async throws -> RecordingRecord {
         let id = try context.parameters.require("id")
-        guard let record = try await services.recordings.recording(sessionId: id) else {
+        guard let record = try await recordings.recording(sessionId: id) else {
             throw APIError(.notFound, .notFound, "no recorded session \(id)")
         }
         return record

@@ -1,11 +1,19 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
+import ProctorCore
 
 /// The web app: the candidate page, the proctor dashboard and their assets, as plain files (HTML,
 /// CSS, ES modules) with no build step. Pages get security headers; assets are cacheable briefly.
 struct WebAppRoutes {
-    let services: ProctorServices
+    let configuration: ProctorConfiguration
+    let logger: Logger
+
+    init(services: ProctorServices) {
+        configuration = services.configuration
+        logger = services.logger
+    }
 
     /// The folder holding `exam.html`, `admin.html`, `review.html`, `css/` and `js/`.
     static func root(configured: String) -> String? {
@@ -14,14 +22,14 @@ struct WebAppRoutes {
     }
 
     func register(on router: Router<ProctorRequestContext>) {
-        guard let root = Self.root(configured: services.configuration.server.webRoot) else {
-            services.logger.error("the web app's files were not found; pages are unavailable")
+        guard let root = Self.root(configured: configuration.server.webRoot) else {
+            logger.error("the web app's files were not found; pages are unavailable")
             return
         }
         // Router-level: file middleware answers what no route matched, under /static only.
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: FileMiddleware(root, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
-                                              searchForIndexHtml: false, logger: services.logger))
+                                              searchForIndexHtml: false, logger: logger))
         let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html"), ("login", "login.html")]
         for (path, file) in pages {
             router.get(RouterPath(stringLiteral: path)) { (_: Request, context: ProctorRequestContext) -> Response in
