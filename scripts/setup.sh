@@ -5,6 +5,7 @@
 #   scripts/setup.sh models     models only
 #   scripts/setup.sh packages   packages only
 #   scripts/setup.sh onnxruntime   the ONNX Runtime library only
+#   scripts/setup.sh contract   the API contract and fuzz tests' tools (vendor/venv, Tests/Contract/requirements.txt)
 #
 # Environment:
 #   PROCTOR_MODEL_MIRROR   folder to copy models from (default: ../shared/models next to the checkout, if it exists)
@@ -116,10 +117,43 @@ install_models() {
     echo "setup: models verified in $root/models"
 }
 
+# The contract and fuzz tests' Python tools (schemathesis, the OpenAPI validators), pinned in
+# Tests/Contract/requirements.txt, in a virtual environment of Debian's python3 at vendor/venv (ignored
+# by git). Reinstalled only when the requirements change.
+install_contract() {
+    local venv="$root/vendor/venv"
+    local requirements="$root/Tests/Contract/requirements.txt"
+    local stamp="$venv/.requirements.sha256"
+    local want
+    want="$(sha_of "$requirements")"
+    if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        echo "setup: contract-test tools present in vendor/venv"
+        return
+    fi
+    local missing=()
+    for package in python3 python3-venv; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$requirements"; then
+        echo "setup: could not install the contract-test tools from $requirements" >&2
+        exit 1
+    fi
+    echo "$want" > "$stamp"
+    echo "setup: contract-test tools ($(grep -m1 '^schemathesis==' "$requirements")) in vendor/venv"
+}
+
 case "$what" in
     all) install_packages; install_models; install_onnxruntime ;;
     packages) install_packages ;;
     models) install_models ;;
     onnxruntime) install_onnxruntime ;;
-    *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime]" >&2; exit 2 ;;
+    contract) install_contract ;;
+    *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime|contract]" >&2; exit 2 ;;
 esac

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (scripts/setup.sh, plus PostgreSQL and the browser the
-# tests drive), builds, starts a throwaway PostgreSQL on loopback, runs the Swift suites (the store
-# and queue suites against SQLite and PostgreSQL), the web app in headless Chromium, and the
-# multi-node run (two servers, three workers, one PostgreSQL).
+# tests drive, and the pinned schemathesis in vendor/venv), builds, starts a throwaway PostgreSQL on
+# loopback, runs the Swift suites (the store and queue suites against SQLite and PostgreSQL), the web
+# app and the SDK on another site's exam page in headless Chromium, the multi-node run (two servers, three workers, one PostgreSQL), and the
+# HTTP API against docs/openapi.yaml (every operation's real answers, then schemathesis).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium fonts-dejavu-core"
 scripts/setup.sh
+scripts/setup.sh contract
 
 swift build --build-tests
 bin="$(swift build --show-bin-path)"
@@ -26,4 +28,11 @@ swift test --skip-build --disable-xctest
 
 # Debian's python (not a pyenv or venv one): that is where python3-selenium is installed.
 /usr/bin/python3 Tests/Browser/web_app_test.py --binary "$bin/proctor"
+# The SDK on another origin's exam page, and the page's own signals (tab, fullscreen, clipboard, reloads, offline).
+/usr/bin/python3 Tests/Browser/sdk_test.py --binary "$bin/proctor"
 /usr/bin/python3 Tests/MultiNode/multi_node_test.py --binary "$bin/proctor" --database "$PROCTOR_TEST_DATABASE_URL"
+
+# The HTTP API against docs/openapi.yaml, each with its own server: the real answers of every
+# operation (contract), then schemathesis on every operation (fuzz), from vendor/venv's python.
+vendor/venv/bin/python Tests/Contract/contract_test.py --binary "$bin/proctor"
+vendor/venv/bin/python Tests/Contract/fuzz_test.py --binary "$bin/proctor"

@@ -10,9 +10,12 @@ public protocol FindingStore: Sendable {
     /// Rewrites a stored finding (a reviewer's decision, the finalizer's video times); throws when
     /// there is none with its id. Live episodes are inserted and grown through `StoreWrite.finding`.
     func updateFinding(_ finding: FindingRecord) async throws
+    /// Inserts a finding unless one with its id exists; false when it did (a client event sent
+    /// again after a reconnect changes nothing, not even a reviewer's decision on it).
+    func addFinding(_ finding: FindingRecord) async throws -> Bool
     /// Replaces the recorded findings of one chunk (reprocessing a chunk must not duplicate them).
     func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws
-    /// Finding counts by type for each session, from one source, dismissed findings excluded: the
-    /// dashboard's ranking input.
-    func openFindingCounts(sessionIds: [String], source: FindingSource) async throws -> [String: [String: Int]]
+    /// Finding counts by type for each session, from the given sources, dismissed findings excluded:
+    /// the dashboard's ranking input.
+    func openFindingCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: [String: Int]]
 }

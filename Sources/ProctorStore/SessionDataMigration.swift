@@ -60,4 +60,13 @@ public enum SessionDataMigration {
             "DROP TABLE events",
         ]
     }
+
+    /// v7: findings keep their wall-clock times, so browser findings (and any other) can be placed
+    /// on the video through the chunks' start times.
+    public static func findingTimesStatements(dialect: Dialect) -> [String] {
+        [
+            "ALTER TABLE findings ADD COLUMN started_at \(dialect.date)",
+            "ALTER TABLE findings ADD COLUMN ended_at \(dialect.date)",
+        ]
+    }
 }

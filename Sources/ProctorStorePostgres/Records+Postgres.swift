@@ -103,6 +103,8 @@ extension FindingRecord {
         chunkEnd = try column("chunk_end")
         videoStart = try column("video_start")
         videoEnd = try column("video_end")
+        startedAt = try column("started_at")
+        endedAt = try column("ended_at")
         decision = try column("decision", as: String?.self).flatMap(FindingDecision.init(rawValue:))
         note = try column("note")
         reviewer = try column("reviewer")

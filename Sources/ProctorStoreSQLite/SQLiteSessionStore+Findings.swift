@@ -22,6 +22,14 @@ extension SQLiteSessionStore: FindingStore {
         try await database.write { db in try finding.update(db) }
     }
 
+    public func addFinding(_ finding: FindingRecord) async throws -> Bool {
+        try await database.write { db in
+            guard try FindingRecord.fetchOne(db, key: finding.id) == nil else { return false }
+            try finding.insert(db)
+            return true
+        }
+    }
+
     public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
         try await database.write { db in
             try FindingRecord.filter(Column("session_id") == sessionId && Column("source") == FindingSource.recorded.rawValue
@@ -30,15 +38,16 @@ extension SQLiteSessionStore: FindingStore {
         }
     }
 
-    public func openFindingCounts(sessionIds: [String], source: FindingSource) async throws -> [String: [String: Int]] {
-        guard !sessionIds.isEmpty else { return [:] }
+    public func openFindingCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: [String: Int]] {
+        guard !sessionIds.isEmpty, !sources.isEmpty else { return [:] }
         return try await database.read { db in
             let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
+            let sourcePlaceholders = sources.map { _ in "?" }.joined(separator: ",")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT session_id, type, COUNT(*) AS n FROM findings
-                WHERE session_id IN (\(placeholders)) AND source = ? AND (decision IS NULL OR decision <> 'dismissed')
+                WHERE session_id IN (\(placeholders)) AND source IN (\(sourcePlaceholders)) AND (decision IS NULL OR decision <> 'dismissed')
                 GROUP BY session_id, type
-                """, arguments: StatementArguments(sessionIds + [source.rawValue]))
+                """, arguments: StatementArguments(sessionIds + sources.map(\.rawValue)))
             var counts: [String: [String: Int]] = [:]
             for row in rows { counts[row["session_id"], default: [:]][row["type"]] = row["n"] }
             return counts

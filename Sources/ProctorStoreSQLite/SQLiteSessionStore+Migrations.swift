@@ -209,6 +209,9 @@ extension SQLiteSessionStore {
         migrator.registerMigration("v6: one findings table for live violations and recorded events") { db in
             for statement in SessionDataMigration.findingsStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v7: wall-clock times of findings") { db in
+            for statement in SessionDataMigration.findingTimesStatements(dialect: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -62,11 +62,11 @@ def make_fake_camera(path):
 
 
 class Server:
-    def __init__(self, binary, data):
+    def __init__(self, binary, data, extra_env=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = data / "server.log"
-        env = dict(os.environ, PROCTOR_SERVER__DATA_DIRECTORY=str(data / "data"), PROCTOR_SERVER__PORT=str(self.port))
+        env = dict(os.environ, PROCTOR_SERVER__DATA_DIRECTORY=str(data / "data"), PROCTOR_SERVER__PORT=str(self.port), **(extra_env or {}))
         env.pop("DATABASE_URL", None)
         # The first admin comes from the command line; there is no default password.
         subprocess.run([str(binary), "admin", "create", "--username", ADMIN, "--password-stdin"], input=PASSWORD + "\n", text=True,
@@ -146,6 +146,18 @@ def data(driver, element_id, key):
     return driver.find_element(By.ID, element_id).get_attribute(f"data-{key}")
 
 
+# The candidate's steps live in the SDK's <proctor-exam> element, inside its (open) shadow root.
+SDK_ROOT = "document.querySelector('proctor-exam').shadowRoot"
+
+
+def sdk(driver, element_id):
+    return driver.find_element(By.CSS_SELECTOR, "proctor-exam").shadow_root.find_element(By.CSS_SELECTOR, f"#{element_id}")
+
+
+def sdk_data(driver, element_id, key):
+    return sdk(driver, element_id).get_attribute(f"data-{key}")
+
+
 def run(binary):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="proctor-browser-"))
@@ -187,24 +199,24 @@ def run(binary):
 
         # --- Candidate: consent ---------------------------------------------------------------------
         driver.get(link)
-        wait(driver, lambda d: d.find_element(By.ID, "step-consent").is_displayed(), 20, "consent step shown")
+        wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown")
         assert "token=" not in driver.current_url, "the token must leave the address bar"
-        accept = driver.find_element(By.ID, "consent-accept")
+        accept = sdk(driver, "consent-accept")
         assert not accept.is_enabled(), "consent cannot be given before ticking the box"
         shot(driver, "2-candidate-consent")
-        driver.find_element(By.ID, "consent-check").click()
+        sdk(driver, "consent-check").click()
         accept.click()
 
         # --- Candidate: reference photo (retaken until accepted: the fake camera loops three scenes) -
-        wait(driver, lambda d: d.find_element(By.ID, "step-camera").is_displayed(), 20, "camera step shown")
-        wait(driver, lambda d: d.execute_script("return document.getElementById('camera-preview').videoWidth") > 0, 20, "camera preview plays")
+        wait(driver, lambda d: sdk(d, "step-camera").is_displayed(), 20, "camera step shown")
+        wait(driver, lambda d: d.execute_script(f"return {SDK_ROOT}.getElementById('camera-preview').videoWidth") > 0, 20, "camera preview plays")
         token = driver.execute_script(f"return sessionStorage.getItem('proctor-token:{session_id}')")
         info = server.get(f"/api/sessions/{session_id}/candidate", token)
         assert info["consent_at"], "consent is recorded on the server"
         for attempt in range(8):
-            button = driver.find_element(By.ID, "capture" if attempt == 0 else "retake")
+            button = sdk(driver, "capture" if attempt == 0 else "retake")
             button.click()
-            status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(d.find_element(By.ID, "reference-status").text), 30, "reference checked")
+            status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(sdk(d, "reference-status").text), 30, "reference checked")
             log(f"reference attempt {attempt + 1}: {status}")
             if status.startswith("Photo accepted"):
                 break
@@ -214,19 +226,19 @@ def run(binary):
         shot(driver, "3-candidate-reference")
 
         # --- Candidate: the exam, with uploads blocked for a while ------------------------------
-        driver.find_element(By.ID, "start-exam").click()
-        wait(driver, lambda d: int(data(d, "fact-rate", "analyses") or 0) >= 5, 60, "live analyses arrive")
+        sdk(driver, "start-exam").click()
+        wait(driver, lambda d: int(sdk_data(d, "fact-rate", "analyses") or 0) >= 5, 60, "live analyses arrive")
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"*/api/sessions/{session_id}/chunks/*"]})
         log("uploads blocked")
-        wait(driver, lambda d: int(data(d, "fact-uploads", "pending") or 0) >= 1, CHUNK_SECONDS * 3, "a piece waits while uploads are blocked")
+        wait(driver, lambda d: int(sdk_data(d, "fact-uploads", "pending") or 0) >= 1, CHUNK_SECONDS * 3, "a piece waits while uploads are blocked")
         time.sleep(CHUNK_SECONDS + 1)
-        pending_offline = int(data(driver, "fact-uploads", "pending"))
+        pending_offline = int(sdk_data(driver, "fact-uploads", "pending"))
         shot(driver, "4-candidate-exam-offline")
         assert pending_offline >= 1, "pieces wait in IndexedDB while offline"
         driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
         log(f"uploads restored with {pending_offline} waiting")
-        wait(driver, lambda d: int(data(d, "fact-uploads", "pending") or 0) == 0 and int(data(d, "fact-uploads", "uploaded") or 0) >= pending_offline, 60,
+        wait(driver, lambda d: int(sdk_data(d, "fact-uploads", "pending") or 0) == 0 and int(sdk_data(d, "fact-uploads", "uploaded") or 0) >= pending_offline, 60,
              "waiting pieces upload after the network is back")
         # The proctor's live grid shows the candidate, with a snapshot, while the exam runs.
         candidate_tab = driver.current_window_handle
@@ -240,16 +252,16 @@ def run(binary):
         driver.switch_to.window(candidate_tab)
         time.sleep(CHUNK_SECONDS * 2)
         shot(driver, "5-candidate-exam")
-        analyses = int(data(driver, "fact-rate", "analyses"))
-        notice = driver.find_element(By.ID, "fact-alert").text
+        analyses = int(sdk_data(driver, "fact-rate", "analyses"))
+        notice = sdk(driver, "fact-alert").text
         assert notice != "None", "the candidate is told in plain words when three people or an empty room are in view"
         log(f"candidate's last notice: {notice}")
-        end = driver.find_element(By.ID, "end-exam")
+        end = sdk(driver, "end-exam")
         end.click()
         end.click()
-        wait(driver, lambda d: d.find_element(By.ID, "done-facts").get_attribute("data-uploaded"), 90, "the exam ends after flushing uploads")
+        wait(driver, lambda d: sdk(d, "done-facts").get_attribute("data-uploaded"), 90, "the exam ends after flushing uploads")
         shot(driver, "6-candidate-done")
-        uploaded = int(driver.find_element(By.ID, "done-facts").get_attribute("data-uploaded"))
+        uploaded = int(sdk(driver, "done-facts").get_attribute("data-uploaded"))
         log(f"candidate: {analyses} analyses shown, {uploaded} pieces uploaded")
 
         # --- Server: analyses and every chunk recorded, none lost -----------------------------------

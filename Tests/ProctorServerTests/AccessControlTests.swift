@@ -84,6 +84,7 @@ struct AccessControlTests {
                 (.post, "/api/sessions/\(own.id)/consent", consent, .ownSession),
                 (.post, "/api/sessions/\(own.id)/end", "{}", .ownSession),
                 (.get, "/api/sessions/\(own.id)/chunks", nil, .ownSessionOrReview),
+                (.post, "/api/sessions/\(own.id)/client-events", #"{"events":[]}"#, .ownSession),
             ]
             var checked = 0
             for who in Who.allCases {
@@ -226,6 +227,11 @@ struct AccessControlTests {
                 }
             }
             #expect(statuses.prefix(5).allSatisfy { $0 == .ok } && statuses.last == .tooManyRequests, "\(statuses)")
+            // Errors to an allowed origin carry CORS too, or the page could not read them.
+            try await client.execute(uri: "/no-such-page", method: .get, headers: [.origin: "https://lms.school.edu"]) { response in
+                #expect(response.headers[.accessControlAllowOrigin] == "https://lms.school.edu")
+                #expect(json(response)["type"] as? String == "error")
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"proctor_security_events_total{event="origin_refused"} 2"#), "\(text.split(separator: "\n").filter { $0.contains("security") })")

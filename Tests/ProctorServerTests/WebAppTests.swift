@@ -12,7 +12,8 @@ struct WebAppTests {
     func pagesAndAssets() async throws {
         let server = try await TestServer.make(withModels: false)
         try await server.application.test(.router) { client in
-            for (path, marker) in [("/exam/abc-123", "step-consent"), ("/admin", "sessions-title"), ("/admin/sessions/abc", "timeline")] {
+            // The exam page is a thin host of the SDK (which holds the consent step and the rest).
+            for (path, marker) in [("/exam/abc-123", "exam-host.js"), ("/admin", "sessions-title"), ("/admin/sessions/abc", "timeline")] {
                 try await client.execute(uri: path, method: .get, headers: server.admin) { response in
                     #expect(response.status == .ok, "\(path)")
                     #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -22,10 +23,15 @@ struct WebAppTests {
                     #expect(String(buffer: response.body).contains(marker))
                 }
             }
-            try await client.execute(uri: "/static/js/exam/main.js", method: .get, headers: server.admin) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType]?.contains("javascript") == true)
-                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            for path in ["/static/js/exam-host.js", "/sdk/proctor.js", "/sdk/v1/sdk.js", "/sdk/v1/signals.js"] {
+                try await client.execute(uri: path, method: .get, headers: server.admin) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(response.headers[.contentType]?.contains("javascript") == true, "\(path)")
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                }
+            }
+            try await client.execute(uri: "/sdk/v1/sdk.css", method: .get, headers: server.admin) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
             }
             try await client.execute(uri: "/static/css/app.css", method: .get, headers: server.admin) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
@@ -35,6 +41,28 @@ struct WebAppTests {
                     #expect(response.status == .notFound || response.status == .badRequest, "\(path) gave \(response.status)")
                     #expect(!String(buffer: response.body).contains("root:"))
                 }
+            }
+        }
+        await server.stop()
+    }
+
+    @Test("the SDK loads cross-origin only for allowed exam sites, and the exam page may frame only those")
+    func sdkOrigins() async throws {
+        let server = try await TestServer.make(withModels: false) { $0.server.allowedOrigins = ["https://lms.example.edu"] }
+        try await server.application.test(.router) { client in
+            try await client.execute(uri: "/sdk/v1/sdk.js", method: .get, headers: [.origin: "https://lms.example.edu"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.accessControlAllowOrigin] == "https://lms.example.edu")
+            }
+            try await client.execute(uri: "/sdk/v1/sdk.js", method: .get, headers: [.origin: "https://elsewhere.example.com"]) { response in
+                #expect(response.status == .forbidden)
+                #expect(json(response)["code"] as? String == "origin_not_allowed")
+            }
+            try await client.execute(uri: "/exam/abc", method: .get) { response in
+                #expect(response.headers[.contentSecurityPolicy]?.contains("frame-src https://lms.example.edu") == true)
+            }
+            try await client.execute(uri: "/admin", method: .get) { response in
+                #expect(response.headers[.contentSecurityPolicy]?.contains("frame-src 'none'") == true)
             }
         }
         await server.stop()

@@ -190,13 +190,25 @@ struct StoreAndQueueTests {
             #expect(try await store.findings(sessionId: "e1") == [d, c, e])
             await #expect(throws: (any Error).self) { try await store.updateFinding(F.event("missing", "e1", chunk: 0, offset: 0)) }
 
-            let counts = try await store.openFindingCounts(sessionIds: ["e1", "e2", "none"], source: .recorded)
+            let counts = try await store.openFindingCounts(sessionIds: ["e1", "e2", "none"], sources: [.recorded])
             #expect(counts == ["e1": ["looking_away": 1, "no_face": 1], "e2": ["looking_away": 1]])
-            #expect(try await store.openFindingCounts(sessionIds: [], source: .recorded) == [:])
+            #expect(try await store.openFindingCounts(sessionIds: [], sources: [.recorded]) == [:])
             // A live finding of the same session is counted under its own source only.
             try await store.apply([.finding(F.violation("live-1", "e1", start: 1))])
-            #expect(try await store.openFindingCounts(sessionIds: ["e1"], source: .recorded) == ["e1": ["looking_away": 1, "no_face": 1]])
-            #expect(try await store.openFindingCounts(sessionIds: ["e1"], source: .live) == ["e1": ["looking_away": 1]])
+            #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.recorded]) == ["e1": ["looking_away": 1, "no_face": 1]])
+            #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.live]) == ["e1": ["looking_away": 1]])
+            // Several sources at once, and a finding inserted only once however often it is added.
+            var browser = FindingRecord(id: "b1", sessionId: "e1", source: .browser, type: .tabHidden, severity: 25, confidence: 1, frames: 0,
+                                        evidenceKey: nil, createdAt: F.t0)
+            browser.startedAt = F.at(30)
+            browser.endedAt = F.at(42)
+            #expect(try await store.addFinding(browser))
+            var changed = browser
+            changed.note = "replayed"
+            #expect(try await !store.addFinding(changed))
+            #expect(try await store.finding(sessionId: "e1", id: "b1") == browser)
+            #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.recorded, .browser])
+                == ["e1": ["looking_away": 1, "no_face": 1, "tab_hidden": 1]])
         }
     }
 

@@ -10,6 +10,8 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var pipeline = PipelineConfiguration()
     public var privacy = PrivacyConfiguration()
     public var auth = AuthConfiguration()
+    /// What the exam page (the SDK) reports about itself.
+    public var browser = ClientEventRules()
 
     public init() {}
 }

@@ -8,11 +8,14 @@ public struct ErrorBody: Sendable, Hashable, Codable {
     public var reason: String?
     /// `reference_rejected`: faces found in the photo.
     public var faces: Int?
+    /// A refused client event: its id, so the page stops resending it.
+    public var id: String?
 
-    public init(code: ErrorCode, message: String, reason: String? = nil, faces: Int? = nil) {
+    public init(code: ErrorCode, message: String, reason: String? = nil, faces: Int? = nil, id: String? = nil) {
         self.code = code
         self.message = message
         self.reason = reason
         self.faces = faces
+        self.id = id
     }
 }

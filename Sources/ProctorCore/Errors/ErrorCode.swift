@@ -11,6 +11,8 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case methodNotAllowed = "method_not_allowed"
     case conflict
     case rangeNotSatisfiable = "range_not_satisfiable"
+    /// A plain HTTP request to the live WebSocket's path.
+    case upgradeRequired = "upgrade_required"
     case rateLimited = "rate_limited"
     case internalError = "internal_error"
     case unavailable
@@ -52,6 +54,7 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
         case 409: .conflict
         case 413: .tooLarge
         case 416: .rangeNotSatisfiable
+        case 426: .upgradeRequired
         case 429: .rateLimited
         case 503: .unavailable
         default: status >= 500 ? .internalError : .badRequest

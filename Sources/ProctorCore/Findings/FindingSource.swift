@@ -5,4 +5,6 @@ public enum FindingSource: String, Sendable, Hashable, Codable, CaseIterable {
     case live
     /// Found by a worker in an uploaded chunk; times are chunk offsets and, once finalized, video times.
     case recorded
+    /// Reported by the exam page itself (the SDK's client events); times are the page's wall clock.
+    case browser
 }

@@ -12,11 +12,14 @@ public struct RiskWeights: Sendable, Hashable, Codable {
     public var repeatedOccurrence: Double
     /// Repeated occurrences counted at most this many times, so one long session cannot grow without bound.
     public var maximumRepeats: Int
+    /// What the exam page reports (review priority only: these never enter a frame's risk).
+    public var browser: BrowserSignalWeights
 
     public init(
         gaze: Double = 20, forbiddenItem: Double = 30, multiplePersons: Double = 40, noFace: Double = 20,
-        repeatedOccurrence: Double = 10, maximumRepeats: Int = 5
+        repeatedOccurrence: Double = 10, maximumRepeats: Int = 5, browser: BrowserSignalWeights = BrowserSignalWeights()
     ) {
+        self.browser = browser
         self.gaze = gaze
         self.forbiddenItem = forbiddenItem
         self.multiplePersons = multiplePersons
@@ -33,6 +36,34 @@ public struct RiskWeights: Sendable, Hashable, Codable {
         case .multiplePeople, .identityMismatch: multiplePersons
         case .cellPhone, .book, .laptop, .forbiddenObject: forbiddenItem
         case .repeatedBehaviour: repeatedOccurrence
+        case .tabHidden: browser.tabHidden
+        case .windowBlur: browser.windowBlur
+        case .fullscreenExit: browser.fullscreenExit
+        case .clipboard: browser.clipboard
+        case .contextMenu: browser.contextMenu
+        case .printAttempt: browser.printAttempt
+        case .secondScreen: browser.secondScreen
+        case .cameraLost: browser.cameraLost
+        case .pageLeft: browser.pageLeft
+        case .networkOffline: browser.networkOffline
         }
     }
+}
+
+/// Review-priority points of the exam page's signals. Leaving the exam tab or window and a lost
+/// camera weigh like looking away for a while (25–30: they hide what the candidate does); a
+/// fullscreen exit or a paste is a prompt to look (15); the rest are context (0–10).
+public struct BrowserSignalWeights: Sendable, Hashable, Codable {
+    public var tabHidden = 25.0
+    public var windowBlur = 25.0
+    public var fullscreenExit = 15.0
+    public var clipboard = 15.0
+    public var contextMenu = 5.0
+    public var printAttempt = 10.0
+    public var secondScreen = 30.0
+    public var cameraLost = 30.0
+    public var pageLeft = 10.0
+    public var networkOffline = 5.0
+
+    public init() {}
 }

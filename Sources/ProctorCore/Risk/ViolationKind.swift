@@ -10,6 +10,17 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     case forbiddenObject = "forbidden_object"
     case identityMismatch = "identity_mismatch"
     case repeatedBehaviour = "repeated_behaviour"
+    // What the exam page itself noticed (browser signals, `ClientEventKind`).
+    case tabHidden = "tab_hidden"
+    case windowBlur = "window_blur"
+    case fullscreenExit = "fullscreen_exit"
+    case clipboard
+    case contextMenu = "context_menu"
+    case printAttempt = "print_attempt"
+    case secondScreen = "second_screen"
+    case cameraLost = "camera_lost"
+    case pageLeft = "page_left"
+    case networkOffline = "network_offline"
 
     /// The kind for a forbidden class name from the class map.
     public init(forbiddenItem name: String) {
@@ -27,6 +38,25 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .forbiddenObject: "Forbidden object in view"
         case .identityMismatch: "Face does not match the reference photo"
         case .repeatedBehaviour: "Repeated suspicious behaviour"
+        case .tabHidden: "Another tab was in front of the exam"
+        case .windowBlur: "Another window was in front of the exam"
+        case .fullscreenExit: "Left fullscreen"
+        case .clipboard: "Copied, cut or pasted text"
+        case .contextMenu: "Opened the context menu"
+        case .printAttempt: "Tried to print the page"
+        case .secondScreen: "A second screen is connected"
+        case .cameraLost: "The camera stopped"
+        case .pageLeft: "Left or closed the exam page"
+        case .networkOffline: "The network was offline"
+        }
+    }
+
+    /// Whether the exam page itself (not the camera) reports this kind.
+    public var isBrowserSignal: Bool {
+        switch self {
+        case .tabHidden, .windowBlur, .fullscreenExit, .clipboard, .contextMenu, .printAttempt, .secondScreen, .cameraLost, .pageLeft,
+             .networkOffline: true
+        default: false
         }
     }
 }

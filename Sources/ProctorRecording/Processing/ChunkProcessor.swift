@@ -38,6 +38,7 @@ public struct ChunkProcessor: Sendable {
         var sampler = TimeSampler(fps: configuration.recording.sampleFps)
         var identity = IdentityCheck(interval: configuration.recording.identityIntervalSeconds, configuration: configuration.pipeline.identity)
         var recorder = FindingRecorder(sessionId: chunk.sessionId, source: .recorded, weights: configuration.pipeline.risk)
+        recorder.wallClockOrigin = chunk.startedAt
         var lastTimestamp = 0.0
         var frameInterval = 0.0
         var sampled = 0

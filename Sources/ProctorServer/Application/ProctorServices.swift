@@ -38,6 +38,8 @@ public struct ProctorServices: Sendable {
         let requests: RequestLimiter
         let logins: RequestLimiter
         let chunkUploads: RequestLimiter
+        /// Client events over HTTP, per session (the live WebSocket counts its own).
+        let clientEvents: RequestLimiter
     }
 
     /// Builds the services; the token signing key is read from (or first stored in) the database, so
@@ -75,7 +77,8 @@ public struct ProctorServices: Sendable {
         self.limits = Limits(
             requests: RequestLimiter(limit: server.requestsPerMinute, window: 60),
             logins: RequestLimiter(limit: configuration.auth.loginAttemptsPerMinute, window: 60),
-            chunkUploads: RequestLimiter(limit: server.chunkUploadsPerMinute, window: 60)
+            chunkUploads: RequestLimiter(limit: server.chunkUploadsPerMinute, window: 60),
+            clientEvents: RequestLimiter(limit: configuration.browser.eventsPerMinute, window: 60)
         )
     }
 

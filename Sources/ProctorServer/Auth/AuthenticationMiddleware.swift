@@ -22,7 +22,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// Sets the context's caller from a token, or the reason it was refused.
-    private func authenticate(_ raw: String, context: inout Context) async throws {
+    func authenticate(_ raw: String, context: inout Context) async throws {
         switch Result(catching: { () throws(TokenSigner.Failure) -> AccessToken in try services.signer.verify(raw) }) {
         case .success(let token):
             context.caller = try await caller(for: token, raw: raw)

@@ -23,7 +23,14 @@ struct OriginMiddleware<Context: RequestContext>: RouterMiddleware {
             headers[.accessControlMaxAge] = "600"
             return Response(status: .noContent, headers: headers)
         }
-        var response = try await next(request, context)
+        // Errors too carry the CORS headers: without them the exam page sees a network failure, not
+        // the answer (a 409 for a chunk it must not resend, a 401 for an expired link).
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
         response.headers.append(contentsOf: Self.corsHeaders(origin))
         return response
     }

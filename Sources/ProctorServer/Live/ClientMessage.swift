@@ -4,12 +4,14 @@ import Foundation
 /// A message from a candidate's client over the WebSocket, parsed and validated.
 ///
 /// Text messages are JSON: `{"type":"frame","data":"<base64 JPEG>","timestamp":1.5}`,
-/// `{"type":"ping"}` or `{"type":"end"}`. A binary message is a raw JPEG frame (the fast path:
+/// `{"type":"ping"}`, `{"type":"end"}` or a client event
+/// `{"type":"client_event","id","event","at","duration_ms"?,"details"?}`. A binary message is a raw JPEG frame (the fast path:
 /// no base64, timestamped by the server on arrival).
 public enum ClientMessage: Sendable, Equatable {
     case frame(bytes: [UInt8], timestamp: Double?)
     case ping
     case end
+    case clientEvent(ClientEvent)
 
     /// Parses a text message; `maxFrameBytes` bounds the decoded image.
     public static func parse(text: String, maxFrameBytes: Int) -> Result<ClientMessage, ClientMessageError> {
@@ -29,6 +31,7 @@ public enum ClientMessage: Sendable, Equatable {
         switch type {
         case "ping": return .success(.ping)
         case "end": return .success(.end)
+        case "client_event": return clientEvent(text)
         case "frame":
             guard let encoded = fields.data, !encoded.isEmpty else {
                 return .failure(ClientMessageError(.missingField, "frame has no \"data\" (base64 JPEG)"))
@@ -46,6 +49,22 @@ public enum ClientMessage: Sendable, Equatable {
             return frame(bytes: [UInt8](bytes), timestamp: fields.timestamp, maxFrameBytes: maxFrameBytes)
         default:
             return .failure(ClientMessageError(.unknownType, "unknown message type \"\(type.prefix(40))\""))
+        }
+    }
+
+    /// A client event, decoded again in full (they are small and rare next to frames). A bad one is
+    /// refused with its id, so the page stops resending it.
+    private static func clientEvent(_ text: String) -> Result<ClientMessage, ClientMessageError> {
+        guard let draft = try? APICoding.decoder().decode(ClientEventDraft.self, from: Data(text.utf8)) else {
+            return .failure(ClientMessageError(.invalidJSON, "client_event is not a JSON object"))
+        }
+        switch draft.checked() {
+        case .success(let event): return .success(.clientEvent(event))
+        case .failure(let problem):
+            let code: ClientMessageError.Code = problem.field == "id" || draft.event == nil || draft.at == nil ? .missingField : .invalidField
+            var error = ClientMessageError(code, problem.message)
+            error.id = draft.readableId
+            return .failure(error)
         }
     }
 
@@ -82,6 +101,8 @@ public struct ClientMessageError: Error, Sendable, Equatable {
 
     public var code: Code
     public var message: String
+    /// The client event the error is about, if any.
+    public var id: String?
 
     public init(_ code: Code, _ message: String) {
         self.code = code

@@ -85,7 +85,7 @@ struct LiveSession {
                 await processor.run(mailbox: mailbox, outbound: outbound)
                 return processor.statistics
             }
-            let ended = await read(inbound: inbound, outbound: outbound, mailbox: mailbox, activity: activity)
+            let ended = await read(inbound: inbound, outbound: outbound, mailbox: mailbox, activity: activity, session: record)
             await mailbox.close()
             await activity.finish()
             var statistics = SessionStatistics()
@@ -108,10 +108,13 @@ struct LiveSession {
     }
 
     /// Reads until the client ends the session (true), disconnects or is closed for abuse (false).
-    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox, activity: ActivityClock) async -> Bool {
+    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox, activity: ActivityClock,
+                      session: SessionRecord) async -> Bool {
         let server = services.configuration.server
         var rate = SlidingWindowLimiter(limit: Int(server.maxClientFps.rounded(.up)), window: 1)
         var errors = SlidingWindowLimiter(limit: server.maxErrors, window: server.errorWindowSeconds)
+        var events = SlidingWindowLimiter(limit: services.configuration.browser.eventsPerMinute, window: 60)
+        let recorder = ClientEventRecorder(services: services)
         let connected = ContinuousClock.now
         do {
             // The message limit sits above the frame limit so that an oversized frame gets a clear error.
@@ -123,13 +126,38 @@ struct LiveSession {
                 case .binary(var buffer): ClientMessage.parse(binary: buffer.readBytes(length: buffer.readableBytes) ?? [], maxFrameBytes: server.maxFrameBytes)
                 }
                 var failure: ClientMessageError?
+                var failedEvent: String?
                 switch parsed {
                 case .failure(let error):
                     failure = error
+                    failedEvent = error.id
                 case .success(.ping):
                     try await outbound.write(.text(ServerMessage.pong()))
                 case .success(.end):
                     return true
+                case .success(.clientEvent(let event)):
+                    guard events.allow(at: now) else {
+                        failure = ClientMessageError(.rateLimited, "more than \(services.configuration.browser.eventsPerMinute) client events a minute; send it again later")
+                        failedEvent = event.id
+                        break
+                    }
+                    do {
+                        let outcome = try await recorder.record(event, sessionId: session.id, sessionStart: session.startedAt)
+                        if case .stored(let kind?, false) = outcome {
+                            await services.registry.update(sessionId: sessionId, connection: connection) { entry in
+                                entry.lastViolation = kind.rawValue
+                                entry.lastViolationAt = Date()
+                            }
+                        }
+                        let notice: String? = if case .stored(_?, false) = outcome { ClientEventRules.notice(event) } else { nil }
+                        try await outbound.write(.text(ServerMessage.clientEventAck(id: event.id, notice: notice)))
+                    } catch let problem as ClientEventRules.Problem {
+                        failure = ClientMessageError(.invalidField, problem.message)
+                        failedEvent = event.id
+                    } catch {
+                        logger.error("cannot store client event: \(error)")
+                        failure = ClientMessageError(.internalError, "the event could not be stored; send it again")
+                    }
                 case .success(.frame(let bytes, let timestamp)):
                     services.metrics.framesReceived.increment()
                     await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesReceived += 1 }
@@ -142,7 +170,7 @@ struct LiveSession {
                 }
                 if let failure {
                     services.metrics.error(failure.code)
-                    try await outbound.write(.text(ServerMessage.error(failure)))
+                    try await outbound.write(.text(ServerMessage.error(failure, id: failedEvent)))
                     if !errors.allow(at: now) {
                         logger.warning("closing session after \(server.maxErrors) bad messages in \(server.errorWindowSeconds) s")
                         try await outbound.close(.policyViolation, reason: "too many invalid messages")

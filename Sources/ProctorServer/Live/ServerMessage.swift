@@ -50,8 +50,19 @@ enum ServerMessage {
                      objectIntervalSeconds: pipeline.objects.interval))
     }
 
-    static func error(_ error: ClientMessageError) -> String {
-        text(ErrorBody(code: error.code, message: error.message))
+    static func error(_ error: ClientMessageError, id: String? = nil) -> String {
+        text(ErrorBody(code: error.code, message: error.message, id: id))
+    }
+
+    /// A client event is stored (or was already): the page may forget it. `notice` is what to tell the candidate.
+    struct ClientEventAck: Encodable, Sendable {
+        var type = "client_event_ack"
+        var id: String
+        var notice: String?
+    }
+
+    static func clientEventAck(id: String, notice: String?) -> String {
+        text(ClientEventAck(id: id, notice: notice))
     }
 
     static func pong() -> String {

@@ -11,7 +11,7 @@ extension SessionReport {
         let exam = recording?.examId ?? ""
         let candidate = recording?.candidateId ?? ""
         var rows = [Self.csvHeader]
-        for placed in recordedFindings {
+        for placed in videoFindings {
             rows.append(row(placed.finding, start: placed.start, end: placed.end, exam: exam, candidate: candidate))
         }
         for finding in liveFindings {

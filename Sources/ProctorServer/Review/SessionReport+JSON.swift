@@ -78,7 +78,7 @@ extension SessionReport {
         ReviewResponse(
             overview: SessionOverviewResponse(overview), priority: priority.score, reviewed: overview.session.reviewedAt != nil,
             reviewedAt: overview.session.reviewedAt, recording: recording.map { RecordingResponse($0, gaps: gaps) },
-            events: recordedFindings.map { FindingResponse($0, accommodation: accommodation) },
+            events: videoFindings.map { FindingResponse($0, accommodation: accommodation) },
             milestones: milestones.map { MilestoneResponse(id: $0.record.id ?? 0, kind: $0.record.kind, at: $0.record.at, videoTime: $0.videoTime,
                                                            details: $0.record.details) },
             violations: liveFindings.map(ViolationResponse.init), accommodation: accommodation.map(AccommodationResponse.init),

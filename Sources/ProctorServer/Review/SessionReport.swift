@@ -27,8 +27,8 @@ struct SessionReport: Sendable {
     let accommodation: Accommodation?
 
     var sessionId: String { overview.session.id }
-    /// Recorded findings: what the video timeline shows.
-    var recordedFindings: [PlacedFinding] { findings.filter { $0.finding.source == .recorded } }
+    /// Recorded and browser findings: what the video timeline shows.
+    var videoFindings: [PlacedFinding] { findings.filter { $0.finding.source != .live } }
     /// Live findings: what the live analysis saw, on the stream's clock.
     var liveFindings: [FindingRecord] {
         findings.map(\.finding).filter { $0.source == .live }.sorted { ($0.sessionStart ?? 0, $0.id) < ($1.sessionStart ?? 0, $1.id) }
@@ -53,9 +53,8 @@ struct SessionReport: Sendable {
         let timeline = recording.map { record in
             RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
         }
-        let findings = PlacedFinding.place(try await services.findings.findings(sessionId: sessionId), on: timeline)
-        let chunkStarts = Dictionary(chunks.compactMap { chunk in chunk.startedAt.map { (chunk.index, $0.timeIntervalSince1970) } },
-                                     uniquingKeysWith: { first, _ in first })
+        let chunkStarts = ChunkRecord.startTimes(chunks)
+        let findings = PlacedFinding.place(try await services.findings.findings(sessionId: sessionId), on: timeline, chunkStarts: chunkStarts)
         let milestones = try await services.recordings.milestones(sessionId: sessionId).map { milestone -> (record: MilestoneRecord, videoTime: Double?) in
             let time: Double? = switch milestone.kind {
             case .finalized, .endRequested: timeline?.totalDuration
@@ -66,7 +65,7 @@ struct SessionReport: Sendable {
         let times = try await services.store.processingTimes(sessionId: sessionId)
         let accommodation = try await recording.asyncMap { try await services.accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         var counts: [String: Int] = [:]
-        for placed in findings where placed.finding.source == .recorded && placed.finding.decision != .dismissed {
+        for placed in findings where placed.finding.source != .live && placed.finding.decision != .dismissed {
             counts[placed.finding.type.rawValue, default: 0] += 1
         }
         let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,

@@ -154,6 +154,9 @@ struct RecordingRoutes {
         return ConsentResponse(consentAt: record.consentAt ?? Date(), noticeVersion: record.consentVersion ?? body.noticeVersion)
     }
 
+    /// The chunk indices a session may use (a day of 0.1 s chunks fits; nothing iterates beyond).
+    static let chunkIndices = 0...1_000_000
+
     /// What a recorded session captures, named in the consent notice.
     static let consentItems: Set<String> = ["webcam_frames", "video_chunks", "reference_photo"]
 
@@ -198,7 +201,7 @@ struct RecordingRoutes {
         }
         try requireConsent(record)
         guard record.finalizedAt == nil else { throw APIError(.conflict, .sessionFinalized, "the session is finalized; no more chunks") }
-        guard let index = context.parameters.get("index", as: Int.self), (0...1_000_000).contains(index) else {
+        guard let index = context.parameters.get("index", as: Int.self), Self.chunkIndices.contains(index) else {
             throw APIError(.badRequest, .invalidField, "chunk index must be a number from 0")
         }
         guard let declared = request.headers[.init("X-Chunk-SHA256")!]?.lowercased(), declared.count == 64, declared.allSatisfy(\.isHexDigit) else {
@@ -244,7 +247,13 @@ struct RecordingRoutes {
 
     @Sendable func end(_ request: Request, context: ProctorRequestContext) async throws -> Answer<EndResponse> {
         var record = try await authorisedRecording(request, context)
-        let body = (try? await RequestBody.decode(EndRequest.self, from: request)) ?? EndRequest()
+        // An empty body is fine (the server knows the chunks); a body that is not the expected JSON is an error.
+        let bytes = try await RequestBody.collect(request, limit: RequestBody.jsonLimit)
+        let body = bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? EndRequest()
+            : try RequestBody.decode(EndRequest.self, from: bytes)
+        if let last = body.lastIndex, !Self.chunkIndices.contains(last) {
+            throw APIError(.badRequest, .invalidField, "last_index must be a chunk index from 0 to \(Self.chunkIndices.upperBound)")
+        }
         let chunks = try await recordings.chunks(sessionId: record.sessionId)
         if record.endRequestedAt == nil {
             record.endRequestedAt = Date()
@@ -253,23 +262,27 @@ struct RecordingRoutes {
         record.lastIndex = body.lastIndex ?? record.lastIndex ?? chunks.map(\.index).max()
         try await recordings.updateRecording(record)
         try await recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
-        let missing = (0...max(0, record.lastIndex ?? -1)).filter { index in !chunks.contains { $0.index == index } }
+        let stored = Set(chunks.map(\.index))
+        let missing = (0...max(0, record.lastIndex ?? -1)).filter { !stored.contains($0) }
         return Answer(.accepted, EndResponse(status: record.finalizedAt == nil ? "finalizing" : "finalized", lastIndex: record.lastIndex ?? -1,
                                              missingChunks: record.lastIndex == nil ? [] : missing))
     }
 
     // MARK: Review
 
-    /// Every finding of the session, whatever its source; recorded ones placed on the video.
+    /// Every finding of the session, whatever its source (a live-only session too); recorded and
+    /// browser ones placed on the video.
     @Sendable func listEvents(_ request: Request, context: ProctorRequestContext) async throws -> FindingListResponse {
         try context.require(.review)
-        let record = try await recordingRecord(context)
-        let chunks = try await recordings.chunks(sessionId: record.sessionId)
-        let timeline = RecordingTimeline(records: chunks, lastIndex: record.lastIndex)
-        let accommodation = try await accounts.accommodation(candidateId: record.candidateId, examId: record.examId)
-        let findings = PlacedFinding.place(try await findings.findings(sessionId: record.sessionId), on: timeline)
-        return FindingListResponse(sessionId: record.sessionId, finalized: record.finalizedAt != nil, videoDuration: record.masterDuration,
-                                   gaps: record.gaps ?? timeline.gaps, events: findings.map { FindingResponse($0, accommodation: accommodation) })
+        let id = try context.parameters.require("id")
+        guard let sessionId = try await store.session(id)?.session.id else { throw APIError(.notFound, .notFound, "no session \(id)") }
+        let record = try await recordings.recording(sessionId: sessionId)
+        let chunks = record == nil ? [] : try await recordings.chunks(sessionId: sessionId)
+        let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
+        let accommodation = try await record.asyncMap { try await accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
+        let findings = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
+        return FindingListResponse(sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
+                                   gaps: record?.gaps ?? timeline?.gaps ?? [], events: findings.map { FindingResponse($0, accommodation: accommodation) })
     }
 
     struct ReviewRequest: Decodable {

@@ -17,7 +17,10 @@ enum RequestBody {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let bytes = try await collect(request, limit: jsonLimit)
+        try decode(type, from: try await collect(request, limit: jsonLimit))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let decoder = APICoding.decoder()
         do {
             return try decoder.decode(T.self, from: Data(bytes))

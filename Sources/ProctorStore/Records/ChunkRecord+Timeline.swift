@@ -8,3 +8,11 @@ extension RecordingTimeline {
                   lastIndex: lastIndex)
     }
 }
+
+extension ChunkRecord {
+    /// When the browser started recording each chunk (index → seconds since 1970): what places
+    /// wall-clock moments (milestones, browser findings) on the video.
+    public static func startTimes(_ chunks: [ChunkRecord]) -> [Int: Double] {
+        Dictionary(chunks.compactMap { chunk in chunk.startedAt.map { (chunk.index, $0.timeIntervalSince1970) } }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -21,6 +21,10 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
     /// Seconds into the master video, set by the finalizer (or computed on read before that).
     public var videoStart: Double?
     public var videoEnd: Double?
+    /// When it began and ended on the wall clock (browser findings: the page's clock; others: the
+    /// server's), which places it on the video through the chunks' start times.
+    public var startedAt: Date?
+    public var endedAt: Date?
     /// The highest confidence seen over the finding.
     public var confidence: Double
     /// Analysed frames that showed it.
@@ -54,6 +58,7 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
         switch source {
         case .live: max(0, (sessionEnd ?? 0) - (sessionStart ?? 0))
         case .recorded: max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
+        case .browser: max(0, (endedAt ?? startedAt ?? Date.distantPast).timeIntervalSince(startedAt ?? Date.distantPast))
         }
     }
 }
@@ -66,11 +71,23 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     public var verdict: IdentityVerdict?
     /// Identity: the similarity a match needs.
     public var matchThreshold: Double?
+    /// Browser: the page's id for the event.
+    public var clientEventId: String?
+    /// Browser clipboard: `copy`, `cut` or `paste`; the text's length (never the text).
+    public var action: String?
+    public var textLength: Int?
+    /// Browser second screen: what the browser said.
+    public var extended: Bool?
 
-    public init(lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil) {
+    public init(lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
+                action: String? = nil, textLength: Int? = nil, extended: Bool? = nil) {
         self.lowestSimilarity = lowestSimilarity
         self.verdict = verdict
         self.matchThreshold = matchThreshold
+        self.clientEventId = clientEventId
+        self.action = action
+        self.textLength = textLength
+        self.extended = extended
     }
 
     /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
@@ -78,5 +95,9 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         case lowestSimilarity = "lowest_similarity"
         case verdict
         case matchThreshold = "match_threshold"
+        case clientEventId = "client_event_id"
+        case action
+        case textLength = "text_length"
+        case extended
     }
 }

@@ -8,6 +8,9 @@ public struct FindingRecorder: Sendable {
     public let sessionId: String
     public let source: FindingSource
     let weights: RiskWeights
+    /// The wall-clock time of episode time 0, when known (a recorded chunk's start in the browser);
+    /// live findings take the server's clock as they happen.
+    public var wallClockOrigin: Date?
     private var records: [String: FindingRecord] = [:]
     private var order: [String] = []
 
@@ -25,7 +28,7 @@ public struct FindingRecorder: Sendable {
                                    severity: weights.points(for: episode.kind), confidence: episode.peakConfidence, frames: episode.frames,
                                    details: details, evidenceKey: evidenceKey, createdAt: date)
         record.chunkIndex = chunkIndex
-        Self.place(&record, episode)
+        place(&record, episode, now: date)
         records[episode.id] = record
         order.append(episode.id)
         return record
@@ -35,7 +38,7 @@ public struct FindingRecorder: Sendable {
     @discardableResult
     public mutating func update(_ episode: ViolationEpisode, details: FindingDetails? = nil) -> FindingRecord? {
         guard var record = records[episode.id] else { return nil }
-        Self.place(&record, episode)
+        place(&record, episode, now: Date())
         record.confidence = episode.peakConfidence
         record.frames = episode.frames
         if let details { record.details = details }
@@ -55,14 +58,21 @@ public struct FindingRecorder: Sendable {
         return (all.filter { $0.frames >= minimumFrames }, all.filter { $0.frames < minimumFrames })
     }
 
-    private static func place(_ record: inout FindingRecord, _ episode: ViolationEpisode) {
+    private func place(_ record: inout FindingRecord, _ episode: ViolationEpisode, now: Date) {
         switch record.source {
         case .live:
             record.sessionStart = episode.start
             record.sessionEnd = episode.end
+            if record.startedAt == nil { record.startedAt = now }
+            record.endedAt = now
         case .recorded:
             record.chunkStart = episode.start
             record.chunkEnd = episode.end
+            record.startedAt = wallClockOrigin?.addingTimeInterval(episode.start)
+            record.endedAt = wallClockOrigin?.addingTimeInterval(episode.end)
+        case .browser:
+            // Browser findings come from client events, never from episodes.
+            break
         }
     }
 }

@@ -10,6 +10,12 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
         case liveDisconnected = "live_disconnected"
         case endRequested = "end_requested"
         case finalized
+        // Neutral facts the exam page reports (client events).
+        case cameraRestored = "camera_restored"
+        case pageReturned = "page_returned"
+        case networkOnline = "network_online"
+        /// What the browser said about a second screen when it did not report one (false or unknown).
+        case screenCheck = "screen_check"
     }
 
     public var id: Int64?
@@ -39,9 +45,18 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
     public var endedByClient: Bool?
     /// Finalized: the master video's length.
     public var masterSeconds: Double?
+    /// Client events: the page's id for the event, how long the state before it lasted, and (screen
+    /// check) what the browser said: `false` or `unknown`.
+    public var clientEventId: String?
+    public var durationMs: Double?
+    public var extended: String?
 
     public init(noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
-                endedByClient: Bool? = nil, masterSeconds: Double? = nil) {
+                endedByClient: Bool? = nil, masterSeconds: Double? = nil, clientEventId: String? = nil, durationMs: Double? = nil,
+                extended: String? = nil) {
+        self.clientEventId = clientEventId
+        self.durationMs = durationMs
+        self.extended = extended
         self.noticeVersion = noticeVersion
         self.items = items
         self.faceScore = faceScore
@@ -58,5 +73,8 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
         case replacedConnection = "replaced_connection"
         case endedByClient = "ended_by_client"
         case masterSeconds = "master_seconds"
+        case clientEventId = "client_event_id"
+        case durationMs = "duration_ms"
+        case extended
     }
 }

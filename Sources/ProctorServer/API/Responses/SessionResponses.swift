@@ -149,7 +149,14 @@ struct FindingResponse: Encodable, Sendable {
     var source: FindingSource
     var type: ViolationKind
     var label: String
-    /// Seconds on the master video (recorded findings), else null.
+    /// A sentence for the findings list ("Another tab was in front of the exam for 12 s").
+    var description: String
+    /// Seconds the finding lasted (null when it has no length, e.g. a paste).
+    @Nullable var duration: Double?
+    /// Wall-clock times (the page's clock for browser findings).
+    @Nullable var startedAt: Date?
+    @Nullable var endedAt: Date?
+    /// Seconds on the master video (recorded and browser findings), else null.
     @Nullable var start: Double?
     @Nullable var end: Double?
     /// Seconds on the live stream's clock (live findings), else null.
@@ -175,6 +182,12 @@ struct FindingResponse: Encodable, Sendable {
         source = finding.source
         type = finding.type
         label = finding.type.title
+        let lasting = finding.endedAt.flatMap { end in finding.startedAt.map { end.timeIntervalSince($0) } }
+        let seconds = finding.source == .browser ? (lasting.flatMap { $0 > 0 ? $0 : nil }) : finding.duration
+        duration = seconds
+        description = Self.describe(finding, duration: seconds)
+        startedAt = finding.startedAt
+        endedAt = finding.endedAt
         start = placed.start
         end = placed.end
         sessionStart = finding.sessionStart
@@ -193,6 +206,15 @@ struct FindingResponse: Encodable, Sendable {
         reviewedAt = finding.reviewedAt
     }
 
+    static func describe(_ finding: FindingRecord, duration: Double?) -> String {
+        var text = finding.type.title
+        if finding.type == .clipboard, let action = finding.details.action {
+            text = "\(action.prefix(1).uppercased() + action.dropFirst()) of \(finding.details.textLength.map { "\($0) characters" } ?? "text")"
+        }
+        if let duration, duration >= 1 { text += " for \(Int(duration.rounded())) s" }
+        return text
+    }
+
     /// The one evidence route, for findings of every source.
     static func evidenceURL(_ finding: FindingRecord) -> String? {
         finding.evidenceKey == nil ? nil : "/api/sessions/\(finding.sessionId)/events/\(finding.id)/evidence"
@@ -205,14 +227,24 @@ struct PlacedFinding: Sendable {
     var start: Double?
     var end: Double?
 
-    /// Findings on the video's clock (the finalizer's times, else computed from the chunks), in time
-    /// order; findings without a place in the video (live ones, chunks not in it) come last.
-    static func place(_ findings: [FindingRecord], on timeline: RecordingTimeline?) -> [PlacedFinding] {
+    /// Findings on the video's clock, in time order: recorded ones by their chunk (the finalizer's
+    /// times, else computed from the chunks), browser ones by their wall-clock times through the
+    /// chunks' start times (`chunkStarts`: chunk index → seconds since 1970). Findings without a
+    /// place in the video (live ones, chunks not in it) come last.
+    static func place(_ findings: [FindingRecord], on timeline: RecordingTimeline?, chunkStarts: [Int: Double] = [:]) -> [PlacedFinding] {
         findings.map { finding in
-            guard finding.source == .recorded, let chunk = finding.chunkIndex else { return PlacedFinding(finding: finding) }
-            return PlacedFinding(finding: finding,
-                                 start: finding.videoStart ?? finding.chunkStart.flatMap { timeline?.time(chunk: chunk, offset: $0) },
-                                 end: finding.videoEnd ?? finding.chunkEnd.flatMap { timeline?.time(chunk: chunk, offset: $0) })
+            switch finding.source {
+            case .recorded:
+                guard let chunk = finding.chunkIndex else { return PlacedFinding(finding: finding) }
+                return PlacedFinding(finding: finding,
+                                     start: finding.videoStart ?? finding.chunkStart.flatMap { timeline?.time(chunk: chunk, offset: $0) },
+                                     end: finding.videoEnd ?? finding.chunkEnd.flatMap { timeline?.time(chunk: chunk, offset: $0) })
+            case .browser:
+                let wall = { (date: Date?) in date.flatMap { timeline?.time(wallClock: $0.timeIntervalSince1970, chunkStarts: chunkStarts) } }
+                return PlacedFinding(finding: finding, start: wall(finding.startedAt), end: wall(finding.endedAt ?? finding.startedAt))
+            case .live:
+                return PlacedFinding(finding: finding)
+            }
         }.sorted { ($0.start ?? .infinity, $0.finding.sessionStart ?? .infinity, $0.finding.id) < ($1.start ?? .infinity, $1.finding.sessionStart ?? .infinity, $1.finding.id) }
     }
 }

@@ -98,7 +98,8 @@ function renderEvents() {
   const body = $('events').querySelector('tbody');
   body.replaceChildren(...report.events.map((event) => el('tr', { dataset: { eventId: event.id }, class: selected?.id === event.id ? 'selected' : null },
     el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => select(event, { seek: true }), 'aria-label': `Show ${label(event.type)} at ${clock(event.start)}` }, clock(event.start))),
-    el('td', {}, label(event.type), event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
+    el('td', {}, event.description || label(event.type), event.source === 'browser' ? el('span', { class: 'small muted' }, ' (exam page)') : null,
+      event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
     el('td', {}, percent(event.confidence)),
     el('td', { class: event.decision ? `decision-${event.decision}` : 'muted' }, event.decision || 'pending'))));
   if (!report.events.length) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, report.recording?.finalized ? 'No findings in the recording.' : 'Findings appear here as the video is analysed.')));
@@ -144,7 +145,7 @@ function select(event, { seek }) {
   }
   $('evidence-type').textContent = label(event.type);
   $('evidence-time').textContent = `${clock(event.start)} – ${clock(event.end)}`;
-  $('evidence-confidence').textContent = percent(event.confidence);
+  $('evidence-confidence').textContent = event.source === 'browser' ? 'reported by the exam page' : percent(event.confidence);
   $('evidence-decision').textContent = event.decision || 'pending';
   $('evidence-decision').className = event.decision ? `decision-${event.decision}` : '';
   if (document.activeElement !== $('note')) $('note').value = event.note || '';

@@ -10,6 +10,16 @@ export const findingLabels = {
   laptop: 'Laptop in view',
   forbidden_object: 'Forbidden object in view',
   repeated_behaviour: 'Repeated behaviour',
+  tab_hidden: 'Another tab was in front of the exam',
+  window_blur: 'Another window was in front of the exam',
+  fullscreen_exit: 'Left fullscreen',
+  clipboard: 'Copied, cut or pasted text',
+  context_menu: 'Opened the context menu',
+  print_attempt: 'Tried to print the page',
+  second_screen: 'A second screen is connected',
+  camera_lost: 'The camera stopped',
+  page_left: 'Left or closed the exam page',
+  network_offline: 'The network was offline',
 };
 
 export const milestoneLabels = {
@@ -19,6 +29,10 @@ export const milestoneLabels = {
   live_disconnected: 'Disconnected',
   end_requested: 'Candidate ended',
   finalized: 'Video finalized',
+  camera_restored: 'Camera back',
+  page_returned: 'Exam page reopened',
+  network_online: 'Back online',
+  screen_check: 'Screens checked',
 };
 
 export function label(type) {

@@ -3,26 +3,12 @@
 // (1 s doubling to 30 s); while offline, pieces wait and go out when the browser is back online.
 // After a reload, `resume` asks the server which pieces it already has.
 
+import { openDatabase as open, transaction as run } from './idb.js';
+
 const DB_NAME = 'proctor-uploads';
 const STORE = 'chunks';
-
-function openDatabase() {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB_NAME, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: ['sessionId', 'index'] });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-}
-
-function transaction(db, mode, work) {
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result.result ?? result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
+const openDatabase = () => open(DB_NAME, STORE, ['sessionId', 'index']);
+const transaction = (db, mode, work) => run(db, STORE, mode, work);
 
 async function sha256(blob) {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
@@ -45,19 +31,32 @@ export class UploadQueue {
     this.db = await openDatabase();
   }
 
-  /** Drops local pieces the server already has; returns the next index to record. */
+  /** The next index this browser handed out for the session (kept across reloads, for offline starts). */
+  get nextKey() { return `proctor-next-chunk:${this.session.id}`; }
+
+  /**
+   * Drops local pieces the server already has; returns the next index to record. Offline, the
+   * server cannot be asked: the pieces still waiting here and the index this browser last handed
+   * out decide, so a piece is never recorded twice under one index. `resumeError` says why.
+   */
   async resume() {
-    const server = await this.session.chunks();
-    for (const chunk of server.chunks) this.uploaded.set(chunk.index, chunk.size);
+    this.resumeError = null;
+    try {
+      const server = await this.session.chunks();
+      for (const chunk of server.chunks) this.uploaded.set(chunk.index, chunk.size);
+    } catch (error) {
+      this.resumeError = error;
+    }
     const local = await this.all();
     for (const item of local) {
       if (this.uploaded.has(item.index)) await transaction(this.db, 'readwrite', (store) => store.delete([item.sessionId, item.index]));
     }
     const indices = [...this.uploaded.keys(), ...local.map((item) => item.index)];
+    const remembered = Number(localStorage.getItem(this.nextKey) || 0);
     this.pending = (await this.all()).length;
     this.changed();
     this.pump();
-    return indices.length ? Math.max(...indices) + 1 : 0;
+    return Math.max(indices.length ? Math.max(...indices) + 1 : 0, remembered);
   }
 
   async all() {
@@ -66,6 +65,7 @@ export class UploadQueue {
   }
 
   async add({ index, blob, startedAt }) {
+    localStorage.setItem(this.nextKey, String(Math.max(index + 1, Number(localStorage.getItem(this.nextKey) || 0))));
     const item = { sessionId: this.session.id, index, blob, startedAt, sha256: await sha256(blob), size: blob.size };
     await transaction(this.db, 'readwrite', (store) => store.put(item));
     this.pending += 1;

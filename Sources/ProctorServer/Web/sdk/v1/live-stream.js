@@ -1,5 +1,6 @@
 // Live analysis over the WebSocket: sends webcam frames as binary JPEG messages at an adaptive rate
-// and reports each analysis. Reconnects by itself with backoff.
+// and reports each analysis. Reconnects by itself with backoff. Client events share the socket:
+// `onOpen` gets a sender for them, `onMessage` their acknowledgements.
 //
 // The rate starts at 4 fps and stays within 2–10. It slows down (×0.7) when the server reports
 // frames dropped or skipped under load, rate limiting, or analyses slower than the frame interval;
@@ -10,11 +11,14 @@ export class LiveStream {
   static minFps = 2;
   static maxFps = 10;
 
-  constructor({ url, video, onAnalysis, onState }) {
+  constructor({ url, video, onAnalysis, onState, onOpen = () => {}, onClose = () => {}, onMessage = () => {} }) {
     this.url = url;
     this.video = video;
     this.onAnalysis = onAnalysis;
     this.onState = onState;
+    this.onOpen = onOpen;
+    this.onClose = onClose;
+    this.onMessage = onMessage;
     this.fps = 4;
     this.canvas = document.createElement('canvas');
     this.stopped = false;
@@ -43,11 +47,16 @@ export class LiveStream {
       this.answered = 0;
       this.lastDropped = 0;
       this.onState({ connection: 'connected' });
+      this.onOpen((message) => {
+        if (socket.readyState !== WebSocket.OPEN) throw new Error('closed');
+        socket.send(JSON.stringify(message));
+      });
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.onClose();
       if (this.stopped) return;
       // 1008 with a reason means the server refused us for good (bad token, policy): do not hammer it.
       const delay = Math.min(10000, 1000 * 2 ** this.retry++);
@@ -63,7 +72,13 @@ export class LiveStream {
       this.answered += 1;
       this.adapt(message.metadata);
       this.onAnalysis(message);
+    } else if (message.type === 'client_event_ack') {
+      this.onMessage(message);
     } else if (message.type === 'error') {
+      if (message.id) {
+        this.onMessage(message);
+        return;
+      }
       if (message.code === 'rate_limited') this.slowDown();
       this.onState({ serverError: message });
     }
@@ -113,6 +128,7 @@ export class LiveStream {
     clearTimeout(this.timer);
     const socket = this.socket;
     this.socket = null;
+    this.onClose();
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ type: 'end' }));
       setTimeout(() => socket.close(1000, 'exam ended'), 500);

@@ -1,0 +1,83 @@
+// The SDK's markup, inside its shadow root: the start steps in an overlay, the exam in a small
+// movable widget. Static text only; everything variable is set with textContent.
+
+export const template = `
+<div class="overlay" id="overlay" role="dialog" aria-modal="true" aria-labelledby="overlay-title">
+  <div class="sheet">
+    <header class="bar"><strong id="overlay-title">Proctored exam</strong><span id="exam-title" class="small"></span></header>
+    <p id="page-error" class="status bad hidden" role="alert"></p>
+
+    <section id="step-consent" class="hidden" aria-labelledby="consent-title">
+      <h2 id="consent-title" tabindex="-1">Before you start: what is captured and why</h2>
+      <dl class="notice">
+        <dt>What is captured</dt>
+        <dd>Frames from your webcam while the exam runs (sent for automatic analysis), a video recording of your webcam in <span id="chunk-seconds">20</span>-second pieces, and one reference photo of your face. No sound is recorded.</dd>
+        <dt>What this exam page notes</dt>
+        <dd>When you leave the exam tab or window, leave fullscreen, copy, cut or paste (only that it happened and how many characters, never the text), open the context menu or try to print, when a second screen is connected (where your browser tells), when your camera stops, when the page is closed or reopened, and when you go offline. Nothing else on your computer is read.</dd>
+        <dt>Why</dt>
+        <dd>To check that the person taking the exam is the person who enrolled, and to point out moments a human proctor should look at. The automatic analysis only ranks moments for review; it never decides that anyone cheated.</dd>
+        <dt>Who sees it</dt>
+        <dd>Proctors and reviewers of your institution, who watch live and review the recording. Each flag they review shows its time, snapshot or duration and confidence, and they record a decision.</dd>
+        <dt>How long it is kept</dt>
+        <dd id="retention-text">For the period your institution has set.</dd>
+      </dl>
+      <form id="consent-form" class="stack">
+        <div class="row"><input type="checkbox" id="consent-check" required><label for="consent-check">I have read this notice and agree to the capture of webcam frames, video recordings, a reference photo and the exam page's activity for this exam.</label></div>
+        <div class="row">
+          <button type="submit" id="consent-accept" disabled>Agree and continue</button>
+          <button type="button" id="consent-decline" class="secondary">I do not agree</button>
+        </div>
+      </form>
+      <p id="declined" class="status warn hidden" role="status">You did not agree, so nothing was captured. Contact your exam organiser to take the exam another way.</p>
+    </section>
+
+    <section id="step-camera" class="hidden" aria-labelledby="camera-title">
+      <h2 id="camera-title" tabindex="-1">Camera check and reference photo</h2>
+      <div class="columns">
+        <div class="stack">
+          <video id="camera-preview" class="preview" autoplay muted playsinline aria-label="Your webcam preview"></video>
+          <div class="row"><button type="button" id="capture">Take reference photo</button></div>
+        </div>
+        <div class="stack">
+          <p>Sit facing the camera in good light, alone, with your whole face in view. Then take the reference photo; it is checked at once.</p>
+          <img id="reference-photo" class="reference hidden" alt="Your reference photo">
+          <p id="reference-status" class="status" role="status" aria-live="polite">No photo taken yet.</p>
+          <p class="small">When you start, the exam asks for fullscreen; leaving it is noted.</p>
+          <div class="row">
+            <button type="button" id="retake" class="secondary hidden">Retake photo</button>
+            <button type="button" id="start-exam" disabled>Start exam</button>
+          </div>
+        </div>
+      </div>
+    </section>
+
+    <section id="step-done" class="hidden" aria-labelledby="done-title">
+      <h2 id="done-title" tabindex="-1">Exam ended</h2>
+      <p id="done-status" class="status" role="status" aria-live="polite">Finishing uploads…</p>
+      <dl class="facts" id="done-facts"></dl>
+    </section>
+  </div>
+</div>
+
+<aside id="step-exam" class="widget hidden" aria-label="Proctoring">
+  <header class="bar handle" id="widget-handle" title="Drag to move">
+    <strong>Proctoring</strong>
+    <button type="button" id="widget-toggle" class="link" aria-expanded="true" aria-controls="widget-body">Hide</button>
+  </header>
+  <div id="widget-body" class="stack">
+    <video id="exam-preview" class="preview small-preview" autoplay muted playsinline aria-label="Your webcam preview"></video>
+    <p id="live-status" class="status" role="status" aria-live="polite">Connecting…</p>
+    <dl class="facts small">
+      <dt>Connection</dt><dd id="fact-connection">–</dd>
+      <dt>Analysis rate</dt><dd id="fact-rate">–</dd>
+      <dt>Last notice</dt><dd id="fact-alert">None</dd>
+      <dt>Video pieces</dt><dd id="fact-uploads">–</dd>
+      <dt>Page activity</dt><dd id="fact-events">–</dd>
+    </dl>
+    <div class="row">
+      <button type="button" id="fullscreen-return" class="secondary hidden">Return to fullscreen</button>
+      <button type="button" id="end-exam" class="danger">End exam</button>
+    </div>
+  </div>
+</aside>
+`;
