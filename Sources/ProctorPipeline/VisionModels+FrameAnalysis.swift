@@ -6,7 +6,8 @@ import ProctorVision
 extension VisionModels {
     /// Faces, then landmarks and head pose of the largest face. Preprocessing is applied to what
     /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
-    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration, preprocessor: FramePreprocessor) throws -> FacePathResult {
+    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
+                      preprocessor: FramePreprocessor) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
         let prepare = { (image: Image) throws(VisionError) -> Image in
@@ -28,9 +29,31 @@ extension VisionModels {
                 result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
             }
             result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
+            if let pose = result.pose, eyes.enabled, let irisLandmarker {
+                // The eyes of the raw frame: the iris crops are small, and CLAHE's tiles would be a few pixels.
+                let irisStarted = ContinuousClock.now
+                result.eyes = try Self.observeEyes(landmarks: landmarks, pose: pose, in: frame, iris: irisLandmarker, configuration: eyes)
+                result.irisMs = irisStarted.millisecondsElapsed
+            }
         }
         result.preprocessMs = preprocessMs
         return result
+    }
+
+    static func observeEyes(landmarks: FaceLandmarks, pose: HeadPose, in frame: Image, iris: IrisLandmarker,
+                            configuration: EyeGazeConfiguration) throws -> EyeObservation? {
+        let (right, left) = try iris.eyes(of: landmarks, in: frame, cropScale: configuration.cropScale, minimumWidth: configuration.minimumEyeWidth)
+        guard right != nil || left != nil else { return nil }
+        let up = IrisLandmarker.faceUp(landmarks)
+        return EyeObservation(right: right.flatMap { EyeGeometry.measure($0, up: up) }, left: left.flatMap { EyeGeometry.measure($0, up: up) }, pose: pose)
+    }
+
+    /// Faces, landmarks, head pose and eyes of one still image, as the pipeline sees them (for the
+    /// calibration step's frames): nil without a face, usable landmarks or a measurable eye.
+    public func observeEyes(in frame: Image, configuration: PipelineConfiguration) throws -> (faces: Int, eyes: EyeObservation?) {
+        let result = try analyseFaces(in: frame, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
+                                      preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
+        return (result.faces.count, result.eyes)
     }
 
     func detectObjects(in frame: Image, region: PixelRegion?) throws -> ObjectPassResult {
@@ -47,8 +70,11 @@ struct FacePathResult: Sendable {
     var landmarksCount = 0
     var presence = 0.0
     var pose: HeadPose?
+    /// The main face's eyes, nil without a pose or a measurable eye (or with eye gaze off).
+    var eyes: EyeObservation?
     var faceDetectMs = 0.0
     var landmarksPoseMs = 0.0
+    var irisMs = 0.0
     /// Preprocessing inside the face path (detection input and mesh crop).
     var preprocessMs = 0.0
 }
