@@ -282,5 +282,7 @@ extension PostgresSessionStore {
         ]),
         PostgresMigration(version: 6, name: "v6: one findings table for live violations and recorded events",
                           statements: SessionDataMigration.findingsStatements(dialect: .postgres)),
+        PostgresMigration(version: 7, name: "v7: gaze calibrations",
+                          statements: SessionDataMigration.gazeCalibrationStatements(dialect: .postgres)),
     ]
 }

@@ -209,6 +209,9 @@ extension SQLiteSessionStore {
         migrator.registerMigration("v6: one findings table for live violations and recorded events") { db in
             for statement in SessionDataMigration.findingsStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v7: gaze calibrations") { db in
+            for statement in SessionDataMigration.gazeCalibrationStatements(dialect: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

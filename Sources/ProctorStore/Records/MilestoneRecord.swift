@@ -6,6 +6,8 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case consent
         case reference
+        /// The gaze centre was set: by the calibration step, or automatically at the start of the exam.
+        case gazeCalibrated = "gaze_calibrated"
         case liveConnected = "live_connected"
         case liveDisconnected = "live_disconnected"
         case endRequested = "end_requested"
@@ -39,15 +41,18 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
     public var endedByClient: Bool?
     /// Finalized: the master video's length.
     public var masterSeconds: Double?
+    /// Gaze calibrated: `explicit` or `automatic`.
+    public var calibration: String?
 
     public init(noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
-                endedByClient: Bool? = nil, masterSeconds: Double? = nil) {
+                endedByClient: Bool? = nil, masterSeconds: Double? = nil, calibration: String? = nil) {
         self.noticeVersion = noticeVersion
         self.items = items
         self.faceScore = faceScore
         self.replacedConnection = replacedConnection
         self.endedByClient = endedByClient
         self.masterSeconds = masterSeconds
+        self.calibration = calibration
     }
 
     /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
@@ -58,5 +63,6 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
         case replacedConnection = "replaced_connection"
         case endedByClient = "ended_by_client"
         case masterSeconds = "master_seconds"
+        case calibration
     }
 }
