@@ -17,6 +17,7 @@ public struct DetectionPipeline: Sendable {
     private var sampler: AdaptiveSampler
     private var deviation: DeviationTracker
     private var eyeGaze: EyeGazeTracker
+    private var eyeSchedule: EyeSchedule
     private var window: BehaviourWindow
     private var cadence: ObjectDetectionCadence
     private var lastObjects: [ObjectDetection]?
@@ -36,6 +37,7 @@ public struct DetectionPipeline: Sendable {
         sampler = AdaptiveSampler(configuration: configuration.sampling)
         deviation = DeviationTracker(configuration: configuration.gaze)
         eyeGaze = EyeGazeTracker(configuration: configuration.gaze.eyes, calibration: calibration)
+        eyeSchedule = EyeSchedule(configuration: configuration.gaze.eyes)
         window = BehaviourWindow(capacity: max(1, configuration.behaviourWindow))
         cadence = ObjectDetectionCadence(interval: configuration.objects.interval)
     }
@@ -103,11 +105,13 @@ public struct DetectionPipeline: Sendable {
         }
         let faceConfiguration = configuration.faces
         let eyeConfiguration = configuration.gaze.eyes
+        let eyeSchedule = self.eyeSchedule
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
-            try models.analyseFaces(in: frame, region: region, configuration: faceConfiguration, eyes: eyeConfiguration, preprocessor: preprocessor)
+            try models.analyseFaces(in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
+                                    schedule: eyeSchedule, preprocessor: preprocessor)
         }
         async let objectWork: ObjectPassResult? = runObjects
             ? pool.run { models in
@@ -140,7 +144,7 @@ public struct DetectionPipeline: Sendable {
         // No usable landmarks on a detected face (turned too far for the mesh) counts as looking away.
         let lookingAway = !faces.faces.isEmpty && (faces.pose.map(configuration.gaze.isDeviation) ?? true)
         let deviationSeconds = deviation.update(isDeviation: lookingAway, at: timestamp)
-        let eyes = eyeGaze.update(configuration.gaze.eyes.enabled ? faces.eyes : nil, at: timestamp)
+        let eyes = eyeGaze.update(self.eyeSchedule.observation(measured: faces.eyes, pose: faces.pose, at: timestamp), at: timestamp)
         let observation = FrameObservation(
             timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,
             deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden,

@@ -6,8 +6,9 @@ import ProctorVision
 extension VisionModels {
     /// Faces, then landmarks and head pose of the largest face. Preprocessing is applied to what
     /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
-    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
-                      preprocessor: FramePreprocessor) throws -> FacePathResult {
+    /// `eyes`: the iris on the main face's eyes that `schedule` names (none when eye gaze is off).
+    func analyseFaces(in frame: Image, at timestamp: Double, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
+                      schedule: EyeSchedule, preprocessor: FramePreprocessor) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
         let prepare = { (image: Image) throws(VisionError) -> Image in
@@ -29,10 +30,15 @@ extension VisionModels {
                 result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
             }
             result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
-            if let pose = result.pose, eyes.enabled, let irisLandmarker {
+            if result.pose != nil, eyes.enabled, let irisLandmarker {
                 // The eyes of the raw frame: the iris crops are small, and CLAHE's tiles would be a few pixels.
                 let irisStarted = ContinuousClock.now
-                result.eyes = try Self.observeEyes(landmarks: landmarks, pose: pose, in: frame, iris: irisLandmarker, configuration: eyes)
+                result.eyes = try Self.measureEyes(landmarks: landmarks, in: frame, iris: irisLandmarker, configuration: eyes, sides: schedule.sides)
+                let more = schedule.additionalSides(after: result.eyes, at: timestamp)
+                if !more.isEmpty {
+                    let second = try Self.measureEyes(landmarks: landmarks, in: frame, iris: irisLandmarker, configuration: eyes, sides: more)
+                    result.eyes.merge(second) { first, _ in first }
+                }
                 result.irisMs = irisStarted.millisecondsElapsed
             }
         }
@@ -40,20 +46,25 @@ extension VisionModels {
         return result
     }
 
-    static func observeEyes(landmarks: FaceLandmarks, pose: HeadPose, in frame: Image, iris: IrisLandmarker,
-                            configuration: EyeGazeConfiguration) throws -> EyeObservation? {
-        let (right, left) = try iris.eyes(of: landmarks, in: frame, cropScale: configuration.cropScale, minimumWidth: configuration.minimumEyeWidth)
-        guard right != nil || left != nil else { return nil }
+    /// The ratios of each eye in `sides` (nil for one too small or unmeasurable).
+    static func measureEyes(landmarks: FaceLandmarks, in frame: Image, iris: IrisLandmarker, configuration: EyeGazeConfiguration,
+                            sides: [EyeSide]) throws -> [EyeSide: EyeMeasurement?] {
+        let (right, left) = try iris.eyes(of: landmarks, in: frame, cropScale: configuration.cropScale, minimumWidth: configuration.minimumEyeWidth,
+                                          sides: sides)
         let up = IrisLandmarker.faceUp(landmarks)
-        return EyeObservation(right: right.flatMap { EyeGeometry.measure($0, up: up) }, left: left.flatMap { EyeGeometry.measure($0, up: up) }, pose: pose)
+        var measured: [EyeSide: EyeMeasurement?] = [:]
+        if sides.contains(.right) { measured[.right] = right.flatMap { EyeGeometry.measure($0, up: up) } }
+        if sides.contains(.left) { measured[.left] = left.flatMap { EyeGeometry.measure($0, up: up) } }
+        return measured
     }
 
-    /// Faces, landmarks, head pose and eyes of one still image, as the pipeline sees them (for the
-    /// calibration step's frames): nil without a face, usable landmarks or a measurable eye.
+    /// Faces, landmarks, head pose and both eyes of one still image, as the pipeline sees them (for
+    /// the calibration step's frames): eyes nil without a face, usable landmarks or a measurable eye.
     public func observeEyes(in frame: Image, configuration: PipelineConfiguration) throws -> (faces: Int, eyes: EyeObservation?) {
-        let result = try analyseFaces(in: frame, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
-                                      preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
-        return (result.faces.count, result.eyes)
+        var schedule = EyeSchedule(mode: .both, maximumAge: 0, changeThreshold: 0)
+        let result = try analyseFaces(in: frame, at: 0, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
+                                      schedule: schedule, preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
+        return (result.faces.count, schedule.observation(measured: result.eyes, pose: result.pose, at: 0))
     }
 
     func detectObjects(in frame: Image, region: PixelRegion?) throws -> ObjectPassResult {
@@ -70,8 +81,8 @@ struct FacePathResult: Sendable {
     var landmarksCount = 0
     var presence = 0.0
     var pose: HeadPose?
-    /// The main face's eyes, nil without a pose or a measurable eye (or with eye gaze off).
-    var eyes: EyeObservation?
+    /// The iris's measurement of each eye it ran on (empty without a pose, or with eye gaze off).
+    var eyes: [EyeSide: EyeMeasurement?] = [:]
     var faceDetectMs = 0.0
     var landmarksPoseMs = 0.0
     var irisMs = 0.0

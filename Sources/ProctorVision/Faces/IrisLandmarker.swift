@@ -23,15 +23,20 @@ public final class IrisLandmarker {
 
     public var engineName: String { model.engineName }
 
-    /// Both eyes of `landmarks` (468 face-mesh points in frame pixels). An eye narrower than
-    /// `minimumWidth` pixels is not run and comes back nil.
-    public func eyes(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double) throws(VisionError) -> (right: EyeLandmarks?, left: EyeLandmarks?) {
+    /// The eyes of `landmarks` (468 face-mesh points in frame pixels) named in `sides`. An eye
+    /// narrower than `minimumWidth` pixels is not run and comes back nil.
+    public func eyes(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
+                     sides: [EyeSide] = EyeSide.allCases) throws(VisionError) -> (right: EyeLandmarks?, left: EyeLandmarks?) {
         let points = landmarks.points
         guard points.count >= FaceLandmarker.landmarkCount else { return (nil, nil) }
-        let right = try eye(from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
-                            in: image, cropScale: cropScale, minimumWidth: minimumWidth)
-        let left = try eye(from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
-                           in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+        let right = sides.contains(.right)
+            ? try eye(from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
+                      in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+            : nil
+        let left = sides.contains(.left)
+            ? try eye(from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
+                      in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+            : nil
         return (right, left)
     }
 

@@ -6,6 +6,18 @@ public struct EyeGazeConfiguration: Sendable, Hashable, Codable {
     public var model = "iris_landmark.onnx"
     /// Side of the square eye crop over the corner-to-corner distance (MediaPipe's own ROI).
     public var cropScale = 2.3
+    /// `adaptive`: the iris model on one eye per processed frame in turn while the eyes are steady,
+    /// on both as soon as the first one moved (see `EyeSchedule`); `both`: on both eyes every frame.
+    /// One run takes about 2 ms on this machine (ONNX Runtime, one thread; two thirds of it the
+    /// model's 63 PReLU layers, which ONNX Runtime cannot fuse into the convolutions).
+    public var eyesPerFrame = EyeSchedule.Mode.adaptive
+    /// `adaptive`: a carried eye reading older than this many seconds is not used (the 2 fps
+    /// heartbeat carries it 0.5 s).
+    public var carriedEyeSeconds = 1.0
+    /// `adaptive`: the other eye is measured too when the first moved by more than this (either
+    /// ratio) since its last reading. A still eye's ratios vary by 0.003-0.004 (standard deviation)
+    /// frame to frame on the webcam clip; the sideways glance moves them by 0.09-0.13.
+    public var eyeChangeThreshold = 0.02
     /// Eyes narrower than this many pixels corner to corner are not measured: the crop would be
     /// upscaled more than 2x and the iris be a few pixels across. (The webcam clip's eyes are about
     /// 59 px wide, the news clip's about 25 px.)
