@@ -6,6 +6,7 @@ import { openCamera, captureJPEG } from './camera.js';
 import { LiveStream } from './live-stream.js';
 import { ChunkRecorder } from './chunk-recorder.js';
 import { UploadQueue } from './upload-queue.js';
+import { collectCalibration } from './calibration.js';
 import { bytes } from '../shared/format.js';
 
 const NOTICE_VERSION = '2026-11';
@@ -15,6 +16,7 @@ const $ = (id) => document.getElementById(id);
 /** What the candidate is told when the analysis notices something: calm, practical words. */
 const advice = {
   looking_away: 'Please look at your screen.',
+  eyes_off_screen: 'Please keep your eyes on your screen.',
   no_face: 'Your face is not in view. Please sit in front of the camera.',
   multiple_people: 'Someone else seems to be in view. Please make sure you are alone.',
   identity_mismatch: 'The camera cannot match your face to your reference photo. Please face the camera.',
@@ -27,7 +29,7 @@ const advice = {
 const state = { session: null, info: null, stream: null, enrolled: false };
 
 function show(step) {
-  for (const id of ['step-consent', 'step-camera', 'step-exam', 'step-done']) $(id).classList.toggle('hidden', id !== step);
+  for (const id of ['step-consent', 'step-camera', 'step-calibration', 'step-exam', 'step-done']) $(id).classList.toggle('hidden', id !== step);
   const heading = $(step).querySelector('h2');
   if (heading) { heading.tabIndex = -1; heading.focus(); }
 }
@@ -105,7 +107,38 @@ async function showCamera() {
   }
   $('capture').addEventListener('click', captureReference);
   $('retake').addEventListener('click', captureReference);
-  $('start-exam').addEventListener('click', startExam);
+  $('start-exam').addEventListener('click', showCalibration);
+}
+
+/** The optional gaze calibration, between the reference photo and the exam. */
+function showCalibration() {
+  show('step-calibration');
+  $('calibration-preview').srcObject = state.stream;
+  $('calibrate').addEventListener('click', calibrate);
+  $('calibration-continue').addEventListener('click', startExam, { once: true });
+}
+
+async function calibrate() {
+  const status = $('calibration-status');
+  $('calibrate').disabled = true;
+  $('calibration-continue').disabled = true;
+  setStatus(status, 'Follow the dot with your eyes…');
+  try {
+    const targets = await collectCalibration({ video: $('calibration-preview'), stage: $('calibration-stage'), dot: $('calibration-dot') });
+    if (!targets.some((target) => target.target === 'center')) throw new Error('the camera has not delivered a picture yet; try again in a moment');
+    setStatus(status, 'Checking…');
+    const result = await state.session.calibrate(targets);
+    status.dataset.calibrated = result.source;
+    setStatus(status, 'Calibrated. You can start the exam.', 'ok');
+    $('calibration-continue').textContent = 'Start the exam';
+  } catch (error) {
+    const reason = error.body?.message || error.message;
+    setStatus(status, `Calibration did not work: ${reason}. Try again, or skip it.`, 'warn');
+    $('calibrate').textContent = 'Try again';
+  } finally {
+    $('calibrate').disabled = false;
+    $('calibration-continue').disabled = false;
+  }
 }
 
 async function captureReference() {
