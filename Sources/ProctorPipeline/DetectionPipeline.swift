@@ -18,6 +18,8 @@ public struct DetectionPipeline: Sendable {
     private var deviation: DeviationTracker
     private var eyeGaze: EyeGazeTracker
     private var eyeSchedule: EyeSchedule
+    /// The eye crops at the iris's last measurement, to tell whether the eyes changed since.
+    private var eyeSignatures: [EyeSide: MotionSignature] = [:]
     private var window: BehaviourWindow
     private var cadence: ObjectDetectionCadence
     private var lastObjects: [ObjectDetection]?
@@ -106,12 +108,13 @@ public struct DetectionPipeline: Sendable {
         let faceConfiguration = configuration.faces
         let eyeConfiguration = configuration.gaze.eyes
         let eyeSchedule = self.eyeSchedule
+        let eyeSignatures = self.eyeSignatures
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
             try models.analyseFaces(in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
-                                    schedule: eyeSchedule, preprocessor: preprocessor)
+                                    schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor)
         }
         async let objectWork: ObjectPassResult? = runObjects
             ? pool.run { models in
@@ -144,6 +147,7 @@ public struct DetectionPipeline: Sendable {
         // No usable landmarks on a detected face (turned too far for the mesh) counts as looking away.
         let lookingAway = !faces.faces.isEmpty && (faces.pose.map(configuration.gaze.isDeviation) ?? true)
         let deviationSeconds = deviation.update(isDeviation: lookingAway, at: timestamp)
+        if let signatures = faces.eyeSignatures { self.eyeSignatures = signatures }
         let eyes = eyeGaze.update(self.eyeSchedule.observation(measured: faces.eyes, pose: faces.pose, at: timestamp), at: timestamp)
         let observation = FrameObservation(
             timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,

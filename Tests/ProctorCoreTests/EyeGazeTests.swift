@@ -395,59 +395,46 @@ struct EyeGazeTrackerTests {
     }
 }
 
-@Suite("Eye gaze: which eyes each frame measures")
+@Suite("Eye gaze: when the iris model runs")
 struct EyeScheduleTests {
     let pose = HeadPose(yaw: 0, pitch: 0, roll: 0)
 
-    @Test("adaptive: both eyes until each has a reading, then one per frame in turn while steady, the other carried")
-    func steady() throws {
-        var schedule = EyeSchedule(mode: .adaptive, maximumAge: 1, changeThreshold: 0.02)
-        #expect(schedule.sides == [.right])
-        // Nothing known yet: the other eye is measured too.
-        #expect(schedule.additionalSides(after: [.right: eye(0.6)], at: 0) == [.left])
+    @Test("on change: the first frame, a change of both eye crops, and the refresh run the model; a steady gaze is carried")
+    func onChange() throws {
+        var schedule = EyeSchedule(mode: .onChange, changeThreshold: 3.5, refreshSeconds: 2)
+        #expect(schedule.shouldMeasure(change: nil, at: 0))
         let firstObservation = schedule.observation(measured: [.right: eye(0.6), .left: eye(0.4)], pose: pose, at: 0)
-        let first = try #require(firstObservation)
-        #expect(first.right == eye(0.6) && first.left == eye(0.4))
-        #expect(schedule.sides == [.left])
-        // Steady: only the left eye this frame, the right one carried.
-        #expect(schedule.additionalSides(after: [.left: eye(0.41)], at: 0.5).isEmpty)
-        let secondObservation = schedule.observation(measured: [.left: eye(0.41)], pose: pose, at: 0.5)
-        let second = try #require(secondObservation)
-        #expect(second.right == eye(0.6) && second.left == eye(0.41))
-        #expect(schedule.sides == [.right])
-        // A frame without a face keeps the turn and reports nothing.
-        #expect(schedule.observation(measured: [:], pose: nil, at: 0.7) == nil)
-        #expect(schedule.sides == [.right])
+        #expect(try #require(firstObservation) == EyeObservation(right: eye(0.6), left: eye(0.4), pose: pose))
+        // Steady: not run, the measurement carried (with this frame's head pose).
+        #expect(!schedule.shouldMeasure(change: 2.9, at: 0.5))
+        let turned = HeadPose(yaw: 12, pitch: 0, roll: 0)
+        let carriedObservation = schedule.observation(measured: nil, pose: turned, at: 0.5)
+        #expect(try #require(carriedObservation) == EyeObservation(right: eye(0.6), left: eye(0.4), pose: turned))
+        // The eyes moved; or a crop cannot be compared; or the measurement is due again.
+        #expect(schedule.shouldMeasure(change: 4.4, at: 1))
+        #expect(schedule.shouldMeasure(change: nil, at: 1))
+        #expect(schedule.shouldMeasure(change: 0.5, at: 2))
+        // A carried measurement expires with the refresh; time going backwards makes it stale too.
+        #expect(schedule.observation(measured: nil, pose: pose, at: 2.5) == nil)
+        #expect(schedule.observation(measured: nil, pose: pose, at: -1) == nil)
+        #expect(schedule.shouldMeasure(change: 0.5, at: -1))
     }
 
-    @Test("adaptive: a moving eye, an unmeasurable eye or a stale reading brings in the other eye")
-    func changes() throws {
-        var schedule = EyeSchedule(mode: .adaptive, maximumAge: 1, changeThreshold: 0.02)
+    @Test("an eye that could not be measured is not carried; no face, no observation")
+    func missing() throws {
+        var schedule = EyeSchedule(mode: .onChange, changeThreshold: 3.5, refreshSeconds: 2)
         _ = schedule.observation(measured: [.right: eye(0.6), .left: eye(0.4)], pose: pose, at: 0)
-        // The left eye moved 0.1: a glance; measure the right eye on this frame too.
-        #expect(schedule.additionalSides(after: [.left: eye(0.3)], at: 0.5) == [.right])
-        #expect(schedule.additionalSides(after: [.left: eye(0.4, 0.12)], at: 0.5) == [.right])
-        #expect(schedule.additionalSides(after: [.left: nil], at: 0.5) == [.right])
-        // Readings older than the maximum age are not carried or compared.
-        #expect(schedule.additionalSides(after: [.left: eye(0.4)], at: 2) == [.right])
-        let lateObservation = schedule.observation(measured: [.left: eye(0.45)], pose: pose, at: 2.5)
-        let late = try #require(lateObservation)
-        #expect(late.right == nil && late.left == eye(0.45))
-        // An eye that could not be measured is not carried on; time going backwards makes everything stale.
-        let missingObservation = schedule.observation(measured: [.right: nil], pose: pose, at: 2.7)
-        #expect(try #require(missingObservation).right == nil)
-        #expect(schedule.observation(measured: [.left: eye(0.5)], pose: pose, at: 0.1)?.right == nil)
+        let oneObservation = schedule.observation(measured: [.right: eye(0.62), .left: nil], pose: pose, at: 0.5)
+        #expect(try #require(oneObservation).left == nil)
+        #expect(schedule.observation(measured: nil, pose: nil, at: 1) == nil)
+        #expect(schedule.observation(measured: [.right: nil, .left: nil], pose: pose, at: 1.5) == nil)
     }
 
-    @Test("both: every frame measures both eyes and carries nothing")
-    func both() {
-        var schedule = EyeSchedule(mode: .both, maximumAge: 1, changeThreshold: 0.02)
-        #expect(schedule.sides == [.right, .left])
-        #expect(schedule.additionalSides(after: [.right: eye(0.1)], at: 0).isEmpty)
+    @Test("every frame: the model always runs")
+    func everyFrame() {
+        var schedule = EyeSchedule(mode: .everyFrame, changeThreshold: 3.5, refreshSeconds: 2)
         _ = schedule.observation(measured: [.right: eye(0.6), .left: eye(0.4)], pose: pose, at: 0)
-        #expect(schedule.sides == [.right, .left])
-        let next = schedule.observation(measured: [.right: eye(0.55), .left: nil], pose: pose, at: 0.5)
-        #expect(next?.right == eye(0.55) && next?.left == nil)
-        #expect(schedule.observation(measured: [.right: nil, .left: nil], pose: pose, at: 1) == nil)
+        #expect(schedule.shouldMeasure(change: 0, at: 0.5))
+        #expect(schedule.shouldMeasure(change: nil, at: 0.5))
     }
 }

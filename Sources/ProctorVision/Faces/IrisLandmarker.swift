@@ -1,7 +1,7 @@
 import Foundation
 import ProctorCore
 
-/// MediaPipe's iris model on both eyes of a face whose mesh is known.
+/// MediaPipe's iris model on the eyes of a face whose mesh is known.
 ///
 /// Each eye's crop follows MediaPipe: centred between the eye's corners (mesh 33/133 for the
 /// subject's right eye, 362/263 for the left), `cropScale` times the corner distance wide, rotated
@@ -23,20 +23,49 @@ public final class IrisLandmarker {
 
     public var engineName: String { model.engineName }
 
-    /// The eyes of `landmarks` (468 face-mesh points in frame pixels) named in `sides`. An eye
-    /// narrower than `minimumWidth` pixels is not run and comes back nil.
+    /// One eye's 64x64 crop, as the model sees it, and the way back to frame pixels.
+    public struct EyeCrop: Sendable {
+        public let side: EyeSide
+        public let image: Image
+        let inverse: ProctorCore.AffineTransform
+    }
+
+    /// The crops of the eyes of `landmarks` (468 face-mesh points in frame pixels) named in `sides`;
+    /// an eye narrower than `minimumWidth` pixels comes back nil.
+    public func crops(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
+                      sides: [EyeSide] = EyeSide.allCases) throws(VisionError) -> [EyeSide: EyeCrop?] {
+        let points = landmarks.points
+        guard points.count >= FaceLandmarker.landmarkCount else { return [:] }
+        var crops: [EyeSide: EyeCrop?] = [:]
+        for side in sides {
+            crops[side] = side == .right
+                ? try crop(.right, from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
+                           in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+                : try crop(.left, from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
+                           in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+        }
+        return crops
+    }
+
+    /// The model on one crop: the eyelid contour and the iris in frame pixels.
+    public func landmarks(in crop: EyeCrop) throws(VisionError) -> EyeLandmarks? {
+        let outputs = try model.run(try crop.image.tensor(scale: 1 / 255, swapRB: true))
+        guard let contour = outputs.first(where: { $0.count == Self.contourPoints * 3 }),
+              let iris = outputs.first(where: { $0.count == Self.irisPoints * 3 }) else {
+            throw VisionError(.modelInvalid, "iris model outputs have unexpected sizes \(outputs.map(\.count))")
+        }
+        func mapped(_ tensor: Tensor, count: Int) -> [Point2] {
+            (0..<count).map { i in crop.inverse.apply(Point2(x: Double(tensor.values[3 * i]), y: Double(tensor.values[3 * i + 1]))) }
+        }
+        return EyeLandmarks(contour: mapped(contour, count: EyeLandmarks.contourCount), iris: mapped(iris, count: Self.irisPoints))
+    }
+
+    /// Both eyes' landmarks (`crops` then `landmarks`).
     public func eyes(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
                      sides: [EyeSide] = EyeSide.allCases) throws(VisionError) -> (right: EyeLandmarks?, left: EyeLandmarks?) {
-        let points = landmarks.points
-        guard points.count >= FaceLandmarker.landmarkCount else { return (nil, nil) }
-        let right = sides.contains(.right)
-            ? try eye(from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
-                      in: image, cropScale: cropScale, minimumWidth: minimumWidth)
-            : nil
-        let left = sides.contains(.left)
-            ? try eye(from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
-                      in: image, cropScale: cropScale, minimumWidth: minimumWidth)
-            : nil
+        let crops = try crops(of: landmarks, in: image, cropScale: cropScale, minimumWidth: minimumWidth, sides: sides)
+        let right = try crops[.right].flatMap { $0 }.flatMap { crop throws(VisionError) in try self.landmarks(in: crop) }
+        let left = try crops[.left].flatMap { $0 }.flatMap { crop throws(VisionError) in try self.landmarks(in: crop) }
         return (right, left)
     }
 
@@ -48,8 +77,9 @@ public final class IrisLandmarker {
         return EyeGeometry.faceUp(rightEye: middle(rightEyeCorners.outer, rightEyeCorners.inner), leftEye: middle(leftEyeCorners.inner, leftEyeCorners.outer))
     }
 
-    /// One eye whose corners run from `start` to `end` left to right in the image.
-    func eye(from start: Point2, to end: Point2, mirrored: Bool, in image: Image, cropScale: Double, minimumWidth: Double) throws(VisionError) -> EyeLandmarks? {
+    /// The crop of one eye whose corners run from `start` to `end` left to right in the image.
+    func crop(_ side: EyeSide, from start: Point2, to end: Point2, mirrored: Bool, in image: Image, cropScale: Double,
+              minimumWidth: Double) throws(VisionError) -> EyeCrop? {
         let width = start.distance(to: end)
         guard width >= max(1, minimumWidth) else { return nil }
         let line = end - start
@@ -61,15 +91,6 @@ public final class IrisLandmarker {
             transform = AffineTransform(a: -transform.a, b: -transform.b, tx: size - transform.tx, c: transform.c, d: transform.d, ty: transform.ty)
         }
         guard let inverse = transform.inverted else { throw VisionError(.invalidArgument, "degenerate eye crop") }
-        let crop = try image.warped(by: transform, width: Self.inputSize, height: Self.inputSize)
-        let outputs = try model.run(try crop.tensor(scale: 1 / 255, swapRB: true))
-        guard let contour = outputs.first(where: { $0.count == Self.contourPoints * 3 }),
-              let iris = outputs.first(where: { $0.count == Self.irisPoints * 3 }) else {
-            throw VisionError(.modelInvalid, "iris model outputs have unexpected sizes \(outputs.map(\.count))")
-        }
-        func mapped(_ tensor: Tensor, count: Int) -> [Point2] {
-            (0..<count).map { i in inverse.apply(Point2(x: Double(tensor.values[3 * i]), y: Double(tensor.values[3 * i + 1]))) }
-        }
-        return EyeLandmarks(contour: mapped(contour, count: EyeLandmarks.contourCount), iris: mapped(iris, count: Self.irisPoints))
+        return EyeCrop(side: side, image: try image.warped(by: transform, width: Self.inputSize, height: Self.inputSize), inverse: inverse)
     }
 }

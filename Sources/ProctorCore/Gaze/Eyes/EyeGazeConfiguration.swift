@@ -6,18 +6,21 @@ public struct EyeGazeConfiguration: Sendable, Hashable, Codable {
     public var model = "iris_landmark.onnx"
     /// Side of the square eye crop over the corner-to-corner distance (MediaPipe's own ROI).
     public var cropScale = 2.3
-    /// `adaptive`: the iris model on one eye per processed frame in turn while the eyes are steady,
-    /// on both as soon as the first one moved (see `EyeSchedule`); `both`: on both eyes every frame.
-    /// One run takes about 2 ms on this machine (ONNX Runtime, one thread; two thirds of it the
-    /// model's 63 PReLU layers, which ONNX Runtime cannot fuse into the convolutions).
-    public var eyesPerFrame = EyeSchedule.Mode.adaptive
-    /// `adaptive`: a carried eye reading older than this many seconds is not used (the 2 fps
-    /// heartbeat carries it 0.5 s).
-    public var carriedEyeSeconds = 1.0
-    /// `adaptive`: the other eye is measured too when the first moved by more than this (either
-    /// ratio) since its last reading. A still eye's ratios vary by 0.003-0.004 (standard deviation)
-    /// frame to frame on the webcam clip; the sideways glance moves them by 0.09-0.13.
-    public var eyeChangeThreshold = 0.02
+    /// `on_change`: the iris model runs only when the eye crops changed (see `EyeSchedule`), at
+    /// least every `irisRefreshSeconds`; `every_frame`: on both eyes of every processed frame. One
+    /// run takes about 2 ms on this machine (ONNX Runtime, one thread; two thirds of it the model's
+    /// 63 PReLU layers, which ONNX Runtime cannot fuse into the convolutions), so `every_frame`
+    /// costs about 4 ms per frame and, measured with `scripts/loadtest.sh`, a quarter of the
+    /// sessions the server holds.
+    public var irisRuns = EyeSchedule.Mode.onChange
+    /// `on_change`: the mean absolute grey-level change (0-255, 9x9 blur) of both eye crops since
+    /// the last measurement above which the model runs again. On the webcam clip at 2 frames/s the
+    /// smaller of the two eyes' changes stays at or below 2.9 while the gaze is steady and is
+    /// 4.4-6.9 when the eyes turn away or back (4.7-5.6 from a recorded chunk).
+    public var eyeChangeThreshold = 3.5
+    /// `on_change`: a steady gaze is measured again after this many seconds (and a measurement is
+    /// not carried longer).
+    public var irisRefreshSeconds = 2.0
     /// Eyes narrower than this many pixels corner to corner are not measured: the crop would be
     /// upscaled more than 2x and the iris be a few pixels across. (The webcam clip's eyes are about
     /// 59 px wide, the news clip's about 25 px.)

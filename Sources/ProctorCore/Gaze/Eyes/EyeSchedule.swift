@@ -1,72 +1,50 @@
-/// Which eyes the iris model runs on for each processed frame, and the observation of a frame from
-/// what it measured.
+/// When the iris model runs, and the observation of a frame from what it measured.
 ///
-/// `both` measures both eyes on every frame. `adaptive` measures one eye per frame in turn while
-/// the eyes are steady, carrying the other eye's reading from the frame before (at most
-/// `maximumAge` seconds old), and measures the other eye as well as soon as the first one moved
-/// (by more than `changeThreshold` in either ratio), could not be measured, or the other eye has
-/// no recent reading. Every estimate averages both eyes; a steady gaze costs one model run per
-/// frame instead of two, and a glance is seen by both eyes on the frame it starts. An eye's ratios
-/// are measured against its own corners, so a carried reading stays valid while the head moves.
+/// `everyFrame` measures both eyes on every processed frame. `onChange` measures them only when
+/// the eyes' crops (64x64, aligned by the face mesh, so that moving the head alone changes nothing)
+/// have changed since the last measurement by more than `changeThreshold` in both eyes, or when
+/// the last measurement is `refreshSeconds` old; in between, the last measurement is carried. A
+/// steady gaze (most of an exam) then costs a model run every `refreshSeconds` instead of two per
+/// frame, while a glance, a blink or a return is measured on the frame it shows.
 public struct EyeSchedule: Sendable {
     public enum Mode: String, Sendable, Hashable, Codable {
-        case both
-        case adaptive
+        case everyFrame = "every_frame"
+        case onChange = "on_change"
     }
 
     public let mode: Mode
-    public let maximumAge: Double
     public let changeThreshold: Double
-    private var next: EyeSide = .right
-    private var carried: [EyeSide: Reading] = [:]
+    public let refreshSeconds: Double
+    private var carried: [EyeSide: EyeMeasurement] = [:]
+    private var measuredAt: Double?
 
-    struct Reading: Sendable {
-        var eye: EyeMeasurement
-        var at: Double
-    }
-
-    public init(mode: Mode, maximumAge: Double, changeThreshold: Double) {
+    public init(mode: Mode, changeThreshold: Double, refreshSeconds: Double) {
         self.mode = mode
-        self.maximumAge = maximumAge
         self.changeThreshold = changeThreshold
+        self.refreshSeconds = refreshSeconds
     }
 
     public init(configuration: EyeGazeConfiguration) {
-        self.init(mode: configuration.eyesPerFrame, maximumAge: configuration.carriedEyeSeconds, changeThreshold: configuration.eyeChangeThreshold)
+        self.init(mode: configuration.irisRuns, changeThreshold: configuration.eyeChangeThreshold, refreshSeconds: configuration.irisRefreshSeconds)
     }
 
-    /// The eyes to measure first on the next processed frame.
-    public var sides: [EyeSide] {
-        mode == .both ? EyeSide.allCases : [next]
+    /// Whether to run the model on a frame at `timestamp` whose eye crops changed by `change` since
+    /// the last measurement (the smaller of the two eyes' changes; nil when not comparable).
+    public func shouldMeasure(change: Double?, at timestamp: Double) -> Bool {
+        guard mode == .onChange, let last = measuredAt, timestamp >= last, timestamp - last < refreshSeconds, let change else { return true }
+        return change > changeThreshold
     }
 
-    /// The eyes still to measure on a frame at `timestamp` after `measured` (empty in `both` mode).
-    public func additionalSides(after measured: [EyeSide: EyeMeasurement?], at timestamp: Double) -> [EyeSide] {
-        guard mode == .adaptive, measured.count == 1, let (side, eye) = measured.first else { return [] }
-        let other: EyeSide = side == .right ? .left : .right
-        guard let eye, let previous = recent(side, at: timestamp), recent(other, at: timestamp) != nil else { return [other] }
-        let moved = max(abs(eye.horizontal - previous.horizontal), abs(eye.vertical - previous.vertical))
-        return moved > changeThreshold ? [other] : []
-    }
-
-    /// The frame's observation: the eyes measured on it (`measured`, nil for an eye that was run but
-    /// could not be measured), with the other eye carried when only one was measured. Nil without a
-    /// pose or without any eye.
-    public mutating func observation(measured: [EyeSide: EyeMeasurement?], pose: HeadPose?, at timestamp: Double) -> EyeObservation? {
-        // A frame that ran the iris moves the turn on; a frame without a face does not.
-        if mode == .adaptive, !measured.isEmpty { next = next == .right ? .left : .right }
-        for (side, eye) in measured {
-            carried[side] = eye.map { Reading(eye: $0, at: timestamp) }
+    /// The frame's observation. `measured`: each eye's measurement when the model ran on this frame
+    /// (nil for an eye too small or not measurable), nil when it did not run and the last
+    /// measurement is carried. Nil without a pose (no face, or no usable landmarks) or without an eye.
+    public mutating func observation(measured: [EyeSide: EyeMeasurement?]?, pose: HeadPose?, at timestamp: Double) -> EyeObservation? {
+        if let measured {
+            carried = measured.compactMapValues { $0 }
+            measuredAt = timestamp
         }
-        guard let pose, !measured.isEmpty else { return nil }
-        let right = recent(.right, at: timestamp), left = recent(.left, at: timestamp)
-        guard right != nil || left != nil else { return nil }
-        return EyeObservation(right: right, left: left, pose: pose)
-    }
-
-    /// An eye's reading if it is recent (time going backwards, a new stream, makes it stale too).
-    private func recent(_ side: EyeSide, at timestamp: Double) -> EyeMeasurement? {
-        guard let reading = carried[side], timestamp >= reading.at, timestamp - reading.at <= maximumAge else { return nil }
-        return reading.eye
+        guard let pose, let at = measuredAt, timestamp >= at, timestamp - at <= refreshSeconds else { return nil }
+        guard carried[.right] != nil || carried[.left] != nil else { return nil }
+        return EyeObservation(right: carried[.right], left: carried[.left], pose: pose)
     }
 }
