@@ -16,6 +16,10 @@ public struct DetectionPipeline: Sendable {
     private let scorer: RiskScorer
     private var sampler: AdaptiveSampler
     private var deviation: DeviationTracker
+    private var eyeGaze: EyeGazeTracker
+    private var eyeSchedule: EyeSchedule
+    /// The eye crops at the iris's last measurement, to tell whether the eyes changed since.
+    private var eyeSignatures: [EyeSide: MotionSignature] = [:]
     private var window: BehaviourWindow
     private var cadence: ObjectDetectionCadence
     private var lastObjects: [ObjectDetection]?
@@ -24,7 +28,9 @@ public struct DetectionPipeline: Sendable {
     /// Frames the caller discarded unseen because newer ones had arrived (see `noteDroppedFrames`).
     public private(set) var droppedFrames = 0
 
-    public init(sessionId: String, configuration: PipelineConfiguration, pool: VisionWorkerPool) {
+    /// - Parameter calibration: the session's stored gaze calibration; without one the pipeline
+    ///   calibrates from the first near-frontal seconds and reports it in `FrameOutcome.newCalibration`.
+    public init(sessionId: String, configuration: PipelineConfiguration, pool: VisionWorkerPool, calibration: GazeCalibration? = nil) {
         self.sessionId = sessionId
         self.configuration = configuration
         self.pool = pool
@@ -32,6 +38,8 @@ public struct DetectionPipeline: Sendable {
         scorer = RiskScorer(weights: configuration.risk)
         sampler = AdaptiveSampler(configuration: configuration.sampling)
         deviation = DeviationTracker(configuration: configuration.gaze)
+        eyeGaze = EyeGazeTracker(configuration: configuration.gaze.eyes, calibration: calibration)
+        eyeSchedule = EyeSchedule(configuration: configuration.gaze.eyes)
         window = BehaviourWindow(capacity: max(1, configuration.behaviourWindow))
         cadence = ObjectDetectionCadence(interval: configuration.objects.interval)
     }
@@ -44,6 +52,9 @@ public struct DetectionPipeline: Sendable {
             droppedFrames: droppedFrames
         )
     }
+
+    /// The gaze calibration in use: given, or automatic once complete; nil before.
+    public var gazeCalibration: GazeCalibration? { eyeGaze.calibration }
 
     /// Records frames that were never analysed because the session was busy with an earlier one.
     public mutating func noteDroppedFrames(_ count: Int) {
@@ -95,11 +106,15 @@ public struct DetectionPipeline: Sendable {
             PixelRegion(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
         }
         let faceConfiguration = configuration.faces
+        let eyeConfiguration = configuration.gaze.eyes
+        let eyeSchedule = self.eyeSchedule
+        let eyeSignatures = self.eyeSignatures
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
-            try models.analyseFaces(in: frame, region: region, configuration: faceConfiguration, preprocessor: preprocessor)
+            try models.analyseFaces(in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
+                                    schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor)
         }
         async let objectWork: ObjectPassResult? = runObjects
             ? pool.run { models in
@@ -114,6 +129,7 @@ public struct DetectionPipeline: Sendable {
         stages.preprocessMs = preprocessMs
         stages.faceDetectMs = faces.faceDetectMs
         stages.landmarksPoseMs = faces.landmarksPoseMs
+        stages.irisMs = faces.irisMs
         if let objectPass {
             stages.objectsMs = objectPass.milliseconds
             lastObjects = objectPass.detections
@@ -131,9 +147,12 @@ public struct DetectionPipeline: Sendable {
         // No usable landmarks on a detected face (turned too far for the mesh) counts as looking away.
         let lookingAway = !faces.faces.isEmpty && (faces.pose.map(configuration.gaze.isDeviation) ?? true)
         let deviationSeconds = deviation.update(isDeviation: lookingAway, at: timestamp)
+        if let signatures = faces.eyeSignatures { self.eyeSignatures = signatures }
+        let eyes = eyeGaze.update(self.eyeSchedule.observation(measured: faces.eyes, pose: faces.pose, at: timestamp), at: timestamp)
         let observation = FrameObservation(
             timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,
-            deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden
+            deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden,
+            eyesOffScreen: eyes.report.offScreen, eyesOffScreenDuration: eyes.report.offScreenDuration, eyesConfidence: eyes.report.confidence
         )
         window.append(observation)
         let behaviour = window.summary
@@ -148,7 +167,8 @@ public struct DetectionPipeline: Sendable {
             timestamp: timestamp,
             gaze: GazeReport(
                 faceDetected: main != nil, deviation: lookingAway, pose: faces.pose, deviationDuration: deviationSeconds,
-                landmarksCount: faces.landmarksCount, confidence: main.map { $0.score * faces.presence } ?? 0, faceCount: faces.faces.count
+                landmarksCount: faces.landmarksCount, confidence: main.map { $0.score * faces.presence } ?? 0, faceCount: faces.faces.count,
+                eyes: eyes.report
             ),
             objects: ObjectsReport(
                 personCount: persons,
@@ -165,7 +185,7 @@ public struct DetectionPipeline: Sendable {
             faces: faces.faces.map { FaceReport(box: $0.box, score: $0.score, keypoints: $0.keypoints) }
         )
         lastMessage = message
-        return FrameOutcome(message: message, frame: frame, observation: observation, risk: risk)
+        return FrameOutcome(message: message, frame: frame, observation: observation, risk: risk, newCalibration: eyes.newCalibration)
     }
 
     /// A skipped frame repeats the last analysis with fresh metadata, so every reply has the same shape.
@@ -213,6 +233,16 @@ public struct FrameOutcome: Sendable {
     public var observation: FrameObservation?
     /// The frame's risk with its violations, nil when skipped.
     public var risk: RiskAssessment?
+    /// Set on the frame that completed the automatic gaze calibration: store it with the session.
+    public var newCalibration: GazeCalibration?
+
+    public init(message: AnalysisMessage, frame: Image, observation: FrameObservation?, risk: RiskAssessment?, newCalibration: GazeCalibration? = nil) {
+        self.message = message
+        self.frame = frame
+        self.observation = observation
+        self.risk = risk
+        self.newCalibration = newCalibration
+    }
 
     public var isSkipped: Bool { message.metadata.frameSkipped }
 }

@@ -6,7 +6,10 @@ import ProctorVision
 extension VisionModels {
     /// Faces, then landmarks and head pose of the largest face. Preprocessing is applied to what
     /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
-    func analyseFaces(in frame: Image, region: PixelRegion?, configuration: FaceConfiguration, preprocessor: FramePreprocessor) throws -> FacePathResult {
+    /// `eyes`: the iris on the main face's eyes when `schedule` says so (never when eye gaze is
+    /// off); `previousSignatures`: the eye crops' signatures at the last measurement.
+    func analyseFaces(in frame: Image, at timestamp: Double, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
+                      schedule: EyeSchedule, previousSignatures: [EyeSide: MotionSignature], preprocessor: FramePreprocessor) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
         let prepare = { (image: Image) throws(VisionError) -> Image in
@@ -28,9 +31,42 @@ extension VisionModels {
                 result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
             }
             result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
+            if result.pose != nil, eyes.enabled, let irisLandmarker {
+                // The eyes of the raw frame: the iris crops are small, and CLAHE's tiles would be a few pixels.
+                let irisStarted = ContinuousClock.now
+                let crops = try irisLandmarker.crops(of: landmarks, in: frame, cropScale: eyes.cropScale, minimumWidth: eyes.minimumEyeWidth)
+                var signatures: [EyeSide: MotionSignature] = [:]
+                for case let (side, crop?) in crops { signatures[side] = try MotionSignature(of: crop.image, kernel: Self.eyeSignatureKernel) }
+                // A real change of gaze moves both eyes; noise and compression rarely change both at once.
+                let changes = signatures.map { side, signature in previousSignatures[side].flatMap { signature.score(against: $0) } }
+                let change = changes.isEmpty || changes.contains(where: { $0 == nil }) ? nil : changes.compactMap { $0 }.min()
+                if schedule.shouldMeasure(change: change, at: timestamp) {
+                    let up = IrisLandmarker.faceUp(landmarks)
+                    var measured: [EyeSide: EyeMeasurement?] = [:]
+                    for (side, crop) in crops {
+                        measured[side] = try crop.flatMap { crop throws in try irisLandmarker.landmarks(in: crop) }.flatMap { EyeGeometry.measure($0, up: up) }
+                    }
+                    result.eyes = measured
+                    result.eyeSignatures = signatures
+                }
+                result.irisMs = irisStarted.millisecondsElapsed
+            }
         }
         result.preprocessMs = preprocessMs
         return result
+    }
+
+    /// Blur of the eye crops' change signatures: 9x9 on a 64x64 crop keeps the iris (about 25 px
+    /// across) and smooths compression noise.
+    static let eyeSignatureKernel = 9
+
+    /// Faces, landmarks, head pose and both eyes of one still image, as the pipeline sees them (for
+    /// the calibration step's frames): eyes nil without a face, usable landmarks or a measurable eye.
+    public func observeEyes(in frame: Image, configuration: PipelineConfiguration) throws -> (faces: Int, eyes: EyeObservation?) {
+        var schedule = EyeSchedule(mode: .everyFrame, changeThreshold: 0, refreshSeconds: 1)
+        let result = try analyseFaces(in: frame, at: 0, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
+                                      schedule: schedule, previousSignatures: [:], preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
+        return (result.faces.count, schedule.observation(measured: result.eyes ?? [:], pose: result.pose, at: 0))
     }
 
     func detectObjects(in frame: Image, region: PixelRegion?) throws -> ObjectPassResult {
@@ -47,8 +83,14 @@ struct FacePathResult: Sendable {
     var landmarksCount = 0
     var presence = 0.0
     var pose: HeadPose?
+    /// Each eye's measurement when the iris ran on this frame (nil for an eye not measurable); nil
+    /// when it did not run.
+    var eyes: [EyeSide: EyeMeasurement?]?
+    /// The eye crops' signatures when the iris ran (the reference for the next frames' change).
+    var eyeSignatures: [EyeSide: MotionSignature]?
     var faceDetectMs = 0.0
     var landmarksPoseMs = 0.0
+    var irisMs = 0.0
     /// Preprocessing inside the face path (detection input and mesh crop).
     var preprocessMs = 0.0
 }

@@ -34,4 +34,10 @@ public protocol RecordingStore: Sendable {
 
     func addMilestone(_ milestone: MilestoneRecord) async throws
     func milestones(sessionId: String) async throws -> [MilestoneRecord]
+
+    /// The session's gaze calibration, if one is stored.
+    func gazeCalibration(sessionId: String) async throws -> GazeCalibrationRecord?
+    /// Stores a gaze calibration in one statement: an explicit one replaces what is stored, an
+    /// automatic one is kept only when nothing is stored yet. Returns the calibration now in force.
+    func saveGazeCalibration(_ record: GazeCalibrationRecord) async throws -> GazeCalibrationRecord
 }

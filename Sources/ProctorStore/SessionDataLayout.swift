@@ -5,7 +5,7 @@ import ProctorCore
 /// SQL, never values.
 public enum SessionDataLayout {
     /// Tables with a `session_id` column, in deletion order (children first); `sessions` goes last.
-    public static let sessionTables = ["jobs", "milestones", "findings", "chunks", "recordings", "detections", "session_summaries"]
+    public static let sessionTables = ["gaze_calibrations", "jobs", "milestones", "findings", "chunks", "recordings", "detections", "session_summaries"]
 
     /// A column holding blob keys.
     public struct BlobColumn: Sendable, Hashable {

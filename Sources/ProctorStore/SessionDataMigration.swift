@@ -69,4 +69,20 @@ public enum SessionDataMigration {
             "ALTER TABLE findings ADD COLUMN ended_at \(dialect.date)",
         ]
     }
+
+    /// v8: the gaze calibration stored with a session (one row per session; the calibration itself
+    /// as JSON, see `GazeCalibrationRecord`).
+    public static func gazeCalibrationStatements(dialect: Dialect) -> [String] {
+        [
+            """
+            CREATE TABLE gaze_calibrations (
+                session_id text PRIMARY KEY NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                source text NOT NULL,
+                calibration text NOT NULL,
+                frames \(dialect.integer) NOT NULL,
+                created_at \(dialect.date) NOT NULL
+            )
+            """,
+        ]
+    }
 }

@@ -284,5 +284,7 @@ extension PostgresSessionStore {
                           statements: SessionDataMigration.findingsStatements(dialect: .postgres)),
         PostgresMigration(version: 7, name: "v7: wall-clock times of findings",
                           statements: SessionDataMigration.findingTimesStatements(dialect: .postgres)),
+        PostgresMigration(version: 8, name: "v8: gaze calibrations",
+                          statements: SessionDataMigration.gazeCalibrationStatements(dialect: .postgres)),
     ]
 }

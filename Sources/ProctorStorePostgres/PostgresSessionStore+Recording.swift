@@ -188,4 +188,38 @@ extension PostgresSessionStore: RecordingStore {
     public func milestones(sessionId: String) async throws -> [MilestoneRecord] {
         try await rows("SELECT * FROM milestones WHERE session_id = \(sessionId) ORDER BY at, id").map(MilestoneRecord.init)
     }
+
+    public func gazeCalibration(sessionId: String) async throws -> GazeCalibrationRecord? {
+        try await rows("SELECT calibration, created_at FROM gaze_calibrations WHERE session_id = \(sessionId)").first
+            .flatMap { try GazeCalibrationRecord(sessionId: sessionId, row: $0) }
+    }
+
+    public func saveGazeCalibration(_ record: GazeCalibrationRecord) async throws -> GazeCalibrationRecord {
+        let calibration = record.calibration
+        // One statement either way: RETURNING gives the row in force (the new one, or after DO NOTHING none, then read it).
+        let written = try await rows(record.replacesStored ? """
+            INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
+            VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
+            ON CONFLICT (session_id) DO UPDATE SET source = excluded.source, calibration = excluded.calibration, frames = excluded.frames,
+                created_at = excluded.created_at
+            RETURNING calibration, created_at
+            """ : """
+            INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
+            VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
+            ON CONFLICT (session_id) DO NOTHING
+            RETURNING calibration, created_at
+            """)
+        if let row = written.first, let stored = try GazeCalibrationRecord(sessionId: record.sessionId, row: row) { return stored }
+        guard let stored = try await gazeCalibration(sessionId: record.sessionId) else {
+            throw PostgresStoreError.recordNotFound(table: "gaze_calibrations", key: record.sessionId)
+        }
+        return stored
+    }
+}
+
+extension GazeCalibrationRecord {
+    init?(sessionId: String, row: PostgresRow) throws {
+        let column = RowReader(row)
+        self.init(sessionId: sessionId, calibrationJSON: try column("calibration"), createdAt: try column("created_at"))
+    }
 }

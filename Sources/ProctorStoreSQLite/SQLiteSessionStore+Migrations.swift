@@ -212,6 +212,9 @@ extension SQLiteSessionStore {
         migrator.registerMigration("v7: wall-clock times of findings") { db in
             for statement in SessionDataMigration.findingTimesStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v8: gaze calibrations") { db in
+            for statement in SessionDataMigration.gazeCalibrationStatements(dialect: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -133,4 +133,31 @@ extension SQLiteSessionStore: RecordingStore {
             try MilestoneRecord.filter(Column("session_id") == sessionId).order(Column("at"), Column("id")).fetchAll(db)
         }
     }
+
+    public func gazeCalibration(sessionId: String) async throws -> GazeCalibrationRecord? {
+        try await database.read { db in try Self.gazeCalibration(sessionId, in: db) }
+    }
+
+    public func saveGazeCalibration(_ record: GazeCalibrationRecord) async throws -> GazeCalibrationRecord {
+        try await database.write { db in
+            let conflict = record.replacesStored
+                ? "DO UPDATE SET source = excluded.source, calibration = excluded.calibration, frames = excluded.frames, created_at = excluded.created_at"
+                : "DO NOTHING"
+            try db.execute(sql: """
+                INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (session_id) \(conflict)
+                """, arguments: [record.sessionId, record.calibration.source.rawValue, record.calibrationJSON, record.calibration.frames, record.createdAt])
+            guard let stored = try Self.gazeCalibration(record.sessionId, in: db) else {
+                throw DatabaseError(message: "gaze calibration of \(record.sessionId) was not stored")
+            }
+            return stored
+        }
+    }
+
+    static func gazeCalibration(_ sessionId: String, in db: Database) throws -> GazeCalibrationRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT calibration, created_at FROM gaze_calibrations WHERE session_id = ?", arguments: [sessionId]) else {
+            return nil
+        }
+        return GazeCalibrationRecord(sessionId: sessionId, calibrationJSON: row["calibration"], createdAt: row["created_at"])
+    }
 }

@@ -106,6 +106,9 @@ def start_exam(driver, first):
             raise AssertionError("the reference photo was never accepted")
     wait(driver, lambda d: sdk(d, "start-exam").is_enabled(), 20, "start enabled")
     sdk(driver, "start-exam").click()
+    # The optional gaze calibration: skipped here (the main browser test walks it).
+    wait(driver, lambda d: sdk(d, "step-calibration").is_displayed(), 20, "calibration step shown")
+    sdk(driver, "calibration-continue").click()
     wait(driver, lambda d: sdk(d, "step-exam").is_displayed(), 20, "the widget shows the exam")
 
 

@@ -2,7 +2,7 @@
 """The web app in a real browser: Debian's headless Chromium with a fake webcam, driven by
 chromium-driver through Selenium.
 
-A candidate gives consent, enrols a reference photo, streams live frames and uploads video
+A candidate gives consent, enrols a reference photo, calibrates their gaze, streams live frames and uploads video
 pieces (with the upload route blocked for a while, to prove that nothing is lost offline); the
 server records the analyses and chunks; the dashboard lists the session, shows its findings once
 the worker has processed it, and clicking a finding seeks the video to it (within 2 s).
@@ -225,8 +225,26 @@ def run(binary):
             raise AssertionError("the reference photo was never accepted")
         shot(driver, "3-candidate-reference")
 
-        # --- Candidate: the exam, with uploads blocked for a while ------------------------------
+        # --- Candidate: the optional gaze calibration (retried until accepted, like the photo) -------
         sdk(driver, "start-exam").click()
+        wait(driver, lambda d: sdk(d, "step-calibration").is_displayed(), 20, "calibration step shown")
+        for attempt in range(6):
+            sdk(driver, "calibrate").click()
+            wait(driver, lambda d: sdk(d, "calibration-stage").is_displayed(), 10, "the calibration dot is shown")
+            if attempt == 0:
+                shot(driver, "3b-candidate-calibration-dot")
+            status = wait(driver, lambda d: (lambda t: t if t.startswith("Calibrat") else None)(sdk(d, "calibration-status").text), 60,
+                          "calibration checked")
+            log(f"calibration attempt {attempt + 1}: {status}")
+            if status.startswith("Calibrated"):
+                break
+        else:
+            raise AssertionError("the gaze calibration was never accepted")
+        assert sdk_data(driver, "calibration-status", "calibrated") == "explicit", "the server stored the calibration step"
+        shot(driver, "3c-candidate-calibrated")
+
+        # --- Candidate: the exam, with uploads blocked for a while ------------------------------
+        sdk(driver, "calibration-continue").click()
         wait(driver, lambda d: int(sdk_data(d, "fact-rate", "analyses") or 0) >= 5, 60, "live analyses arrive")
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"*/api/sessions/{session_id}/chunks/*"]})
@@ -286,7 +304,7 @@ def run(binary):
         assert review["recording"]["gaps"] == [], "no piece is missing from the video"
         assert events, "the recording yields findings (the camera shows three people and an empty room)"
         kinds = {m["kind"] for m in review["milestones"]}
-        assert {"consent", "reference", "live_connected", "end_requested", "finalized"} <= kinds, kinds
+        assert {"consent", "reference", "gaze_calibrated", "live_connected", "end_requested", "finalized"} <= kinds, kinds
 
         # --- Dashboard: the session is listed and its findings reviewed ------------------------------
         driver.get(server.base + "/admin")

@@ -83,6 +83,7 @@ struct AccessControlTests {
                 (.get, "/api/sessions/\(own.id)/candidate", nil, .ownSession),
                 (.post, "/api/sessions/\(own.id)/consent", consent, .ownSession),
                 (.post, "/api/sessions/\(own.id)/end", "{}", .ownSession),
+                (.post, "/api/sessions/\(own.id)/calibration", #"{"targets":[]}"#, .ownSession),
                 (.get, "/api/sessions/\(own.id)/chunks", nil, .ownSessionOrReview),
                 (.post, "/api/sessions/\(own.id)/client-events", #"{"events":[]}"#, .ownSession),
             ]

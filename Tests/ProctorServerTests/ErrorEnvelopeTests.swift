@@ -90,7 +90,9 @@ struct ErrorEnvelopeTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-blobs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
-        let bytes = Data((0..<700_000).map { UInt8($0 % 251) })
+        var pattern = [UInt8](repeating: 0, count: 700_000)
+        for index in pattern.indices { pattern[index] = UInt8(index % 251) }
+        let bytes = Data(pattern)
         try await blobs.write("sessions/s1/master.webm", data: bytes)
         #expect(try await blobs.data("sessions/s1/master.webm") == bytes)
         #expect(try await blobs.data("sessions/s1/none.webm") == nil)

@@ -25,10 +25,11 @@ struct InferenceEngineTests {
         #expect(ort.engines["object_detector"] == "onnxruntime")
         #expect(ort.engines["face_landmarks"] == "onnxruntime")
         #expect(ort.engines["face_embedder"] == "onnxruntime")
+        #expect(ort.engines["iris_landmarks"] == "onnxruntime")
         let labels = try Labels.load()
         let files = labels.items.filter { ["objects_people", "head_pose", "no_face"].contains($0.task) }.map(\.file)
             + labels.items(task: "face_verification").prefix(8).map(\.file)
-        var compared = 0, maxBoxShift = 0.0, maxPoseDifference = 0.0, minCosine = 1.0
+        var compared = 0, maxBoxShift = 0.0, maxPoseDifference = 0.0, minCosine = 1.0, maxRatioDifference = 0.0, eyesCompared = 0
         for file in files {
             let image = try Image.decode(try TestEnvironment.bytes(file))
             let a = try opencv.objectDetector.detect(in: image)
@@ -48,14 +49,26 @@ struct InferenceEngineTests {
             let difference = max(abs(poseA.yaw - poseB.yaw), abs(poseA.pitch - poseB.pitch), abs(poseA.roll - poseB.roll))
             maxPoseDifference = max(maxPoseDifference, difference)
             #expect(difference < 1, "\(file): pose differs by \(difference)°")
+            // The iris model on the same mesh (OpenCV's), so only the engines differ.
+            let irisA = try #require(opencv.irisLandmarker).eyes(of: meshA, in: image, cropScale: 2.3, minimumWidth: 12)
+            let irisB = try #require(ort.irisLandmarker).eyes(of: meshA, in: image, cropScale: 2.3, minimumWidth: 12)
+            let up = IrisLandmarker.faceUp(meshA)
+            for (x, y) in [(irisA.right, irisB.right), (irisA.left, irisB.left)] {
+                guard let x, let y, let a = EyeGeometry.measure(x, up: up), let b = EyeGeometry.measure(y, up: up) else { continue }
+                let ratio = max(abs(a.horizontal - b.horizontal), abs(a.vertical - b.vertical), abs(a.openness - b.openness))
+                maxRatioDifference = max(maxRatioDifference, ratio)
+                #expect(ratio < 0.005, "\(file): eye ratios differ by \(ratio)")
+                eyesCompared += 1
+            }
             let cosine = try opencv.embedder.embedding(of: face, in: image).cosineSimilarity(to: ort.embedder.embedding(of: face, in: image))
             minCosine = min(minCosine, cosine)
             #expect(cosine > 0.999, "\(file): embeddings differ (cosine \(cosine))")
             compared += 1
         }
-        print(String(format: "engines: %d images, %d with faces; max box shift %.3f px, max pose difference %.4f°, min embedding cosine %.6f",
-                     files.count, compared, maxBoxShift, maxPoseDifference, minCosine))
+        print(String(format: "engines: %d images, %d with faces; max box shift %.3f px, max pose difference %.4f°, min embedding cosine %.6f; %d eyes, max ratio difference %.5f",
+                     files.count, compared, maxBoxShift, maxPoseDifference, minCosine, eyesCompared, maxRatioDifference))
         #expect(compared >= 20)
+        #expect(eyesCompared >= 20)
     }
 
     @Test("a model file that fails to load is named in the error")

@@ -45,21 +45,29 @@ struct BenchCommand: AsyncParsableCommand {
         withObjects.objects.interval = 0
         var withoutObjects = configuration.pipeline
         withoutObjects.objects.enabled = false
+        // The same without the iris model, to show what eye gaze adds to a frame.
+        var withoutIris = withoutObjects
+        withoutIris.gaze.eyes.enabled = false
 
         let latencyWith = try await Self.latencyPass(corpus, configuration: withObjects, pool: pool, count: frames)
         let latencyWithout = try await Self.latencyPass(corpus, configuration: withoutObjects, pool: pool, count: frames)
+        let latencyWithoutIris = try await Self.latencyPass(corpus, configuration: withoutIris, pool: pool, count: frames)
 
         let concurrent = sessions ?? pool.size * 2
         var liveMix = configuration.pipeline
         liveMix.objects.interval = 1.0
+        var liveMixWithoutIris = liveMix
+        liveMixWithoutIris.gaze.eyes.enabled = false
         let throughput = [
             ("no objects", try await Self.throughputPass(corpus, configuration: withoutObjects, pool: pool, sessions: concurrent, seconds: seconds)),
             ("objects every frame", try await Self.throughputPass(corpus, configuration: withObjects, pool: pool, sessions: concurrent, seconds: seconds)),
             ("2 fps, objects every 1 s", try await Self.throughputPass(corpus, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)),
+            ("2 fps, objects every 1 s, no iris", try await Self.throughputPass(corpus, configuration: liveMixWithoutIris, pool: pool, sessions: concurrent, seconds: seconds)),
         ]
         let report = BenchReport(
             frames: corpus.frames.count, workers: pool.size, opencvThreads: OpenCVRuntime.threadCount,
             stages: latencyWith.stages, wholeFrameWithObjects: latencyWith.whole, wholeFrameWithoutObjects: latencyWithout.whole,
+            wholeFrameWithoutObjectsOrIris: latencyWithoutIris.whole,
             throughput: throughput.map { BenchReport.Throughput(mode: $0.0, sessions: concurrent, framesPerSecond: $0.1) }
         )
         if json {
@@ -94,6 +102,8 @@ struct BenchCommand: AsyncParsableCommand {
                                   ("landmarks_pose", s.landmarksPoseMs), ("objects", s.objectsMs), ("behaviour_risk", s.behaviourRiskMs)] {
                 stages[name, default: []].append(value)
             }
+            // The iris runs only on frames with a posed face; its figures are over those frames.
+            if s.irisMs > 0 { stages["iris", default: []].append(s.irisMs) }
         }
         return (stages.mapValues(LatencyStatistics.init), LatencyStatistics(whole))
     }
@@ -185,6 +195,7 @@ struct BenchReport: Encodable {
     var stages: [String: LatencyStatistics]
     var wholeFrameWithObjects: LatencyStatistics
     var wholeFrameWithoutObjects: LatencyStatistics
+    var wholeFrameWithoutObjectsOrIris: LatencyStatistics
     var throughput: [Throughput]
 
     func printTable() {
@@ -192,11 +203,12 @@ struct BenchReport: Encodable {
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.1f %8.1f %8.1f", s.p50, s.p95, s.mean))
         }
         print("\nstage (one session, objects every frame)      p50      p95     mean  [ms]")
-        for name in ["decode", "sampling", "preprocess", "face_detect", "landmarks_pose", "objects", "behaviour_risk"] {
-            if let s = stages[name] { row("  " + name, s) }
+        for name in ["decode", "sampling", "preprocess", "face_detect", "landmarks_pose", "iris", "objects", "behaviour_risk"] {
+            if let s = stages[name] { row("  " + (name == "iris" ? "iris (\(s.count) frames with a face)" : name), s) }
         }
         row("whole frame, with objects", wholeFrameWithObjects)
         row("whole frame, without objects", wholeFrameWithoutObjects)
+        row("whole frame, without objects or iris", wholeFrameWithoutObjectsOrIris)
         print("\nthroughput on \(workers) workers")
         for t in throughput {
             print("  " + "\(t.mode), \(t.sessions) sessions".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f frames/s", t.framesPerSecond))

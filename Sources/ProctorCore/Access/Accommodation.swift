@@ -40,6 +40,7 @@ extension RiskWeights {
         guard let accommodation else { return self }
         var weights = self
         weights.gaze *= accommodation.scale(for: .lookingAway)
+        weights.eyesOffScreen *= accommodation.scale(for: .eyesOffScreen)
         weights.noFace *= accommodation.scale(for: .noFace)
         weights.multiplePersons *= accommodation.scale(for: .multiplePeople)
         let objectScales = [ViolationKind.cellPhone, .book, .laptop, .forbiddenObject].compactMap { accommodation.scales[$0.rawValue] }

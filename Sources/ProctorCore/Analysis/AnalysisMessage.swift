@@ -61,8 +61,11 @@ public struct GazeReport: Sendable, Hashable, Codable {
     /// Face score times landmark presence, 0 without a face.
     public var confidence: Double
     public var faceCount: Int
+    /// Eye gaze from the iris (`deviation` stays the head-pose rule).
+    public var eyes: EyeGazeReport
 
-    public init(faceDetected: Bool, deviation: Bool, pose: HeadPose?, deviationDuration: Double, landmarksCount: Int, confidence: Double, faceCount: Int) {
+    public init(faceDetected: Bool, deviation: Bool, pose: HeadPose?, deviationDuration: Double, landmarksCount: Int, confidence: Double, faceCount: Int,
+                eyes: EyeGazeReport = .none) {
         self.faceDetected = faceDetected
         self.deviation = deviation
         self.yaw = pose?.yaw
@@ -72,10 +75,26 @@ public struct GazeReport: Sendable, Hashable, Codable {
         self.landmarksCount = landmarksCount
         self.confidence = confidence
         self.faceCount = faceCount
+        self.eyes = eyes
     }
 
     enum CodingKeys: String, CodingKey {
-        case faceDetected, deviation, yaw, pitch, roll, deviationDuration, landmarksCount, confidence, faceCount
+        case faceDetected, deviation, yaw, pitch, roll, deviationDuration, landmarksCount, confidence, faceCount, eyes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        faceDetected = try container.decode(Bool.self, forKey: .faceDetected)
+        deviation = try container.decode(Bool.self, forKey: .deviation)
+        yaw = try container.decodeIfPresent(Double.self, forKey: .yaw)
+        pitch = try container.decodeIfPresent(Double.self, forKey: .pitch)
+        roll = try container.decodeIfPresent(Double.self, forKey: .roll)
+        deviationDuration = try container.decode(Double.self, forKey: .deviationDuration)
+        landmarksCount = try container.decode(Int.self, forKey: .landmarksCount)
+        confidence = try container.decode(Double.self, forKey: .confidence)
+        faceCount = try container.decode(Int.self, forKey: .faceCount)
+        // Messages from before eye gaze have no `eyes`.
+        eyes = try container.decodeIfPresent(EyeGazeReport.self, forKey: .eyes) ?? .none
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +108,7 @@ public struct GazeReport: Sendable, Hashable, Codable {
         try container.encode(landmarksCount, forKey: .landmarksCount)
         try container.encode(confidence, forKey: .confidence)
         try container.encode(faceCount, forKey: .faceCount)
+        try container.encode(eyes, forKey: .eyes)
     }
 }
 

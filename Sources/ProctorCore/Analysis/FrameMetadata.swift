@@ -102,6 +102,8 @@ public struct StageTimings: Sendable, Hashable, Codable {
     public var preprocessMs = 0.0
     public var faceDetectMs = 0.0
     public var landmarksPoseMs = 0.0
+    /// The iris model on both eyes, and the gaze ratios.
+    public var irisMs = 0.0
     public var objectsMs = 0.0
     public var behaviourRiskMs = 0.0
     /// Time spent waiting for a free CV worker.

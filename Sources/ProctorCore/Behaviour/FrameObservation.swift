@@ -12,6 +12,12 @@ public struct FrameObservation: Sendable, Hashable {
     public var personCount: Int?
     /// Forbidden items from the latest object pass (possibly carried from an earlier frame).
     public var forbiddenItems: [ForbiddenItem]
+    /// The eyes have stayed outside the calibrated on-screen range (see `OffScreenTracker`).
+    public var eyesOffScreen: Bool
+    /// Seconds since they left it.
+    public var eyesOffScreenDuration: Double
+    /// How well the eyes were seen (0...1).
+    public var eyesConfidence: Double
 
     public init(
         timestamp: Double,
@@ -20,7 +26,10 @@ public struct FrameObservation: Sendable, Hashable {
         isDeviation: Bool,
         deviationDuration: Double,
         personCount: Int?,
-        forbiddenItems: [ForbiddenItem]
+        forbiddenItems: [ForbiddenItem],
+        eyesOffScreen: Bool = false,
+        eyesOffScreenDuration: Double = 0,
+        eyesConfidence: Double = 0
     ) {
         self.timestamp = timestamp
         self.faceCount = faceCount
@@ -29,6 +38,9 @@ public struct FrameObservation: Sendable, Hashable {
         self.deviationDuration = deviationDuration
         self.personCount = personCount
         self.forbiddenItems = forbiddenItems
+        self.eyesOffScreen = eyesOffScreen
+        self.eyesOffScreenDuration = eyesOffScreenDuration
+        self.eyesConfidence = eyesConfidence
     }
 
     public var faceDetected: Bool { faceCount > 0 }
@@ -39,7 +51,7 @@ public struct FrameObservation: Sendable, Hashable {
     public var hasForbiddenItem: Bool { !forbiddenItems.isEmpty }
 
     /// Anything a reviewer might want to look at in this frame.
-    public var isSuspicious: Bool { isDeviation || !faceDetected || hasMultiplePeople || hasForbiddenItem }
+    public var isSuspicious: Bool { isDeviation || eyesOffScreen || !faceDetected || hasMultiplePeople || hasForbiddenItem }
 }
 
 /// A forbidden object seen in a frame.

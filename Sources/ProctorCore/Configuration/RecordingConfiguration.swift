@@ -6,6 +6,9 @@ public struct RecordingConfiguration: Sendable, Hashable, Codable {
     public var maxChunkBytes = 64 * 1024 * 1024
     /// Largest accepted reference photo, bytes.
     public var maxReferenceBytes = 8 * 1024 * 1024
+    /// Largest accepted gaze calibration body (five targets of a few base64 webcam JPEGs; 15
+    /// frames of 640x480 at quality 0.8 are about 1 MB), bytes.
+    public var maxCalibrationBytes = 4 * 1024 * 1024
     /// Frames analysed per second of recorded video.
     public var sampleFps = 2.0
     /// Seconds between identity checks against the reference photo.

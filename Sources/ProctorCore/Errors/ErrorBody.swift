@@ -4,7 +4,8 @@ public struct ErrorBody: Sendable, Hashable, Codable {
     public var type = "error"
     public var code: ErrorCode
     public var message: String
-    /// `reference_rejected`: the check that failed (`no_face`, `too_dark`, …).
+    /// `reference_rejected`: the check that failed (`no_face`, `too_dark`, …); `calibration_rejected`:
+    /// `no_face`, `eyes_not_found` or `not_frontal`.
     public var reason: String?
     /// `reference_rejected`: faces found in the photo.
     public var faces: Int?

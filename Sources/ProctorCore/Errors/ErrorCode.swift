@@ -30,6 +30,7 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case consentRequired = "consent_required"
     case consentIncomplete = "consent_incomplete"
     case referenceRejected = "reference_rejected"
+    case calibrationRejected = "calibration_rejected"
     case checksumMismatch = "checksum_mismatch"
     case chunkConflict = "chunk_conflict"
     case sessionEnded = "session_ended"

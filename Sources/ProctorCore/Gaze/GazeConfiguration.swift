@@ -8,12 +8,16 @@ public struct GazeConfiguration: Sendable, Hashable, Codable {
     public var deviationHalfLife: Double
     /// Longest gap between two frames that counts in full; longer gaps (a stalled stream) count as this.
     public var maximumStep: Double
+    /// Eye gaze from the iris and "eyes off screen".
+    public var eyes: EyeGazeConfiguration
 
-    public init(yawThreshold: Double = 45, pitchThreshold: Double = 30, deviationHalfLife: Double = 3, maximumStep: Double = 2) {
+    public init(yawThreshold: Double = 45, pitchThreshold: Double = 30, deviationHalfLife: Double = 3, maximumStep: Double = 2,
+                eyes: EyeGazeConfiguration = EyeGazeConfiguration()) {
         self.yawThreshold = yawThreshold
         self.pitchThreshold = pitchThreshold
         self.deviationHalfLife = deviationHalfLife
         self.maximumStep = maximumStep
+        self.eyes = eyes
     }
 
     /// The looking-away rule: |yaw| > yawThreshold or |pitch| > pitchThreshold.

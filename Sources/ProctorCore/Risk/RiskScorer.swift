@@ -18,6 +18,11 @@ public struct RiskScorer: Sendable {
         } else if frame.isDeviation, let pose = frame.pose {
             let message = String(format: "Looking away (yaw %.0f°, pitch %.0f°) for %.1f s", pose.yaw, pose.pitch, frame.deviationDuration)
             violations.append(.init(kind: .lookingAway, points: weights.points(for: .lookingAway), confidence: 1, message: message))
+        } else if frame.eyesOffScreen {
+            // Only when the head-pose rule is silent: a turned head is already "looking away".
+            let message = String(format: "Eyes off the screen for %.1f s", frame.eyesOffScreenDuration)
+            violations.append(.init(kind: .eyesOffScreen, points: weights.points(for: .eyesOffScreen),
+                                    confidence: max(0, min(1, frame.eyesConfidence)), message: message))
         }
         if frame.hasMultiplePeople {
             let persons = max(frame.faceCount, frame.personCount ?? 0)
@@ -57,6 +62,9 @@ public struct RiskScorer: Sendable {
             advice.append("Check the snapshot for the reported object; detection can confuse similar objects")
         }
         if kinds.contains(.lookingAway) { advice.append("Check where the candidate is looking; an accommodation may apply") }
+        if kinds.contains(.eyesOffScreen) {
+            advice.append("Check the snapshot for where the candidate's eyes point; glasses, poor light and small faces make the eye estimate less certain")
+        }
         return advice
     }
 }

@@ -2,6 +2,9 @@
 public struct RiskWeights: Sendable, Hashable, Codable {
     /// Looking away (head pose beyond the thresholds).
     public var gaze: Double
+    /// Eyes off screen (iris and head together outside the calibrated range) while the head-pose
+    /// rule does not fire. Below looking away: the eye estimate is less certain than a turned head.
+    public var eyesOffScreen: Double
     /// Each forbidden item in view.
     public var forbiddenItem: Double
     /// More than one person (by faces or bodies).
@@ -17,10 +20,12 @@ public struct RiskWeights: Sendable, Hashable, Codable {
 
     public init(
         gaze: Double = 20, forbiddenItem: Double = 30, multiplePersons: Double = 40, noFace: Double = 20,
-        repeatedOccurrence: Double = 10, maximumRepeats: Int = 5, browser: BrowserSignalWeights = BrowserSignalWeights()
+        repeatedOccurrence: Double = 10, maximumRepeats: Int = 5, eyesOffScreen: Double = 15,
+        browser: BrowserSignalWeights = BrowserSignalWeights()
     ) {
         self.browser = browser
         self.gaze = gaze
+        self.eyesOffScreen = eyesOffScreen
         self.forbiddenItem = forbiddenItem
         self.multiplePersons = multiplePersons
         self.noFace = noFace
@@ -32,6 +37,7 @@ public struct RiskWeights: Sendable, Hashable, Codable {
     public func points(for kind: ViolationKind) -> Double {
         switch kind {
         case .lookingAway: gaze
+        case .eyesOffScreen: eyesOffScreen
         case .noFace: noFace
         case .multiplePeople, .identityMismatch: multiplePersons
         case .cellPhone, .book, .laptop, .forbiddenObject: forbiddenItem

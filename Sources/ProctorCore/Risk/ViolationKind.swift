@@ -1,6 +1,8 @@
 /// The kinds of finding the system flags, shared by live analysis, recorded events and review.
 public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     case lookingAway = "looking_away"
+    /// The eyes (with the head) stayed outside the calibrated on-screen range.
+    case eyesOffScreen = "eyes_off_screen"
     case noFace = "no_face"
     case multiplePeople = "multiple_people"
     case cellPhone = "cell_phone"
@@ -30,6 +32,7 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var title: String {
         switch self {
         case .lookingAway: "Looking away from the screen"
+        case .eyesOffScreen: "Eyes off the screen"
         case .noFace: "No face in view"
         case .multiplePeople: "More than one person in view"
         case .cellPhone: "Mobile phone in view"

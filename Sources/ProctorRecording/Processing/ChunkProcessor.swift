@@ -24,16 +24,20 @@ public struct ChunkProcessor: Sendable {
         public var duration: Double
         public var sampledFrames: Int
         public var findings: [FindingRecord]
+        /// The gaze calibration the chunk was measured against: the given one, or the one it found
+        /// in its own first seconds (nil when it found none).
+        public var calibration: GazeCalibration?
     }
 
-    /// Processes `chunk`; `reference` is the enrolled face embedding, if any.
-    public func process(_ chunk: ChunkRecord, reference: FaceEmbedding?) async throws -> Result {
+    /// Processes `chunk`; `reference` is the enrolled face embedding, `calibration` the session's
+    /// stored gaze calibration, if any (without one the chunk calibrates from its own first seconds).
+    public func process(_ chunk: ChunkRecord, reference: FaceEmbedding?, calibration: GazeCalibration? = nil) async throws -> Result {
         let path = try blobs.localURL(chunk.blobKey).path
         let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: path)) }
         var pipelineConfiguration = configuration.pipeline
         pipelineConfiguration.sampling.enabled = false  // sampling by time below
         pipelineConfiguration.objects.interval = 0
-        var pipeline = DetectionPipeline(sessionId: chunk.sessionId, configuration: pipelineConfiguration, pool: pool)
+        var pipeline = DetectionPipeline(sessionId: chunk.sessionId, configuration: pipelineConfiguration, pool: pool, calibration: calibration)
         var tracker = EpisodeTracker(closeAfter: configuration.recording.eventGapSeconds)
         var sampler = TimeSampler(fps: configuration.recording.sampleFps)
         var identity = IdentityCheck(interval: configuration.recording.identityIntervalSeconds, configuration: configuration.pipeline.identity)
@@ -77,7 +81,7 @@ public struct ChunkProcessor: Sendable {
         // Drop one-frame blips, and their snapshots.
         let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
         for key in dropped.compactMap(\.evidenceKey) { try? blobs.delete(key) }
-        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, findings: kept)
+        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, findings: kept, calibration: pipeline.gazeCalibration)
     }
 }
 

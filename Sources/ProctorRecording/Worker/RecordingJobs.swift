@@ -55,8 +55,14 @@ public struct RecordingJobs: Sendable {
         if chunk.status == .processed || chunk.status == .merged { return .done }
         let recording = try await store.recording(sessionId: job.sessionId)
         let reference = recording?.referenceEmbedding.map(FaceEmbedding.init)
+        let calibration = try await store.gazeCalibration(sessionId: job.sessionId)?.calibration
         let started = ContinuousClock.now
-        let result = try await processor.process(chunk, reference: reference)
+        let result = try await processor.process(chunk, reference: reference, calibration: calibration)
+        // A session without a stored calibration (no live stream calibrated it) keeps the one its
+        // first chunk found, so later chunks measure against the exam's start, not their own.
+        if calibration == nil, chunk.index == 0, let found = result.calibration, found.source == .automatic {
+            _ = try await store.saveGazeCalibration(GazeCalibrationRecord(sessionId: job.sessionId, calibration: found, createdAt: Date()))
+        }
         try await store.replaceFindings(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.findings)
         chunk.status = .processed
         chunk.duration = result.duration

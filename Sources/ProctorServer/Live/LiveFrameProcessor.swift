@@ -22,8 +22,9 @@ struct LiveFrameProcessor {
     private var lastSummaryWrite = ContinuousClock.now
 
     /// - Parameter accommodation: the candidate's profile; it lowers or removes the weight of named findings in the risk score.
+    /// - Parameter calibration: the session's stored gaze calibration; without one the pipeline calibrates itself and it is stored.
     init(sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool,
-         accommodation: Accommodation? = nil, logger: Logger) {
+         accommodation: Accommodation? = nil, calibration: GazeCalibration? = nil, logger: Logger) {
         self.sessionId = sessionId
         self.serverSessionId = serverSessionId
         self.connection = connection
@@ -32,7 +33,7 @@ struct LiveFrameProcessor {
         self.logger = logger
         var configuration = services.configuration.pipeline
         configuration.risk = configuration.risk.accommodating(accommodation)
-        pipeline = DetectionPipeline(sessionId: sessionId, configuration: configuration, pool: pool)
+        pipeline = DetectionPipeline(sessionId: sessionId, configuration: configuration, pool: pool, calibration: calibration)
         episodes = EpisodeTracker(closeAfter: services.configuration.server.episodeGapSeconds)
         findings = FindingRecorder(sessionId: serverSessionId, source: .live, weights: services.configuration.pipeline.risk)
     }
@@ -77,6 +78,7 @@ struct LiveFrameProcessor {
         }
         services.metrics.framesProcessed.increment()
         services.metrics.record(message.metadata)
+        if let calibration = outcome.newCalibration { await store(calibration) }
         statistics.recordProcessed(risk: risk, at: timestamp)
         var writes: [StoreWrite] = [.detection(DetectionRecord(
             sessionId: serverSessionId, timestamp: timestamp, recordedAt: Date(), faceCount: observation.faceCount,
@@ -113,6 +115,20 @@ struct LiveFrameProcessor {
                 entry.lastViolation = lastViolation
                 entry.lastViolationAt = Date()
             }
+        }
+    }
+
+    /// Keeps the automatic gaze calibration with the session (unless the candidate's calibration step
+    /// stored one meanwhile), so a reconnection and the recorded chunks use the same centre.
+    private func store(_ calibration: GazeCalibration) async {
+        do {
+            let stored = try await services.recordings.saveGazeCalibration(GazeCalibrationRecord(sessionId: serverSessionId, calibration: calibration, createdAt: Date()))
+            if stored.calibration == calibration {
+                try await services.recordings.addMilestone(MilestoneRecord(sessionId: serverSessionId, kind: .gazeCalibrated, at: Date(),
+                                                                          details: MilestoneDetails(calibration: calibration.source.rawValue)))
+            }
+        } catch {
+            logger.warning("cannot store the gaze calibration: \(error)")
         }
     }
 

@@ -49,6 +49,8 @@ struct LiveSession {
             return
         }
         let accommodation = await accommodation(serverSessionId: record.id)
+        // The calibration step's (or an earlier connection's automatic) gaze centre: a reconnect is not a recalibration.
+        let calibration = await gazeCalibration(serverSessionId: record.id)
         let previousConnection = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
             try? await outbound.close(.goingAway, reason: "replaced by a new connection")
         })
@@ -81,7 +83,7 @@ struct LiveSession {
             }
             group.addTask { [sessionId, services, logger, connection] in
                 var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool,
-                                                   accommodation: accommodation, logger: logger)
+                                                   accommodation: accommodation, calibration: calibration, logger: logger)
                 await processor.run(mailbox: mailbox, outbound: outbound)
                 return processor.statistics
             }
@@ -188,6 +190,15 @@ struct LiveSession {
     private func accommodation(serverSessionId: String) async -> Accommodation? {
         guard let recording = try? await services.recordings.recording(sessionId: serverSessionId) else { return nil }
         return try? await services.accounts.accommodation(candidateId: recording.candidateId, examId: recording.examId)
+    }
+
+    private func gazeCalibration(serverSessionId: String) async -> GazeCalibration? {
+        do {
+            return try await services.recordings.gazeCalibration(sessionId: serverSessionId)?.calibration
+        } catch {
+            logger.warning("cannot read the gaze calibration: \(error)")
+            return nil
+        }
     }
 
     /// Records a connection milestone for the review timeline; a failure is logged, never fatal.

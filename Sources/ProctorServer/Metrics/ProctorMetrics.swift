@@ -46,7 +46,7 @@ public struct ProctorMetrics: Sendable {
     func record(_ metadata: FrameMetadata) {
         let stages = metadata.stages
         for (stage, ms) in [("decode", stages.decodeMs), ("sampling", stages.samplingMs), ("preprocess", stages.preprocessMs),
-                            ("face_detect", stages.faceDetectMs), ("landmarks_pose", stages.landmarksPoseMs), ("objects", stages.objectsMs),
+                            ("face_detect", stages.faceDetectMs), ("landmarks_pose", stages.landmarksPoseMs), ("iris", stages.irisMs), ("objects", stages.objectsMs),
                             ("behaviour_risk", stages.behaviourRiskMs), ("queue", stages.queueMs), ("frame", metadata.processingTimeMs)] where ms > 0 {
             Timer(label: "proctor_stage_duration", dimensions: [("stage", stage)], factory: factory).recordNanoseconds(Int64(ms * 1_000_000))
         }

@@ -44,6 +44,7 @@ struct RecordingRoutes {
         api.get("{id}/candidate", use: candidate)
         api.post("{id}/consent", use: consent)
         api.post("{id}/reference", use: enrolReference)
+        api.post("{id}/calibration", use: calibrate)
         api.put("{id}/chunks/{index}", use: uploadChunk)
         api.get("{id}/chunks", use: listChunks)
         api.post("{id}/end", use: end)
@@ -160,7 +161,7 @@ struct RecordingRoutes {
     /// What a recorded session captures, named in the consent notice.
     static let consentItems: Set<String> = ["webcam_frames", "video_chunks", "reference_photo"]
 
-    private func requireConsent(_ record: RecordingRecord) throws {
+    func requireConsent(_ record: RecordingRecord) throws {
         guard record.consentAt != nil else {
             throw APIError(.forbidden, .consentRequired, "the candidate has not consented to the capture yet (POST /api/sessions/{id}/consent)")
         }
@@ -359,7 +360,7 @@ struct RecordingRoutes {
 
     /// The recording, for the candidate holding its current invitation (`Authorization: Bearer <token>`);
     /// with `allowReviewer`, staff who may review get it too.
-    private func authorisedRecording(_ request: Request, _ context: ProctorRequestContext, allowReviewer: Bool = false) async throws -> RecordingRecord {
+    func authorisedRecording(_ request: Request, _ context: ProctorRequestContext, allowReviewer: Bool = false) async throws -> RecordingRecord {
         if allowReviewer, let caller = context.caller, caller.can(.review) { return try await recordingRecord(context) }
         let caller = try context.require(.takeExam)
         let id = try context.parameters.require("id")

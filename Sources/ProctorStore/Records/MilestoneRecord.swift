@@ -6,6 +6,8 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case consent
         case reference
+        /// The gaze centre was set: by the calibration step, or automatically at the start of the exam.
+        case gazeCalibrated = "gaze_calibrated"
         case liveConnected = "live_connected"
         case liveDisconnected = "live_disconnected"
         case endRequested = "end_requested"
@@ -50,10 +52,12 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
     public var clientEventId: String?
     public var durationMs: Double?
     public var extended: String?
+    /// Gaze calibrated: `explicit` or `automatic`.
+    public var calibration: String?
 
     public init(noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
                 endedByClient: Bool? = nil, masterSeconds: Double? = nil, clientEventId: String? = nil, durationMs: Double? = nil,
-                extended: String? = nil) {
+                extended: String? = nil, calibration: String? = nil) {
         self.clientEventId = clientEventId
         self.durationMs = durationMs
         self.extended = extended
@@ -63,6 +67,7 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
         self.replacedConnection = replacedConnection
         self.endedByClient = endedByClient
         self.masterSeconds = masterSeconds
+        self.calibration = calibration
     }
 
     /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
@@ -76,5 +81,6 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
         case clientEventId = "client_event_id"
         case durationMs = "duration_ms"
         case extended
+        case calibration
     }
 }

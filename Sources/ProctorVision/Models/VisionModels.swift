@@ -8,6 +8,8 @@ public final class VisionModels {
     public let poseEstimator: HeadPoseEstimator
     public let objectDetector: ObjectDetector
     public let embedder: FaceEmbedder
+    /// MediaPipe iris on both eyes; nil when eye gaze is switched off.
+    public let irisLandmarker: IrisLandmarker?
 
     /// Loads every model; the face mesh, object detector and face embedder run on `engine`
     /// (YuNet stays on `cv::FaceDetectorYN`, which has its own decoding).
@@ -22,15 +24,19 @@ public final class VisionModels {
         )
         let embedderPath = try directory.path(for: configuration.identity.model)
         embedder = try FaceEmbedder(modelPath: embedderPath, model: try engine.loadModel(at: embedderPath))
+        let eyes = configuration.gaze.eyes
+        irisLandmarker = eyes.enabled ? IrisLandmarker(model: try engine.loadModel(at: directory.path(for: eyes.model))) : nil
     }
 
     /// Which engine runs each network, for logs and the pipeline info route.
     public var engines: [String: String] {
-        [
+        var engines = [
             "face_detector": "opencv-facedetectoryn",
             "face_landmarks": landmarker.engineName,
             "object_detector": objectDetector.engineName,
             "face_embedder": embedder.engineName,
         ]
+        if let irisLandmarker { engines["iris_landmarks"] = irisLandmarker.engineName }
+        return engines
     }
 }

@@ -90,6 +90,23 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
             var yawThreshold: Double
             var pitchThreshold: Double
         }
+        /// Eye gaze from the iris: the model, how ratios become an on-screen estimate, and when the eyes are off screen.
+        struct Eyes: Encodable, Sendable {
+            var enabled: Bool
+            var model: String
+            var method = "MediaPipe iris on 64x64 eye crops from the face mesh (corners 33/133 and 362/263, the left eye mirrored); per eye the iris centre along the corner line (horizontal) and off it over the eye width (vertical), eyes weighted by openness and width; gaze = head pose + asin(ratio change / eyeball radius ratio)"
+            var calibration = "explicit (the candidate page's calibration step) or automatic (median of the first seconds of near-frontal frames); no decision before calibration"
+            var calibrationSeconds: Double
+            var calibrationHeadLimit: Double
+            /// Degrees of gaze from the calibrated centre that are still on the screen (default, without the calibration step).
+            var range: GazeRange
+            var offScreenSeconds: Double
+            var onScreenSeconds: Double
+            var returnFraction: Double
+            var blinkOpenness: Double
+            var minimumEyeWidth: Double
+            var riskWeight: Double
+        }
         struct Objects: Encodable, Sendable {
             var model: String
             var modelType: String
@@ -108,6 +125,7 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
         var faces: Faces
         var headPose: HeadPose
         var gaze: Gaze
+        var eyes: Eyes
         var objects: Objects
         /// The seed's spelling.
         var behavior: Behaviour
@@ -117,6 +135,11 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
             faces = Faces(model: pipeline.faces.detectorModel, scoreThreshold: pipeline.faces.scoreThreshold)
             headPose = HeadPose(model: pipeline.faces.landmarkModel, yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
             gaze = Gaze(yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
+            let eyeGaze = pipeline.gaze.eyes
+            eyes = Eyes(enabled: eyeGaze.enabled, model: eyeGaze.model, calibrationSeconds: eyeGaze.calibrationSeconds,
+                        calibrationHeadLimit: eyeGaze.calibrationHeadLimit, range: eyeGaze.range, offScreenSeconds: eyeGaze.offScreenSeconds,
+                        onScreenSeconds: eyeGaze.onScreenSeconds, returnFraction: eyeGaze.returnFraction, blinkOpenness: eyeGaze.blinkOpenness,
+                        minimumEyeWidth: eyeGaze.minimumEyeWidth, riskWeight: pipeline.risk.eyesOffScreen)
             let classes = pipeline.objects.classes
             objects = Objects(model: pipeline.objects.model, modelType: pipeline.objects.format.rawValue, format: pipeline.objects.format.rawValue,
                               confidenceThreshold: classes.forbidden.map(\.threshold).min() ?? classes.defaultThreshold,
@@ -138,6 +161,7 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
                 var multiplePersons: Double
                 var noFace: Double
                 var repeatedOccurrence: Double
+                var eyesOffScreen: Double
             }
             var weights: Weights
         }
@@ -153,7 +177,8 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
             try container.encode(detectors, forKey: .detectors)
             let risk = configuration.risk
             try container.encode(RiskScorer(weights: .init(deviation: risk.gaze, forbiddenItems: risk.forbiddenItem, multiplePersons: risk.multiplePersons,
-                                                           noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence)),
+                                                           noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence,
+                                                           eyesOffScreen: risk.eyesOffScreen)),
                                  forKey: .riskScorer)
         }
     }

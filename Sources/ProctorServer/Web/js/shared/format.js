@@ -2,6 +2,7 @@
 
 export const findingLabels = {
   looking_away: 'Looking away from the screen',
+  eyes_off_screen: 'Eyes off the screen',
   no_face: 'No face in view',
   multiple_people: 'More than one person in view',
   identity_mismatch: 'Face does not match the reference photo',
@@ -25,6 +26,7 @@ export const findingLabels = {
 export const milestoneLabels = {
   consent: 'Consent given',
   reference: 'Reference photo',
+  gaze_calibrated: 'Gaze calibrated',
   live_connected: 'Connected',
   live_disconnected: 'Disconnected',
   end_requested: 'Candidate ended',

@@ -9,6 +9,7 @@ import { ChunkRecorder } from './chunk-recorder.js';
 import { UploadQueue } from './upload-queue.js';
 import { EventQueue } from './event-queue.js';
 import { BrowserSignals } from './signals.js';
+import { collectCalibration } from './calibration.js';
 import { template } from './template.js';
 
 export const VERSION = '1.0.0';
@@ -18,6 +19,7 @@ const CONSENT_ITEMS = ['webcam_frames', 'video_chunks', 'reference_photo', 'brow
 /** What the candidate is told when the analysis notices something: calm, practical words. */
 const advice = {
   looking_away: 'Please look at your screen.',
+  eyes_off_screen: 'Please keep your eyes on your screen.',
   no_face: 'Your face is not in view. Please sit in front of the camera.',
   multiple_people: 'Someone else seems to be in view. Please make sure you are alone.',
   identity_mismatch: 'The camera cannot match your face to your reference photo. Please face the camera.',
@@ -71,7 +73,7 @@ class ProctorExam extends HTMLElement {
   }
 
   show(step) {
-    for (const id of ['step-consent', 'step-camera', 'step-done']) this.$(id).classList.toggle('hidden', id !== step);
+    for (const id of ['step-consent', 'step-camera', 'step-calibration', 'step-done']) this.$(id).classList.toggle('hidden', id !== step);
     this.$('overlay').classList.toggle('hidden', step === 'step-exam');
     this.$('step-exam').classList.toggle('hidden', step !== 'step-exam');
     const heading = this.$(step).querySelector('h2');
@@ -128,7 +130,40 @@ class ProctorExam extends HTMLElement {
     }
     this.$('capture').addEventListener('click', () => this.captureReference());
     this.$('retake').addEventListener('click', () => this.captureReference());
-    this.$('start-exam').addEventListener('click', () => this.startExam());
+    this.$('start-exam').addEventListener('click', () => this.showCalibration());
+  }
+
+  /** The optional gaze calibration, between the reference photo and the exam. */
+  showCalibration() {
+    this.show('step-calibration');
+    this.$('calibration-preview').srcObject = this.stream;
+    if (!this.calibrationReady) {
+      this.calibrationReady = true;
+      this.$('calibrate').addEventListener('click', () => this.calibrate());
+      this.$('calibration-continue').addEventListener('click', () => this.startExam(), { once: true });
+    }
+  }
+
+  async calibrate() {
+    const status = this.$('calibration-status');
+    this.$('calibrate').disabled = true;
+    this.$('calibration-continue').disabled = true;
+    this.status(status, 'Follow the dot with your eyes…');
+    try {
+      const targets = await collectCalibration({ video: this.$('calibration-preview'), stage: this.$('calibration-stage'), dot: this.$('calibration-dot') });
+      if (!targets.some((target) => target.target === 'center')) throw new Error('the camera has not delivered a picture yet; try again in a moment');
+      this.status(status, 'Checking…');
+      const result = await this.session.calibrate(targets);
+      status.dataset.calibrated = result.source;
+      this.status(status, 'Calibrated. You can start the exam.', 'ok');
+      this.$('calibration-continue').textContent = 'Start the exam';
+    } catch (error) {
+      this.status(status, `Calibration did not work: ${error.body?.message || error.message}. Try again, or skip it.`, 'warn');
+      this.$('calibrate').textContent = 'Try again';
+    } finally {
+      this.$('calibrate').disabled = false;
+      this.$('calibration-continue').disabled = false;
+    }
   }
 
   async captureReference() {

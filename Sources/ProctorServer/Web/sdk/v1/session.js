@@ -38,6 +38,11 @@ export class CandidateSession {
     return request('POST', `${this.base}/reference`, { token: this.token, body: photo, headers: { 'Content-Type': 'image/jpeg' } });
   }
 
+  /** The optional gaze calibration: `targets` = [{target, frames: [base64 JPEG…]}]; the server measures them. */
+  calibrate(targets) {
+    return request('POST', `${this.base}/calibration`, { token: this.token, json: { targets } });
+  }
+
   chunks() { return getJSON(`${this.base}/chunks`, { token: this.token }); }
 
   end(lastIndex) {

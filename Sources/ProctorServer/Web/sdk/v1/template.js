@@ -51,6 +51,21 @@ export const template = `
       </div>
     </section>
 
+    <section id="step-calibration" class="hidden" aria-labelledby="calibration-title">
+      <h2 id="calibration-title" tabindex="-1">Gaze calibration (optional)</h2>
+      <div class="columns">
+        <video id="calibration-preview" class="preview" autoplay muted playsinline aria-label="Your webcam preview"></video>
+        <div class="stack">
+          <p>This helps the automatic analysis know where your screen is, so that looking at its edges is not mistaken for looking away. A dot appears in the centre of the screen and then in each corner, for about a second each: follow it with your eyes, keeping your head still. It takes five seconds. If you skip it, the first seconds of the exam are used instead.</p>
+          <p id="calibration-status" class="status" role="status" aria-live="polite">Not calibrated yet.</p>
+          <div class="row">
+            <button type="button" id="calibrate">Start calibration</button>
+            <button type="button" id="calibration-continue" class="secondary">Skip and start the exam</button>
+          </div>
+        </div>
+      </div>
+    </section>
+
     <section id="step-done" class="hidden" aria-labelledby="done-title">
       <h2 id="done-title" tabindex="-1">Exam ended</h2>
       <p id="done-status" class="status" role="status" aria-live="polite">Finishing uploads…</p>
@@ -58,6 +73,8 @@ export const template = `
     </section>
   </div>
 </div>
+
+<div id="calibration-stage" class="calibration-stage hidden" aria-hidden="true"><span id="calibration-dot" class="calibration-dot center"></span></div>
 
 <aside id="step-exam" class="widget hidden" aria-label="Proctoring">
   <header class="bar handle" id="widget-handle" title="Drag to move">
