@@ -8,7 +8,7 @@ let package = Package(
     name: "proctor",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "proctor", targets: ["ProctorCLI"]),
+        .executable(name: "proctor", targets: ["ProctorCLI"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

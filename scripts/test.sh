@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (scripts/setup.sh, plus PostgreSQL and the browser the
+# Runs every test: checks the formatting (swift format lint), installs what is missing (scripts/setup.sh, plus PostgreSQL and the browser the
 # tests drive, and the pinned schemathesis in vendor/venv), builds, starts a throwaway PostgreSQL on
 # loopback, runs the Swift suites (the store and queue suites against SQLite and PostgreSQL), the web
 # app and the SDK on another site's exam page in headless Chromium, the multi-node run (two servers, three workers, one PostgreSQL), and the
@@ -7,6 +7,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+# Formatting first: the toolchain's swift format with the checked-in .swift-format; any finding fails the run.
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
+echo "format: swift format lint found nothing"
 
 export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium fonts-dejavu-core"
 scripts/setup.sh

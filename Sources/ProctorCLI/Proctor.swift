@@ -9,6 +9,9 @@ struct Proctor: AsyncParsableCommand {
         commandName: "proctor",
         abstract: "Real-time AI exam proctoring: analyse webcam frames for faces, head pose, people and forbidden objects.",
         version: version,
-        subcommands: [ServeCommand.self, WorkerCommand.self, AnalyzeCommand.self, VerifyCommand.self, BenchCommand.self, BenchRecordingCommand.self, LoadTestCommand.self, ConfigCommand.self, AdminCommand.self, PurgeCommand.self]
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, AnalyzeCommand.self, VerifyCommand.self, BenchCommand.self, BenchRecordingCommand.self, LoadTestCommand.self,
+            ConfigCommand.self, AdminCommand.self, PurgeCommand.self,
+        ]
     )
 }

@@ -113,10 +113,12 @@ public struct DetectionPipeline: Sendable {
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
-            try models.analyseFaces(in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
-                                    schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor)
+            try models.analyseFaces(
+                in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
+                schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor)
         }
-        async let objectWork: ObjectPassResult? = runObjects
+        async let objectWork: ObjectPassResult? =
+            runObjects
             ? pool.run { models in
                 let input = objectsOnPreprocessed ? try preprocessor.process(frame) : frame
                 return try models.detectObjects(in: input, region: region)
@@ -180,8 +182,9 @@ public struct DetectionPipeline: Sendable {
             ),
             behavior: BehaviorReport(behaviour),
             risk: RiskReport(risk),
-            metadata: metadata(timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
-                               detectionMs: detectionMs, region: region, skipped: false),
+            metadata: metadata(
+                timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
+                detectionMs: detectionMs, region: region, skipped: false),
             faces: faces.faces.map { FaceReport(box: $0.box, score: $0.score, keypoints: $0.keypoints) }
         )
         lastMessage = message
@@ -193,15 +196,18 @@ public struct DetectionPipeline: Sendable {
         let processingMs = received.millisecondsElapsed
         var message = lastMessage ?? AnalysisMessage.empty(sessionId: sessionId)
         message.timestamp = timestamp
-        message.metadata = metadata(timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
-                                    detectionMs: 0, region: nil, skipped: true)
+        message.metadata = metadata(
+            timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
+            detectionMs: 0, region: nil, skipped: true)
         message.objects.fresh = false
         message.objects.ageSeconds = cadence.age(at: timestamp)
         return FrameOutcome(message: message, frame: frame, observation: nil, risk: nil)
     }
 
-    private func metadata(timestamp: Double, decision: SamplingDecision, stages: StageTimings, processingMs: Double,
-                          detectionMs: Double, region: PixelRegion?, skipped: Bool) -> FrameMetadata {
+    private func metadata(
+        timestamp: Double, decision: SamplingDecision, stages: StageTimings, processingMs: Double,
+        detectionMs: Double, region: PixelRegion?, skipped: Bool
+    ) -> FrameMetadata {
         let pre = configuration.preprocessing
         return FrameMetadata(
             sessionId: sessionId,
@@ -255,15 +261,17 @@ extension AnalysisMessage {
             gaze: GazeReport(faceDetected: false, deviation: false, pose: nil, deviationDuration: 0, landmarksCount: 0, confidence: 0, faceCount: 0),
             objects: ObjectsReport(personCount: nil, forbiddenItems: [], allDetections: [], confidence: 0, fresh: false, ageSeconds: nil),
             behavior: BehaviorReport(BehaviourWindow().summary),
-            risk: RiskReport(RiskScorer().assess(
-                FrameObservation(timestamp: 0, faceCount: 1, pose: nil, isDeviation: false, deviationDuration: 0, personCount: nil, forbiddenItems: []),
-                behaviour: BehaviourWindow().summary)),
+            risk: RiskReport(
+                RiskScorer().assess(
+                    FrameObservation(timestamp: 0, faceCount: 1, pose: nil, isDeviation: false, deviationDuration: 0, personCount: nil, forbiddenItems: []),
+                    behaviour: BehaviourWindow().summary)),
             metadata: FrameMetadata(
                 sessionId: sessionId, timestamp: 0, processingTimeMs: 0, preprocessingTimeMs: 0, detectionTimeMs: 0,
                 frameWithinTimeout: true, frameSkipped: true,
-                preprocessing: .init(enabled: false, config: .init(claheEnabled: false, bilateralEnabled: false, gamma: 1),
-                                     roi: .init(enabled: false, region: nil),
-                                     sampling: .init(SamplingDecision(shouldProcess: false, reason: .still, motionScore: 0, skipRatio: 0))),
+                preprocessing: .init(
+                    enabled: false, config: .init(claheEnabled: false, bilateralEnabled: false, gamma: 1),
+                    roi: .init(enabled: false, region: nil),
+                    sampling: .init(SamplingDecision(shouldProcess: false, reason: .still, motionScore: 0, skipRatio: 0))),
                 performance: .init(totalFrames: 0, processedFrames: 0, skippedFrames: 0, droppedFrames: 0),
                 stages: StageTimings()
             ),

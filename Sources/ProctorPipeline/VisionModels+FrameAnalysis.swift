@@ -8,8 +8,10 @@ extension VisionModels {
     /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
     /// `eyes`: the iris on the main face's eyes when `schedule` says so (never when eye gaze is
     /// off); `previousSignatures`: the eye crops' signatures at the last measurement.
-    func analyseFaces(in frame: Image, at timestamp: Double, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
-                      schedule: EyeSchedule, previousSignatures: [EyeSide: MotionSignature], preprocessor: FramePreprocessor) throws -> FacePathResult {
+    func analyseFaces(
+        in frame: Image, at timestamp: Double, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
+        schedule: EyeSchedule, previousSignatures: [EyeSide: MotionSignature], preprocessor: FramePreprocessor
+    ) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
         let prepare = { (image: Image) throws(VisionError) -> Image in
@@ -36,7 +38,7 @@ extension VisionModels {
                 let irisStarted = ContinuousClock.now
                 let crops = try irisLandmarker.crops(of: landmarks, in: frame, cropScale: eyes.cropScale, minimumWidth: eyes.minimumEyeWidth)
                 var signatures: [EyeSide: MotionSignature] = [:]
-                for case let (side, crop?) in crops { signatures[side] = try MotionSignature(of: crop.image, kernel: Self.eyeSignatureKernel) }
+                for case (let side, let crop?) in crops { signatures[side] = try MotionSignature(of: crop.image, kernel: Self.eyeSignatureKernel) }
                 // A real change of gaze moves both eyes; noise and compression rarely change both at once.
                 let changes = signatures.map { side, signature in previousSignatures[side].flatMap { signature.score(against: $0) } }
                 let change = changes.isEmpty || changes.contains(where: { $0 == nil }) ? nil : changes.compactMap { $0 }.min()
@@ -64,8 +66,9 @@ extension VisionModels {
     /// the calibration step's frames): eyes nil without a face, usable landmarks or a measurable eye.
     public func observeEyes(in frame: Image, configuration: PipelineConfiguration) throws -> (faces: Int, eyes: EyeObservation?) {
         var schedule = EyeSchedule(mode: .everyFrame, changeThreshold: 0, refreshSeconds: 1)
-        let result = try analyseFaces(in: frame, at: 0, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
-                                      schedule: schedule, previousSignatures: [:], preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
+        let result = try analyseFaces(
+            in: frame, at: 0, region: nil, configuration: configuration.faces, eyes: configuration.gaze.eyes,
+            schedule: schedule, previousSignatures: [:], preprocessor: FramePreprocessor(configuration: configuration.preprocessing))
         return (result.faces.count, schedule.observation(measured: result.eyes ?? [:], pose: result.pose, at: 0))
     }
 

@@ -19,9 +19,11 @@ public enum SessionDataLayout {
     public static func blobColumns(_ kind: RetentionPolicy.DataKind) -> [BlobColumn] {
         switch kind {
         case .video:
-            [BlobColumn(table: "recordings", column: "master_key", clearedOnPurge: true),
-             BlobColumn(table: "chunks", column: "blob_key", clearedOnPurge: false),
-             BlobColumn(table: "chunks", column: "batch_key", clearedOnPurge: true)]
+            [
+                BlobColumn(table: "recordings", column: "master_key", clearedOnPurge: true),
+                BlobColumn(table: "chunks", column: "blob_key", clearedOnPurge: false),
+                BlobColumn(table: "chunks", column: "batch_key", clearedOnPurge: true),
+            ]
         case .evidence:
             [BlobColumn(table: "findings", column: "evidence_key", clearedOnPurge: true)]
         case .faceData:

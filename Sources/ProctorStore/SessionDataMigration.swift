@@ -82,7 +82,7 @@ public enum SessionDataMigration {
                 frames \(dialect.integer) NOT NULL,
                 created_at \(dialect.date) NOT NULL
             )
-            """,
+            """
         ]
     }
 }

@@ -5,7 +5,8 @@ import ProctorStore
 
 extension PostgresSessionStore: AccountStore {
     public func createUser(_ user: UserRecord) async throws {
-        try await rows("""
+        try await rows(
+            """
             INSERT INTO users (id, username, role, password_hash, created_at, disabled_at)
             VALUES (\(user.id), \(user.username), \(user.role.rawValue), \(user.passwordHash), \(user.createdAt), \(user.disabledAt))
             """)
@@ -25,7 +26,8 @@ extension PostgresSessionStore: AccountStore {
     }
 
     public func updateUser(_ user: UserRecord) async throws {
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE users SET username = \(user.username), role = \(user.role.rawValue), password_hash = \(user.passwordHash),
                 created_at = \(user.createdAt), disabled_at = \(user.disabledAt)
             WHERE id = \(user.id)
@@ -42,8 +44,9 @@ extension PostgresSessionStore: AccountStore {
         try await transaction { connection in
             // A concurrent insert of the same name makes this one wait for it and do nothing; the
             // read that follows then sees the winner's value.
-            try await connection.query("INSERT INTO settings (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
-                                       logger: logger)
+            try await connection.query(
+                "INSERT INTO settings (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
+                logger: logger)
             return try await connection.rows("SELECT value FROM settings WHERE name = \(name)", logger: logger)
                 .first?.decode(String.self) ?? candidate
         }
@@ -53,7 +56,8 @@ extension PostgresSessionStore: AccountStore {
         guard !entries.isEmpty else { return }
         try await transaction { connection in
             for entry in entries {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO audit_log (at, actor, role, action, target, details, ip)
                     VALUES (\(entry.at), \(entry.actor), \(entry.role), \(entry.action), \(entry.target), \(JSONColumn.text(entry.details)), \(entry.ip))
                     """, logger: logger)
@@ -64,14 +68,16 @@ extension PostgresSessionStore: AccountStore {
     public func audit(limit: Int, before: Int64?, action: String?, target: String?) async throws -> [AuditRecord] {
         // Absent filters are NULL parameters that switch their condition off; the values are still
         // bound, never spliced into the SQL.
-        try await rows("""
+        try await rows(
+            """
             SELECT * FROM audit_log
             WHERE (\(before)::bigint IS NULL OR id < \(before))
               AND (\(action)::text IS NULL OR action = \(action))
               AND (\(target)::text IS NULL OR target = \(target))
             ORDER BY id DESC
             LIMIT \(limit)
-            """).map(AuditRecord.init)
+            """
+        ).map(AuditRecord.init)
     }
 
     public func saveAccommodation(_ accommodation: Accommodation) async throws {
@@ -81,7 +87,8 @@ extension PostgresSessionStore: AccountStore {
             return
         }
         let scales = String(decoding: try JSONEncoder().encode(accommodation.scales), as: UTF8.self)
-        try await rows("""
+        try await rows(
+            """
             INSERT INTO accommodations (candidate_id, exam_id, scales, note)
             VALUES (\(accommodation.candidateId), \(exam), \(scales), \(accommodation.note))
             ON CONFLICT (candidate_id, exam_id) DO UPDATE SET scales = excluded.scales, note = excluded.note
@@ -94,9 +101,11 @@ extension PostgresSessionStore: AccountStore {
 
     public func accommodation(candidateId: String, examId: String) async throws -> Accommodation? {
         // The exam-specific profile sorts first (non-empty exam id).
-        try await rows("""
+        try await rows(
+            """
             SELECT * FROM accommodations WHERE candidate_id = \(candidateId) AND (exam_id = \(examId) OR exam_id = '')
             ORDER BY exam_id COLLATE "C" DESC LIMIT 1
-            """).first.map(Accommodation.init)
+            """
+        ).first.map(Accommodation.init)
     }
 }

@@ -6,10 +6,12 @@ import ProctorStore
 extension PostgresSessionStore: FindingStore {
     public func findings(sessionId: String) async throws -> [FindingRecord] {
         // NULLS FIRST: the same order as SQLite's.
-        try await rows(#"""
+        try await rows(
+            #"""
             SELECT * FROM findings WHERE session_id = \#(sessionId)
             ORDER BY source COLLATE "C", chunk_index NULLS FIRST, chunk_start NULLS FIRST, session_start NULLS FIRST, id COLLATE "C"
-            """#).map(FindingRecord.init)
+            """#
+        ).map(FindingRecord.init)
     }
 
     public func finding(sessionId: String, id: String) async throws -> FindingRecord? {
@@ -17,7 +19,8 @@ extension PostgresSessionStore: FindingStore {
     }
 
     public func updateFinding(_ finding: FindingRecord) async throws {
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE findings SET session_start = \(finding.sessionStart), session_end = \(finding.sessionEnd), chunk_start = \(finding.chunkStart),
                 chunk_end = \(finding.chunkEnd), video_start = \(finding.videoStart), video_end = \(finding.videoEnd),
                 confidence = \(finding.confidence), frames = \(finding.frames), details = \(JSONColumn.text(finding.details)),
@@ -38,7 +41,8 @@ extension PostgresSessionStore: FindingStore {
 
     public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
         try await transaction { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 DELETE FROM findings WHERE session_id = \(sessionId) AND source = \(FindingSource.recorded.rawValue) AND chunk_index = \(chunkIndex)
                 """, logger: logger)
             for finding in findings { try await Self.save(finding, on: connection, logger: logger) }
@@ -47,7 +51,8 @@ extension PostgresSessionStore: FindingStore {
 
     public func openFindingCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: [String: Int]] {
         guard !sessionIds.isEmpty, !sources.isEmpty else { return [:] }
-        let rows = try await rows("""
+        let rows = try await rows(
+            """
             SELECT session_id, type, count(*) AS n FROM findings
             WHERE session_id = ANY(\(sessionIds)) AND source = ANY(\(sources.map(\.rawValue))) AND (decision IS NULL OR decision <> 'dismissed')
             GROUP BY session_id, type
@@ -67,16 +72,19 @@ extension PostgresSessionStore: FindingStore {
 
     /// Inserts or replaces a finding (GRDB's `save`).
     static func save(_ record: FindingRecord, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(insertQuery(record, onConflict: """
-            DO UPDATE SET session_id = excluded.session_id, source = excluded.source, type = excluded.type,
-                severity = excluded.severity, session_start = excluded.session_start, session_end = excluded.session_end,
-                chunk_index = excluded.chunk_index, chunk_start = excluded.chunk_start, chunk_end = excluded.chunk_end,
-                video_start = excluded.video_start, video_end = excluded.video_end, started_at = excluded.started_at,
-                ended_at = excluded.ended_at, confidence = excluded.confidence,
-                frames = excluded.frames, details = excluded.details, evidence_key = excluded.evidence_key,
-                decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at,
-                created_at = excluded.created_at
-            """), logger: logger)
+        try await connection.query(
+            insertQuery(
+                record,
+                onConflict: """
+                    DO UPDATE SET session_id = excluded.session_id, source = excluded.source, type = excluded.type,
+                        severity = excluded.severity, session_start = excluded.session_start, session_end = excluded.session_end,
+                        chunk_index = excluded.chunk_index, chunk_start = excluded.chunk_start, chunk_end = excluded.chunk_end,
+                        video_start = excluded.video_start, video_end = excluded.video_end, started_at = excluded.started_at,
+                        ended_at = excluded.ended_at, confidence = excluded.confidence,
+                        frames = excluded.frames, details = excluded.details, evidence_key = excluded.evidence_key,
+                        decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at,
+                        created_at = excluded.created_at
+                    """), logger: logger)
     }
 
     /// `INSERT … ON CONFLICT (id) <onConflict>`; `onConflict` is one of the fixed clauses above, never input.

@@ -7,7 +7,8 @@ extension PostgresSessionStore: LivePresenceStore {
         guard !records.isEmpty else { return }
         try await transaction { connection in
             for record in records {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO live_presence (session_id, server_session_id, connection, server, connected_at, updated_at, frames_received,
                         frames_processed, frames_dropped, risk_score, alert_level, last_violation, last_violation_at, snapshot_version)
                     VALUES (\(record.sessionId), \(record.serverSessionId), \(record.connection), \(record.server), \(record.connectedAt),
@@ -29,20 +30,23 @@ extension PostgresSessionStore: LivePresenceStore {
     }
 
     public func presence(updatedSince since: Date) async throws -> [LivePresenceRecord] {
-        try await rows("""
+        try await rows(
+            """
             SELECT * FROM live_presence WHERE updated_at >= \(since) ORDER BY connected_at, session_id COLLATE "C"
-            """).map(LivePresenceRecord.init)
+            """
+        ).map(LivePresenceRecord.init)
     }
 }
 
 extension LivePresenceRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(sessionId: try column("session_id"), serverSessionId: try column("server_session_id"), connection: try column("connection"),
-                  server: try column("server"), connectedAt: try column("connected_at"), updatedAt: try column("updated_at"),
-                  framesReceived: try column("frames_received"), framesProcessed: try column("frames_processed"),
-                  framesDropped: try column("frames_dropped"), riskScore: try column("risk_score"), alertLevel: try column("alert_level"),
-                  lastViolation: try column("last_violation"), lastViolationAt: try column("last_violation_at"),
-                  snapshotVersion: try column("snapshot_version"))
+        self.init(
+            sessionId: try column("session_id"), serverSessionId: try column("server_session_id"), connection: try column("connection"),
+            server: try column("server"), connectedAt: try column("connected_at"), updatedAt: try column("updated_at"),
+            framesReceived: try column("frames_received"), framesProcessed: try column("frames_processed"),
+            framesDropped: try column("frames_dropped"), riskScore: try column("risk_score"), alertLevel: try column("alert_level"),
+            lastViolation: try column("last_violation"), lastViolationAt: try column("last_violation_at"),
+            snapshotVersion: try column("snapshot_version"))
     }
 }

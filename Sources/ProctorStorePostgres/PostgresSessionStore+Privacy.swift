@@ -24,11 +24,13 @@ extension PostgresSessionStore: PrivacyStore {
 
     public func purgeCandidates(_ kind: RetentionPolicy.DataKind, endedBefore: Date, limit: Int) async throws -> [PurgeTarget] {
         try await snapshot { connection in
-            let ids = try await connection.rows("""
+            let ids = try await connection.rows(
+                """
                 SELECT id FROM sessions
                 WHERE ended_at IS NOT NULL AND ended_at < \(endedBefore) AND \(unescaped: SessionDataLayout.purgedColumn(kind)) IS NULL
                 ORDER BY ended_at LIMIT \(limit)
-                """, logger: logger).map { try $0.decode(String.self) }
+                """, logger: logger
+            ).map { try $0.decode(String.self) }
             var targets: [PurgeTarget] = []
             for id in ids { targets.append(try await Self.target(id, kinds: [kind], on: connection, logger: logger)) }
             return targets
@@ -40,21 +42,26 @@ extension PostgresSessionStore: PrivacyStore {
             for (table, column) in SessionDataLayout.clearedColumns(kind) {
                 try await connection.query("UPDATE \(unescaped: table) SET \(unescaped: column) = NULL WHERE session_id = \(sessionId)", logger: logger)
             }
-            try await connection.query("UPDATE sessions SET \(unescaped: SessionDataLayout.purgedColumn(kind)) = \(date) WHERE id = \(sessionId)",
-                                       logger: logger)
+            try await connection.query(
+                "UPDATE sessions SET \(unescaped: SessionDataLayout.purgedColumn(kind)) = \(date) WHERE id = \(sessionId)",
+                logger: logger)
         }
     }
 
     /// The files of `kinds` that the session's rows point to.
-    static func target(_ sessionId: String, kinds: [RetentionPolicy.DataKind], on connection: PostgresConnection,
-                       logger: Logger) async throws -> PurgeTarget {
+    static func target(
+        _ sessionId: String, kinds: [RetentionPolicy.DataKind], on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> PurgeTarget {
         var keys: [String] = []
         for kind in kinds {
             for place in SessionDataLayout.blobColumns(kind) {
-                keys += try await connection.rows("""
+                keys += try await connection.rows(
+                    """
                     SELECT \(unescaped: place.column) FROM \(unescaped: place.table)
                     WHERE session_id = \(sessionId) AND \(unescaped: place.column) IS NOT NULL
-                    """, logger: logger).map { try $0.decode(String.self) }
+                    """, logger: logger
+                ).map { try $0.decode(String.self) }
             }
         }
         return PurgeTarget(sessionId: sessionId, blobKeys: keys)

@@ -6,12 +6,14 @@ import ProctorStore
 extension PostgresSessionStore: RecordingStore {
     public func createRecording(_ recording: RecordingRecord, session: SessionRecord) async throws {
         try await transaction { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO sessions (id, external_id, started_at, ended_at, status, metadata, reviewed_at)
                 VALUES (\(session.id), \(session.externalId), \(session.startedAt), \(session.endedAt), \(session.status.rawValue),
                         \(JSONColumn.text(session.metadata)), \(session.reviewedAt))
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO recordings (session_id, exam_id, candidate_id, chunk_seconds, upload_token_hash, reference_key, reference_embedding,
                                         end_requested_at, last_index, master_key, master_duration, finalized_at, gaps, consent_at, consent_version)
                 VALUES (\(recording.sessionId), \(recording.examId), \(recording.candidateId), \(recording.chunkSeconds), \(recording.uploadTokenHash),
@@ -27,7 +29,8 @@ extension PostgresSessionStore: RecordingStore {
     }
 
     public func updateRecording(_ recording: RecordingRecord) async throws {
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE recordings SET exam_id = \(recording.examId), candidate_id = \(recording.candidateId), chunk_seconds = \(recording.chunkSeconds),
                 upload_token_hash = \(recording.uploadTokenHash), reference_key = \(recording.referenceKey),
                 reference_embedding = \(JSONColumn.optionalText(recording.referenceEmbedding)), end_requested_at = \(recording.endRequestedAt),
@@ -44,7 +47,8 @@ extension PostgresSessionStore: RecordingStore {
         try await transaction { connection in
             // ON CONFLICT rather than look-then-insert: a retried upload racing the first one (on
             // another server) waits for it and then finds its chunk, instead of failing on the key.
-            let inserted = try await connection.rows("""
+            let inserted = try await connection.rows(
+                """
                 INSERT INTO chunks (session_id, "index", sha256, size, blob_key, status, duration, error, batch_key, uploaded_at, started_at)
                 VALUES (\(chunk.sessionId), \(chunk.index), \(chunk.sha256), \(chunk.size), \(chunk.blobKey), \(chunk.status.rawValue),
                         \(chunk.duration), \(chunk.error), \(chunk.batchKey), \(chunk.uploadedAt), \(chunk.startedAt))
@@ -52,7 +56,8 @@ extension PostgresSessionStore: RecordingStore {
                 RETURNING session_id
                 """, logger: logger)
             if inserted.isEmpty {
-                let existing = try await connection.rows("""
+                let existing = try await connection.rows(
+                    """
                     SELECT * FROM chunks WHERE session_id = \(chunk.sessionId) AND "index" = \(chunk.index)
                     """, logger: logger)
                 guard let row = existing.first else {
@@ -71,7 +76,8 @@ extension PostgresSessionStore: RecordingStore {
     }
 
     public func updateChunk(_ chunk: ChunkRecord) async throws {
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE chunks SET sha256 = \(chunk.sha256), size = \(chunk.size), blob_key = \(chunk.blobKey), status = \(chunk.status.rawValue),
                 duration = \(chunk.duration), error = \(chunk.error), batch_key = \(chunk.batchKey), uploaded_at = \(chunk.uploadedAt),
                 started_at = \(chunk.startedAt)
@@ -93,7 +99,8 @@ extension PostgresSessionStore: RecordingStore {
     /// ignored: the database numbers jobs.
     @discardableResult
     static func enqueue(_ job: JobRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let pending = try await connection.rows("""
+        let pending = try await connection.rows(
+            """
             SELECT 1 FROM jobs
             WHERE kind = \(job.kind.rawValue) AND session_id = \(job.sessionId) AND chunk_index = \(job.chunkIndex)
               AND status IN ('queued', 'running')
@@ -101,7 +108,8 @@ extension PostgresSessionStore: RecordingStore {
             """, logger: logger)
         guard pending.isEmpty else { return false }
         // The partial unique index jobs_pending settles two enqueues that both found nothing.
-        let inserted = try await connection.rows("""
+        let inserted = try await connection.rows(
+            """
             INSERT INTO jobs (kind, session_id, chunk_index, status, attempts, run_after, lease_owner, lease_expires_at, last_error,
                               created_at, updated_at)
             VALUES (\(job.kind.rawValue), \(job.sessionId), \(job.chunkIndex), \(job.status.rawValue), \(job.attempts), \(job.runAfter),
@@ -118,7 +126,8 @@ extension PostgresSessionStore: RecordingStore {
         let seconds = now.timeIntervalSince1970
         // One statement: SKIP LOCKED makes concurrent claimers pass over a row another is taking, so
         // each job goes to exactly one worker and nobody waits for anybody.
-        return try await rows("""
+        return try await rows(
+            """
             UPDATE jobs SET status = 'running', lease_owner = \(owner), lease_expires_at = \(seconds + policy.leaseSeconds),
                 attempts = attempts + 1, updated_at = \(now)
             WHERE id = (
@@ -129,11 +138,13 @@ extension PostgresSessionStore: RecordingStore {
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING *
-            """).first.map(JobRecord.init)
+            """
+        ).first.map(JobRecord.init)
     }
 
     public func heartbeat(jobId: Int64, owner: String, now: Date, policy: JobPolicy) async throws -> Bool {
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE jobs SET lease_expires_at = \(now.timeIntervalSince1970 + policy.leaseSeconds), updated_at = \(now)
             WHERE id = \(jobId) AND lease_owner = \(owner) AND status = 'running'
             RETURNING id
@@ -143,7 +154,8 @@ extension PostgresSessionStore: RecordingStore {
 
     public func finishJob(_ job: JobRecord, owner: String) async throws -> Bool {
         guard let id = job.id else { return false }
-        let updated = try await rows("""
+        let updated = try await rows(
+            """
             UPDATE jobs SET status = \(job.status.rawValue), attempts = \(job.attempts), run_after = \(job.runAfter), lease_owner = NULL,
                 lease_expires_at = NULL, last_error = \(job.lastError), updated_at = \(job.updatedAt)
             WHERE id = \(id) AND lease_owner = \(owner) AND status = 'running'
@@ -159,7 +171,8 @@ extension PostgresSessionStore: RecordingStore {
     public func acquireLock(_ name: String, owner: String, now: Date, expiresAt: Date) async throws -> Bool {
         // Taken when free, renewed by its owner, taken over once expired; otherwise the row stays and
         // nothing is returned.
-        let taken = try await rows("""
+        let taken = try await rows(
+            """
             INSERT INTO locks (name, owner, expires_at) VALUES (\(name), \(owner), \(expiresAt.timeIntervalSince1970))
             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
             WHERE locks.owner = excluded.owner OR locks.expires_at < \(now.timeIntervalSince1970)
@@ -179,7 +192,8 @@ extension PostgresSessionStore: RecordingStore {
     }
 
     public func addMilestone(_ milestone: MilestoneRecord) async throws {
-        try await rows("""
+        try await rows(
+            """
             INSERT INTO milestones (session_id, kind, at, details)
             VALUES (\(milestone.sessionId), \(milestone.kind.rawValue), \(milestone.at), \(JSONColumn.text(milestone.details)))
             """)
@@ -197,18 +211,21 @@ extension PostgresSessionStore: RecordingStore {
     public func saveGazeCalibration(_ record: GazeCalibrationRecord) async throws -> GazeCalibrationRecord {
         let calibration = record.calibration
         // One statement either way: RETURNING gives the row in force (the new one, or after DO NOTHING none, then read it).
-        let written = try await rows(record.replacesStored ? """
-            INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
-            VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
-            ON CONFLICT (session_id) DO UPDATE SET source = excluded.source, calibration = excluded.calibration, frames = excluded.frames,
-                created_at = excluded.created_at
-            RETURNING calibration, created_at
-            """ : """
-            INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
-            VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
-            ON CONFLICT (session_id) DO NOTHING
-            RETURNING calibration, created_at
-            """)
+        let written = try await rows(
+            record.replacesStored
+                ? """
+                INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
+                VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
+                ON CONFLICT (session_id) DO UPDATE SET source = excluded.source, calibration = excluded.calibration, frames = excluded.frames,
+                    created_at = excluded.created_at
+                RETURNING calibration, created_at
+                """
+                : """
+                INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at)
+                VALUES (\(record.sessionId), \(calibration.source.rawValue), \(record.calibrationJSON), \(calibration.frames), \(record.createdAt))
+                ON CONFLICT (session_id) DO NOTHING
+                RETURNING calibration, created_at
+                """)
         if let row = written.first, let stored = try GazeCalibrationRecord(sessionId: record.sessionId, row: row) { return stored }
         guard let stored = try await gazeCalibration(sessionId: record.sessionId) else {
             throw PostgresStoreError.recordNotFound(table: "gaze_calibrations", key: record.sessionId)

@@ -5,7 +5,8 @@ import ProctorStore
 extension PostgresSessionStore: SessionStore {
     public func openSession(externalId: String, at date: Date, metadata: [String: String]) async throws -> SessionRecord {
         // One upsert: two servers seeing the same client reconnect at once still end with one session.
-        let rows = try await rows("""
+        let rows = try await rows(
+            """
             INSERT INTO sessions (id, external_id, started_at, ended_at, status, metadata)
             VALUES (\(UUID().uuidString.lowercased()), \(externalId), \(date), NULL, \(SessionRecord.Status.active.rawValue), \(JSONColumn.text(metadata)))
             ON CONFLICT (external_id) DO UPDATE SET status = excluded.status, ended_at = NULL
@@ -24,8 +25,9 @@ extension PostgresSessionStore: SessionStore {
                 case .finding(let record): try await Self.save(record, on: connection, logger: logger)
                 case .summary(let record): try await Self.save(record, on: connection, logger: logger)
                 case .sessionEnded(let sessionId, let date, let status):
-                    try await connection.query("UPDATE sessions SET ended_at = \(date), status = \(status.rawValue) WHERE id = \(sessionId)",
-                                               logger: logger)
+                    try await connection.query(
+                        "UPDATE sessions SET ended_at = \(date), status = \(status.rawValue) WHERE id = \(sessionId)",
+                        logger: logger)
                 }
             }
         }
@@ -33,10 +35,14 @@ extension PostgresSessionStore: SessionStore {
 
     public func listSessions(limit: Int, offset: Int) async throws -> [SessionOverview] {
         try await snapshot { connection in
-            let sessions = try await connection.rows("SELECT * FROM sessions ORDER BY started_at DESC LIMIT \(limit) OFFSET \(offset)",
-                                                     logger: logger).map(SessionRecord.init)
-            let summaries = try await connection.rows("SELECT * FROM session_summaries WHERE session_id = ANY(\(sessions.map(\.id)))",
-                                                      logger: logger).map(SessionSummaryRecord.init)
+            let sessions = try await connection.rows(
+                "SELECT * FROM sessions ORDER BY started_at DESC LIMIT \(limit) OFFSET \(offset)",
+                logger: logger
+            ).map(SessionRecord.init)
+            let summaries = try await connection.rows(
+                "SELECT * FROM session_summaries WHERE session_id = ANY(\(sessions.map(\.id)))",
+                logger: logger
+            ).map(SessionSummaryRecord.init)
             let byId = Dictionary(uniqueKeysWithValues: summaries.map { ($0.sessionId, $0) })
             return sessions.map { SessionOverview(session: $0, summary: byId[$0.id]) }
         }
@@ -66,7 +72,8 @@ extension PostgresSessionStore: SessionStore {
     }
 
     static func insert(_ record: DetectionRecord, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO detections (session_id, "timestamp", recorded_at, face_count, person_count, yaw, pitch, roll, deviation,
                                     forbidden_items, risk_score, alert_level, processing_ms)
             VALUES (\(record.sessionId), \(record.timestamp), \(record.recordedAt), \(record.faceCount), \(record.personCount), \(record.yaw),
@@ -76,7 +83,8 @@ extension PostgresSessionStore: SessionStore {
     }
 
     static func save(_ record: SessionSummaryRecord, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO session_summaries (session_id, total_frames, processed_frames, skipped_frames, dropped_frames, violation_count,
                                            violation_breakdown, max_risk, average_risk, highest_alert, duration, updated_at)
             VALUES (\(record.sessionId), \(record.totalFrames), \(record.processedFrames), \(record.skippedFrames), \(record.droppedFrames),

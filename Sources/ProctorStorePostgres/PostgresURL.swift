@@ -66,8 +66,9 @@ public struct PostgresURL: Sendable, Hashable {
         }
         // IPv6 literals come back in brackets; the socket wants the bare address.
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        self.init(host: bareHost, port: port, username: username, password: components.password,
-                  database: database.isEmpty ? username : database, tls: tls)
+        self.init(
+            host: bareHost, port: port, username: username, password: components.password,
+            database: database.isEmpty ? username : database, tls: tls)
     }
 
     /// The same server and credentials, another database (tests create and drop their own).
@@ -79,19 +80,21 @@ public struct PostgresURL: Sendable, Hashable {
 
     /// Settings for a connection pool (`PostgresClient`).
     public var clientConfiguration: PostgresClient.Configuration {
-        let tlsSetting: PostgresClient.Configuration.TLS = switch tls {
-        case .disable: .disable
-        case .require, .verifyCA, .verifyFull: .require(tlsConfiguration)
-        }
+        let tlsSetting: PostgresClient.Configuration.TLS =
+            switch tls {
+            case .disable: .disable
+            case .require, .verifyCA, .verifyFull: .require(tlsConfiguration)
+            }
         return PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
     }
 
     /// Settings for a single connection (`PostgresConnection.connect`), outside any pool.
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tlsSetting: PostgresConnection.Configuration.TLS = switch tls {
-        case .disable: .disable
-        case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
-        }
+        let tlsSetting: PostgresConnection.Configuration.TLS =
+            switch tls {
+            case .disable: .disable
+            case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
+            }
         return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
     }
 

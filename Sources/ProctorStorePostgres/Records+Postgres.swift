@@ -27,8 +27,9 @@ struct RowReader {
 extension SessionRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(id: try column("id"), externalId: try column("external_id"), startedAt: try column("started_at"),
-                  endedAt: try column("ended_at"), status: try column("status"), metadata: try JSONColumn.value(try column("metadata")))
+        self.init(
+            id: try column("id"), externalId: try column("external_id"), startedAt: try column("started_at"),
+            endedAt: try column("ended_at"), status: try column("status"), metadata: try JSONColumn.value(try column("metadata")))
         reviewedAt = try column("reviewed_at")
     }
 }
@@ -36,19 +37,21 @@ extension SessionRecord {
 extension SessionSummaryRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(sessionId: try column("session_id"), totalFrames: try column("total_frames"), processedFrames: try column("processed_frames"),
-                  skippedFrames: try column("skipped_frames"), droppedFrames: try column("dropped_frames"),
-                  violationCount: try column("violation_count"), violationBreakdown: try JSONColumn.value(try column("violation_breakdown")),
-                  maxRisk: try column("max_risk"), averageRisk: try column("average_risk"), highestAlert: try column("highest_alert"),
-                  duration: try column("duration"), updatedAt: try column("updated_at"))
+        self.init(
+            sessionId: try column("session_id"), totalFrames: try column("total_frames"), processedFrames: try column("processed_frames"),
+            skippedFrames: try column("skipped_frames"), droppedFrames: try column("dropped_frames"),
+            violationCount: try column("violation_count"), violationBreakdown: try JSONColumn.value(try column("violation_breakdown")),
+            maxRisk: try column("max_risk"), averageRisk: try column("average_risk"), highestAlert: try column("highest_alert"),
+            duration: try column("duration"), updatedAt: try column("updated_at"))
     }
 }
 
 extension RecordingRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(sessionId: try column("session_id"), examId: try column("exam_id"), candidateId: try column("candidate_id"),
-                  chunkSeconds: try column("chunk_seconds"), uploadTokenHash: try column("upload_token_hash"))
+        self.init(
+            sessionId: try column("session_id"), examId: try column("exam_id"), candidateId: try column("candidate_id"),
+            chunkSeconds: try column("chunk_seconds"), uploadTokenHash: try column("upload_token_hash"))
         referenceKey = try column("reference_key")
         referenceEmbedding = try JSONColumn.optional(try column("reference_embedding"))
         endRequestedAt = try column("end_requested_at")
@@ -65,8 +68,9 @@ extension RecordingRecord {
 extension ChunkRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(sessionId: try column("session_id"), index: try column("index"), sha256: try column("sha256"), size: try column("size"),
-                  blobKey: try column("blob_key"), status: try column("status"), uploadedAt: try column("uploaded_at"))
+        self.init(
+            sessionId: try column("session_id"), index: try column("index"), sha256: try column("sha256"), size: try column("size"),
+            blobKey: try column("blob_key"), status: try column("status"), uploadedAt: try column("uploaded_at"))
         duration = try column("duration")
         error = try column("error")
         batchKey = try column("batch_key")
@@ -77,8 +81,9 @@ extension ChunkRecord {
 extension JobRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(kind: try column("kind"), sessionId: try column("session_id"), chunkIndex: try column("chunk_index"),
-                  runAfter: try column("run_after"), at: try column("created_at"))
+        self.init(
+            kind: try column("kind"), sessionId: try column("session_id"), chunkIndex: try column("chunk_index"),
+            runAfter: try column("run_after"), at: try column("created_at"))
         id = try column("id")
         status = try column("status")
         attempts = try column("attempts")
@@ -93,9 +98,10 @@ extension FindingRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
         let details: FindingDetails = try JSONColumn.value(try column("details"))
-        self.init(id: try column("id"), sessionId: try column("session_id"), source: try column("source"), type: try column("type"),
-                  severity: try column("severity"), confidence: try column("confidence"), frames: try column("frames"), details: details,
-                  evidenceKey: try column("evidence_key"), createdAt: try column("created_at"))
+        self.init(
+            id: try column("id"), sessionId: try column("session_id"), source: try column("source"), type: try column("type"),
+            severity: try column("severity"), confidence: try column("confidence"), frames: try column("frames"), details: details,
+            evidenceKey: try column("evidence_key"), createdAt: try column("created_at"))
         sessionStart = try column("session_start")
         sessionEnd = try column("session_end")
         chunkIndex = try column("chunk_index")
@@ -123,8 +129,9 @@ extension MilestoneRecord {
 extension UserRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(id: try column("id"), username: try column("username"), role: try column("role"), passwordHash: try column("password_hash"),
-                  createdAt: try column("created_at"))
+        self.init(
+            id: try column("id"), username: try column("username"), role: try column("role"), passwordHash: try column("password_hash"),
+            createdAt: try column("created_at"))
         disabledAt = try column("disabled_at")
     }
 }
@@ -132,8 +139,9 @@ extension UserRecord {
 extension AuditRecord {
     init(_ row: PostgresRow) throws {
         let column = RowReader(row)
-        self.init(at: try column("at"), actor: try column("actor"), role: try column("role"), action: try column("action"),
-                  target: try column("target"), details: try JSONColumn.value(try column("details")), ip: try column("ip"))
+        self.init(
+            at: try column("at"), actor: try column("actor"), role: try column("role"), action: try column("action"),
+            target: try column("target"), details: try JSONColumn.value(try column("details")), ip: try column("ip"))
         id = try column("id")
     }
 }

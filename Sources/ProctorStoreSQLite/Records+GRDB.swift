@@ -1,6 +1,6 @@
 import GRDB
-import ProctorStore
 import ProctorCore
+import ProctorStore
 
 /// A record stored in a table whose columns are the snake_case names of its Codable properties.
 protocol SnakeCaseTableRecord: FetchableRecord, PersistableRecord {}

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import ProctorStore
 import ProctorCore
+import ProctorStore
 
 extension SQLiteSessionStore: AccountStore {
     public func createUser(_ user: UserRecord) async throws {
@@ -60,10 +60,11 @@ extension SQLiteSessionStore: AccountStore {
                 try db.execute(sql: "DELETE FROM accommodations WHERE candidate_id = ? AND exam_id = ?", arguments: [accommodation.candidateId, exam])
                 return
             }
-            try db.execute(sql: """
-                INSERT INTO accommodations (candidate_id, exam_id, scales, note) VALUES (?, ?, ?, ?)
-                ON CONFLICT(candidate_id, exam_id) DO UPDATE SET scales = excluded.scales, note = excluded.note
-                """, arguments: [accommodation.candidateId, exam, scales, accommodation.note])
+            try db.execute(
+                sql: """
+                    INSERT INTO accommodations (candidate_id, exam_id, scales, note) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(candidate_id, exam_id) DO UPDATE SET scales = excluded.scales, note = excluded.note
+                    """, arguments: [accommodation.candidateId, exam, scales, accommodation.note])
         }
     }
 
@@ -76,9 +77,12 @@ extension SQLiteSessionStore: AccountStore {
     public func accommodation(candidateId: String, examId: String) async throws -> Accommodation? {
         try await database.read { db in
             // The exam-specific profile sorts first (non-empty exam id).
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM accommodations WHERE candidate_id = ? AND (exam_id = ? OR exam_id = '') ORDER BY exam_id DESC LIMIT 1
-                """, arguments: [candidateId, examId]).map(Self.accommodation)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM accommodations WHERE candidate_id = ? AND (exam_id = ? OR exam_id = '') ORDER BY exam_id DESC LIMIT 1
+                    """, arguments: [candidateId, examId]
+            ).map(Self.accommodation)
         }
     }
 
@@ -110,10 +114,12 @@ extension SQLiteSessionStore: PrivacyStore {
 
     public func purgeCandidates(_ kind: RetentionPolicy.DataKind, endedBefore: Date, limit: Int) async throws -> [PurgeTarget] {
         try await database.read { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND \(SessionDataLayout.purgedColumn(kind)) IS NULL
-                ORDER BY ended_at LIMIT ?
-                """, arguments: [endedBefore, limit])
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND \(SessionDataLayout.purgedColumn(kind)) IS NULL
+                    ORDER BY ended_at LIMIT ?
+                    """, arguments: [endedBefore, limit])
             return try ids.map { try Self.target($0, kinds: [kind], in: db) }
         }
     }
@@ -132,8 +138,9 @@ extension SQLiteSessionStore: PrivacyStore {
         var keys: [String] = []
         for kind in kinds {
             for place in SessionDataLayout.blobColumns(kind) {
-                keys += try String.fetchAll(db, sql: "SELECT \(place.column) FROM \(place.table) WHERE session_id = ? AND \(place.column) IS NOT NULL",
-                                            arguments: [sessionId])
+                keys += try String.fetchAll(
+                    db, sql: "SELECT \(place.column) FROM \(place.table) WHERE session_id = ? AND \(place.column) IS NOT NULL",
+                    arguments: [sessionId])
             }
         }
         return PurgeTarget(sessionId: sessionId, blobKeys: keys)

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import ProctorStore
 import ProctorCore
+import ProctorStore
 
 extension SQLiteSessionStore: FindingStore {
     public func findings(sessionId: String) async throws -> [FindingRecord] {
@@ -32,8 +32,10 @@ extension SQLiteSessionStore: FindingStore {
 
     public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
         try await database.write { db in
-            try FindingRecord.filter(Column("session_id") == sessionId && Column("source") == FindingSource.recorded.rawValue
-                                     && Column("chunk_index") == chunkIndex).deleteAll(db)
+            try FindingRecord.filter(
+                Column("session_id") == sessionId && Column("source") == FindingSource.recorded.rawValue
+                    && Column("chunk_index") == chunkIndex
+            ).deleteAll(db)
             for finding in findings { try finding.insert(db) }
         }
     }
@@ -43,11 +45,13 @@ extension SQLiteSessionStore: FindingStore {
         return try await database.read { db in
             let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
             let sourcePlaceholders = sources.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT session_id, type, COUNT(*) AS n FROM findings
-                WHERE session_id IN (\(placeholders)) AND source IN (\(sourcePlaceholders)) AND (decision IS NULL OR decision <> 'dismissed')
-                GROUP BY session_id, type
-                """, arguments: StatementArguments(sessionIds + sources.map(\.rawValue)))
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT session_id, type, COUNT(*) AS n FROM findings
+                    WHERE session_id IN (\(placeholders)) AND source IN (\(sourcePlaceholders)) AND (decision IS NULL OR decision <> 'dismissed')
+                    GROUP BY session_id, type
+                    """, arguments: StatementArguments(sessionIds + sources.map(\.rawValue)))
             var counts: [String: [String: Int]] = [:]
             for row in rows { counts[row["session_id"], default: [:]][row["type"]] = row["n"] }
             return counts

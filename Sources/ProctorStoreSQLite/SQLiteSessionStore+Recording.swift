@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import ProctorStore
 import ProctorCore
+import ProctorStore
 
 extension SQLiteSessionStore: RecordingStore {
     public func createRecording(_ recording: RecordingRecord, session: SessionRecord) async throws {
@@ -25,8 +25,10 @@ extension SQLiteSessionStore: RecordingStore {
                 return (existing, false)
             }
             try chunk.insert(db)
-            try Self.enqueue(JobRecord(kind: .processChunk, sessionId: chunk.sessionId, chunkIndex: chunk.index,
-                                       runAfter: date.timeIntervalSince1970, at: date), in: db)
+            try Self.enqueue(
+                JobRecord(
+                    kind: .processChunk, sessionId: chunk.sessionId, chunkIndex: chunk.index,
+                    runAfter: date.timeIntervalSince1970, at: date), in: db)
             return (chunk, true)
         }
     }
@@ -46,7 +48,8 @@ extension SQLiteSessionStore: RecordingStore {
     }
 
     static func enqueue(_ job: JobRecord, in db: Database) throws {
-        let pending = try JobRecord
+        let pending =
+            try JobRecord
             .filter(Column("kind") == job.kind.rawValue && Column("session_id") == job.sessionId && Column("chunk_index") == job.chunkIndex)
             .filter([JobStatus.queued.rawValue, JobStatus.running.rawValue].contains(Column("status")))
             .fetchCount(db)
@@ -62,23 +65,26 @@ extension SQLiteSessionStore: RecordingStore {
             var arguments: StatementArguments = [owner, seconds + policy.leaseSeconds, now]
             arguments += StatementArguments(kinds.map(\.rawValue))
             arguments += [seconds, seconds]
-            return try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
-                WHERE id = (
-                    SELECT id FROM jobs
-                    WHERE kind IN (\(placeholders))
-                      AND ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
-                    ORDER BY run_after, id LIMIT 1
-                )
-                RETURNING *
-                """, arguments: arguments)
+            return try JobRecord.fetchOne(
+                db,
+                sql: """
+                    UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+                    WHERE id = (
+                        SELECT id FROM jobs
+                        WHERE kind IN (\(placeholders))
+                          AND ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
+                        ORDER BY run_after, id LIMIT 1
+                    )
+                    RETURNING *
+                    """, arguments: arguments)
         }
     }
 
     public func heartbeat(jobId: Int64, owner: String, now: Date, policy: JobPolicy) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
-                           arguments: [now.timeIntervalSince1970 + policy.leaseSeconds, now, jobId, owner])
+            try db.execute(
+                sql: "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+                arguments: [now.timeIntervalSince1970 + policy.leaseSeconds, now, jobId, owner])
             return db.changesCount == 1
         }
     }
@@ -86,10 +92,11 @@ extension SQLiteSessionStore: RecordingStore {
     public func finishJob(_ job: JobRecord, owner: String) async throws -> Bool {
         try await database.write { db in
             guard let id = job.id else { return false }
-            try db.execute(sql: """
-                UPDATE jobs SET status = ?, attempts = ?, run_after = ?, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ?
-                WHERE id = ? AND lease_owner = ? AND status = 'running'
-                """, arguments: [job.status.rawValue, job.attempts, job.runAfter, job.lastError, job.updatedAt, id, owner])
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET status = ?, attempts = ?, run_after = ?, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ?
+                    WHERE id = ? AND lease_owner = ? AND status = 'running'
+                    """, arguments: [job.status.rawValue, job.attempts, job.runAfter, job.lastError, job.updatedAt, id, owner])
             return db.changesCount == 1
         }
     }
@@ -102,11 +109,12 @@ extension SQLiteSessionStore: RecordingStore {
 
     public func acquireLock(_ name: String, owner: String, now: Date, expiresAt: Date) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-                WHERE locks.owner = excluded.owner OR locks.expires_at < ?
-                """, arguments: [name, owner, expiresAt.timeIntervalSince1970, now.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                    WHERE locks.owner = excluded.owner OR locks.expires_at < ?
+                    """, arguments: [name, owner, expiresAt.timeIntervalSince1970, now.timeIntervalSince1970])
             return db.changesCount == 1
         }
     }
@@ -140,13 +148,15 @@ extension SQLiteSessionStore: RecordingStore {
 
     public func saveGazeCalibration(_ record: GazeCalibrationRecord) async throws -> GazeCalibrationRecord {
         try await database.write { db in
-            let conflict = record.replacesStored
+            let conflict =
+                record.replacesStored
                 ? "DO UPDATE SET source = excluded.source, calibration = excluded.calibration, frames = excluded.frames, created_at = excluded.created_at"
                 : "DO NOTHING"
-            try db.execute(sql: """
-                INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (session_id) \(conflict)
-                """, arguments: [record.sessionId, record.calibration.source.rawValue, record.calibrationJSON, record.calibration.frames, record.createdAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO gaze_calibrations (session_id, source, calibration, frames, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (session_id) \(conflict)
+                    """, arguments: [record.sessionId, record.calibration.source.rawValue, record.calibrationJSON, record.calibration.frames, record.createdAt])
             guard let stored = try Self.gazeCalibration(record.sessionId, in: db) else {
                 throw DatabaseError(message: "gaze calibration of \(record.sessionId) was not stored")
             }

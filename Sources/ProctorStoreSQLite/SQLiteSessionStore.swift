@@ -26,8 +26,9 @@ public final class SQLiteSessionStore: SessionStore {
                 try existing.update(db)
                 return existing
             }
-            let record = SessionRecord(id: UUID().uuidString.lowercased(), externalId: externalId, startedAt: date, endedAt: nil,
-                                       status: .active, metadata: metadata)
+            let record = SessionRecord(
+                id: UUID().uuidString.lowercased(), externalId: externalId, startedAt: date, endedAt: nil,
+                status: .active, metadata: metadata)
             try record.insert(db)
             return record
         }

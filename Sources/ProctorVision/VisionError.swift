@@ -28,13 +28,14 @@ public struct VisionError: Error, CustomStringConvertible, Sendable, Equatable {
         let message = withUnsafeBytes(of: status.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        let kind: Kind = switch Int(status.code) {
-        case Int(PV_ERR_INVALID_ARGUMENT): .invalidArgument
-        case Int(PV_ERR_DECODE): .notAnImage
-        case Int(PV_ERR_IO): .io
-        case Int(PV_ERR_OPENCV): .openCV
-        default: .internalError
-        }
+        let kind: Kind =
+            switch Int(status.code) {
+            case Int(PV_ERR_INVALID_ARGUMENT): .invalidArgument
+            case Int(PV_ERR_DECODE): .notAnImage
+            case Int(PV_ERR_IO): .io
+            case Int(PV_ERR_OPENCV): .openCV
+            default: .internalError
+            }
         self.init(kind, message.isEmpty ? context : "\(context): \(message)")
     }
 }

@@ -14,7 +14,6 @@ the server does not list gets a clear refusal.
 Run by scripts/test.sh; alone:
     /usr/bin/python3 Tests/Browser/sdk_test.py --binary .build/debug/proctor
 """
-import argparse
 import http.server
 import json
 import shutil
@@ -28,10 +27,9 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import WebDriverException
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_app_test import ARTIFACTS, ROOT, Server, browser, console_errors, free_port, log, make_fake_camera, sdk, sdk_data, shot, wait  # noqa: E402
+from web_app_test import ARTIFACTS, Server, browser, console_errors, free_port, log, main, make_fake_camera, sdk, sdk_data, shot, wait  # noqa: E402
 
 CHUNK_SECONDS = 5
 
@@ -262,11 +260,4 @@ def run(binary):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=str(ROOT / ".build/debug/proctor"))
-    arguments = parser.parse_args()
-    try:
-        run(Path(arguments.binary).resolve())
-    except (AssertionError, WebDriverException) as error:
-        log(f"FAIL: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
-        sys.exit(1)
+    main(run)

@@ -351,7 +351,8 @@ def run(binary):
         shutil.rmtree(work, ignore_errors=True)
 
 
-if __name__ == "__main__":
+def main(run):
+    """The command line of a browser test: `--binary PATH`; a failure is one FAIL line and exit status 1."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build/debug/proctor"))
     arguments = parser.parse_args()
@@ -360,3 +361,7 @@ if __name__ == "__main__":
     except (AssertionError, WebDriverException) as error:
         log(f"FAIL: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(run)

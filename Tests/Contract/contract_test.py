@@ -3,13 +3,15 @@
 
 Validates the document itself (openapi-spec-validator), starts `proctor serve` on a free port with a
 fresh data folder, and walks every operation of the document: staff accounts, a recorded session as
-the candidate does it (consent, reference photo, real webm chunks, end), the worker's findings,
+the candidate does it (consent, reference photo, the gaze calibration step from the labelled webcam
+clip's frames and its refusals, real webm chunks, end), the worker's findings,
 decisions, evidence, the video with Range, the report, accommodations, the audit log, the dashboard,
 the exam page's client events (HTTP, a text/plain beacon, the WebSocket) and the browser findings
 they make, a live WebSocket session (welcome, analyses, pong, errors, end) with its findings, the
 live list, feed and snapshot, refused handshakes (accepted, one error message, close 1008 with the
 code; the same refusals as plain HTTP statuses, 426 without an upgrade), a second server without
-models (503), the pages, and errors (400, 401, 403, 404, 409, 413, 416, 422, 426, 429).
+models (503), the pages, the candidate SDK (loader, modules, stylesheet; CORS for the allowed exam
+site, 403 for another origin), and errors (400, 401, 403, 404, 409, 413, 416, 422, 426, 429).
 
 Each answer is checked against the operation's response for its status: the status must be
 documented, the content type must be one the document names, and a JSON body must match the
@@ -22,6 +24,7 @@ import argparse
 import base64
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from common import Spec, Server, WebSocket, WebSocketRefused, request, schema_errors  # noqa: E402
 
-CONSENT = {"notice_version": "contract-1", "items": ["webcam_frames", "video_chunks", "reference_photo"]}
+# What the SDK sends (`browser_activity` too; the server needs the first three).
+CONSENT = {"notice_version": "contract-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity"]}
+# An exam site allowed to embed the SDK (server.allowed_origins), and one that is not.
+EXAM_ORIGIN = "https://exam.example"
+FOREIGN_ORIGIN = "http://evil.example"
 
 
 class Contract:
@@ -168,6 +175,7 @@ def run(binary):
         "PROCTOR_RECORDING__FINALIZE_GRACE_SECONDS": "3",
         "PROCTOR_RECORDING__BATCH_SIZE": "2",
         "PROCTOR_SERVER__REQUESTS_PER_MINUTE": "100000",
+        "PROCTOR_SERVER__ALLOWED_ORIGINS": json.dumps([EXAM_ORIGIN]),
     })
     server.start()
     print(f"[contract] server on {server.base} (log {server.log_path})", flush=True)
@@ -254,7 +262,12 @@ def scenario(c, server):
     c.call("GET", "/ws/sessions", 200, token=proctor)
     c.call("GET", "/ws/sessions", 401, note="no token")
     c.call("GET", "/ws/sessions", 403, token=reviewer, note="reviewer")
-    c.call("GET", "/ws/pipeline/info", 200, token=admin)
+    _, _, raw = c.call("GET", "/ws/pipeline/info", 200, token=admin)
+    info = json_of(raw)
+    eyes = (info.get("detectors") or {}).get("eyes") or {}
+    c.report(eyes.get("model") == "iris_landmark.onnx" and eyes.get("enabled") is True and eyes.get("risk_weight") == info.get("pipeline", {}).get("risk", {}).get("eyes_off_screen")
+             and (info.get("pipeline", {}).get("gaze", {}).get("eyes") or {}).get("model") == "iris_landmark.onnx",
+             "GET /ws/pipeline/info describes the iris (detectors.eyes, pipeline.gaze.eyes, the eyes_off_screen weight)", json.dumps(eyes)[:300])
     c.call("GET", "/ws/pipeline/info", 403, token=reviewer, note="reviewer")
 
     # ---------------------------------------------------------------- pages
@@ -265,7 +278,12 @@ def scenario(c, server):
     c.call("GET", "/static/css/{file}", 200, path={"file": "app.css"})
     c.call("GET", "/static/css/{file}", 404, path={"file": "missing.css"})
     c.call("GET", "/static/js/{folder}/{file}", 200, path={"folder": "shared", "file": "api.js"})
+    c.call("GET", "/static/js/{folder}/{file}", 200, path={"folder": "admin", "file": "main.js"}, note="admin")
     c.call("GET", "/static/js/{folder}/{file}", 404, path={"folder": "shared", "file": "missing.js"})
+    c.call("GET", "/static/js/{folder}/{file}", 404, path={"folder": "exam", "file": "main.js"}, note="the exam page's old modules are gone")
+    c.call("GET", "/static/js/{file}", 200, path={"file": "exam-host.js"})
+    c.call("GET", "/static/js/{file}", 404, path={"file": "missing.js"})
+    sdk_checks(c)
 
     # ---------------------------------------------------------------- a recorded session, as the candidate's page does it
     _, _, raw = c.call("POST", "/api/sessions", 201, token=admin, body={"exam_id": "contract-exam", "candidate_id": f"cand-{unique}", "chunk_seconds": 3})
@@ -315,6 +333,9 @@ def scenario(c, server):
             break
     c.report(enrolled, "a single-face image from labels.json is accepted as the reference", "none of " + ", ".join(p.name for p in reference_ok))
 
+    # The optional gaze calibration step, measured by the server.
+    calibration_checks(c, sid, candidate, other, admin, reviewer, empty_room)
+
     # Chunks: the candidate alone, three people, an empty room (3 s each).
     work = server.work
     video = common.TESTDATA / "video" / "webcam_gaze_center_left_center.mp4"
@@ -354,6 +375,10 @@ def scenario(c, server):
     c.call("POST", "/api/sessions/{id}/end", 401, path={"id": sid}, note="no token")
     c.call("POST", "/api/sessions/{id}/end", 403, path={"id": sid}, token=admin, note="staff")
     c.call("POST", "/api/sessions/{id}/invitation", 409, path={"id": sid}, token=admin, note="after the end")
+    status, _, raw = c.call("POST", "/api/sessions/{id}/calibration", 409, path={"id": sid}, token=candidate,
+                            body=calibration_body({"center": [common.jpeg(reference_ok[0])] * 2}), note="after the end")
+    if status == 409:
+        c.report(json_of(raw).get("code") == "session_ended", "POST /api/sessions/{id}/calibration (after the end) code session_ended", raw[:200].decode("utf-8", "replace"))
 
     # ---------------------------------------------------------------- a live session opened by staff
     live_id, violations = live_session(c, server, admin, proctor, group, empty_room, reference_ok[0])
@@ -474,11 +499,12 @@ def scenario(c, server):
 
     # ---------------------------------------------------------------- deletion
     _, _, raw = c.call("POST", "/api/sessions", 201, token=admin, body={"exam_id": "contract-exam", "candidate_id": f"gone-{unique}"})
-    doomed = json_of(raw).get("id")
+    doomed, doomed_token = json_of(raw).get("id"), json_of(raw).get("upload_token")
     c.call("DELETE", "/api/sessions/{id}", 403, path={"id": doomed}, token=reviewer, note="reviewer")
     c.call("DELETE", "/api/sessions/{id}", 401, path={"id": doomed}, note="no token")
     c.call("DELETE", "/api/sessions/{id}", 200, path={"id": doomed}, token=admin)
     c.call("DELETE", "/api/sessions/{id}", 404, path={"id": doomed}, token=admin, note="again")
+    c.call("POST", "/api/sessions/{id}/calibration", 404, path={"id": doomed}, token=doomed_token, body={"targets": []}, note="deleted session")
 
     # ---------------------------------------------------------------- errors of routes that do not exist
     for method, path in [("GET", "/api/no-such-route"), ("GET", "/no/such/page"), ("POST", "/health")]:
@@ -540,6 +566,7 @@ def live_checks_for_candidate(c, server, sid, candidate, other):
         c.report(True, "GET /ws/{session_id} -> 101 (candidate, ?token=)")
         c.message("WelcomeMessage", ws.recv_json(), "candidate welcome")
         websocket_client_events(c, ws)
+        calibrated_analysis(c, ws)
         ws.close()
     other_token = other.get("upload_token")
     refusals = [
@@ -622,6 +649,160 @@ def websocket_client_events(c, ws):
              json.dumps(refused)[:200])
     ws.send_json({"type": "ping"})
     c.message("PongMessage", ws.recv_json() or {}, "pong after client events")
+
+
+def gaze_clip():
+    """The webcam clip of labels.json with a gaze timeline (one frontal face; centre, eyes to one side, centre)."""
+    for item in common.labels()["items"]:
+        truth = item.get("ground_truth", {})
+        if item["task"] == "video" and truth.get("faces") == 1 and any(s.get("gaze") == "center" for s in truth.get("timeline", [])):
+            return common.TESTDATA / item["file"], truth["timeline"]
+    raise FileNotFoundError("no video with a gaze timeline in labels.json")
+
+
+def clip_frame(source, seconds):
+    """One frame of a video at `seconds`, as JPEG (as the Swift tests take them)."""
+    with tempfile.TemporaryDirectory(prefix="proctor-frame-") as folder:
+        out = Path(folder) / "frame.jpg"
+        subprocess.run(["ffmpeg", "-nostdin", "-y", "-v", "error", "-ss", str(seconds), "-i", str(source), "-frames:v", "1", "-q:v", "3", str(out)], check=True)
+        return out.read_bytes()
+
+
+def tiny_jpeg(size=32):
+    """A grey JPEG of size x size pixels: a readable image with no face."""
+    with tempfile.TemporaryDirectory(prefix="proctor-frame-") as folder:
+        out = Path(folder) / "tiny.jpg"
+        subprocess.run(["ffmpeg", "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", f"color=c=gray:s={size}x{size}", "-frames:v", "1", "-q:v", "10", str(out)],
+                       check=True)
+        return out.read_bytes()
+
+
+def calibration_body(targets):
+    return {"targets": [{"target": target, "frames": [base64_of(frame) for frame in frames]} for target, frames in targets.items()]}
+
+
+def calibration_frames():
+    """The calibration step's frames from the clip, by its labelled timeline: the centre and one corner
+    while the eyes are at the centre, one corner with the eyes to the side, two at the centre again
+    (the frames GazeCalibrationRouteTests uses)."""
+    clip, timeline = gaze_clip()
+    centre = [s["t"] for s in timeline if s.get("gaze") == "center"]
+    side = next(s["t"] for s in timeline if s.get("gaze") != "center")
+    first, last = centre[0], centre[-1]
+    times = {"center": [first[0] + 1, first[0] + 1.5, first[0] + 2], "top_left": [first[0] + 2.5], "top_right": [side[0] + 2, side[0] + 3],
+             "bottom_right": [last[0] + 2], "bottom_left": [last[0] + 3]}
+    return {target: [clip_frame(clip, t) for t in seconds] for target, seconds in times.items()}
+
+
+def calibration_checks(c, sid, candidate, other, admin, reviewer, empty_room):
+    """POST /api/sessions/{id}/calibration: refused frames (422 with the reason), malformed bodies,
+    the callers who may not, then a real calibration from the clip's frames, and its milestone."""
+    route = "/api/sessions/{id}/calibration"
+    frames = calibration_frames()
+    good = calibration_body(frames)
+    empty = common.jpeg(empty_room)
+    c.message("CalibrationRequest", good, "the calibration the SDK sends")
+
+    def code_check(status, raw, expect, code, note):
+        if status == expect:
+            c.report(json_of(raw).get("code") == code, f"POST {route} ({note}) code {code}", raw[:200].decode("utf-8", "replace"))
+
+    status, _, raw = c.call("POST", route, 403, path={"id": other["id"]}, token=other.get("upload_token"), body=good, note="before consent")
+    code_check(status, raw, 403, "consent_required", "before consent")
+    status, _, raw = c.call("POST", route, 403, path={"id": sid}, token=other.get("upload_token"), body=good, note="another session's invitation")
+    code_check(status, raw, 403, "forbidden", "another session's invitation")
+    status, _, raw = c.call("POST", route, 403, path={"id": sid}, token=admin, body=good, note="staff")
+    code_check(status, raw, 403, "forbidden", "staff")
+    c.call("POST", route, 401, path={"id": sid}, body=good, note="no token")
+    c.call("POST", route, 401, path={"id": sid}, token="not.a.token", body=good, note="invalid token")
+    status, _, raw = c.call("POST", route, 422, path={"id": sid}, token=candidate, body=calibration_body({"center": [empty, empty]}), note="an empty room")
+    if status == 422:
+        body = json_of(raw)
+        c.report(body.get("code") == "calibration_rejected" and body.get("reason") == "no_face" and bool(body.get("message")),
+                 f"POST {route} (an empty room) calibration_rejected, reason no_face, with a message", raw[:300].decode("utf-8", "replace"))
+    # A readable image too small to hold a face (a camera not ready yet): refused like an empty room.
+    tiny = tiny_jpeg()
+    status, _, raw = c.call("POST", route, 422, path={"id": sid}, token=candidate, body=calibration_body({"center": [tiny, tiny]}), note="a 32x32 frame")
+    code_check(status, raw, 422, "calibration_rejected", "a 32x32 frame")
+    for body, code, note in [
+        (b"{not json", "invalid_json", "malformed JSON"),
+        ({"targets": [{"target": "middle", "frames": [base64_of(empty)]}]}, "invalid_json", "unknown target"),
+        ({"frames": [base64_of(empty)]}, "invalid_json", "no targets"),
+        ({"targets": [{"target": "top_left", "frames": [base64_of(empty)]}]}, "missing_field", "no centre target"),
+        ({"targets": [{"target": "center", "frames": []}]}, "invalid_field", "no frames"),
+        (calibration_body({"center": [empty] * 9}), "invalid_field", "nine frames"),
+        ({"targets": [{"target": "center", "frames": [base64_of(empty)]}] * 2}, "invalid_field", "the centre twice"),
+        ({"targets": [{"target": "center", "frames": ["%%% not base64"]}]}, "invalid_base64", "not base64"),
+        ({"targets": [{"target": "center", "frames": [base64_of(b"this is not an image")]}]}, "not_an_image", "not an image"),
+    ]:
+        headers = {"Content-Type": "application/json"} if isinstance(body, bytes) else None
+        status, _, raw = c.call("POST", route, 400, path={"id": sid}, token=candidate, body=body, headers=headers, note=note)
+        code_check(status, raw, 400, code, note)
+    status, _, raw = c.call("POST", route, 413, path={"id": sid}, token=candidate,
+                            body={"targets": [{"target": "center", "frames": ["A" * (4 * 1024 * 1024 + 16)]}]}, note="body over 4 MiB")
+    code_check(status, raw, 413, "too_large", "body over 4 MiB")
+    status, _, raw = c.call("POST", route, 200, path={"id": sid}, token=candidate, body=good, note="the clip's frames")
+    result = json_of(raw)
+    targets = {t.get("target"): t for t in result.get("targets", [])}
+    c.report(result.get("source") == "explicit" and list(targets) == ["center", "top_left", "top_right", "bottom_right", "bottom_left"]
+             and all((t.get("usable") or 0) >= 1 for t in targets.values()) and "gaze_yaw" not in targets.get("center", {})
+             and all("gaze_yaw" in t for name, t in targets.items() if name != "center") and result.get("frames") == sum(len(f) for f in frames.values()),
+             f"POST {route}: explicit, every target measured, the centre first", json.dumps(result)[:400])
+    side = (targets.get("top_right") or {}).get("gaze_yaw") or 0
+    rng = result.get("range") or {}
+    c.report(abs(side) > 10 and max(rng.get("left", 0), rng.get("right", 0)) > 15, f"POST {route}: the sideways glance widens its side of the range",
+             json.dumps({"top_right": targets.get("top_right"), "range": rng})[:300])
+    # Again, with data: URLs (what a FileReader gives): accepted, and it replaces the first.
+    prefixed = {"targets": [{**t, "frames": ["data:image/jpeg;base64," + f for f in t["frames"]]} for t in good["targets"]]}
+    c.call("POST", route, 200, path={"id": sid}, token=candidate, body=prefixed, note="data: URLs, again")
+    _, _, raw = c.call("GET", "/api/sessions/{id}/review", 200, path={"id": sid}, token=reviewer, note="after the calibration")
+    calibrated = [m for m in json_of(raw).get("milestones", []) if m.get("kind") == "gaze_calibrated"]
+    c.report(len(calibrated) == 2 and all(m.get("details", {}).get("calibration") == "explicit" for m in calibrated),
+             "the review's milestones include gaze_calibrated (explicit) for each calibration", json.dumps(calibrated)[:300])
+
+
+def calibrated_analysis(c, ws):
+    """A frame of the clip over the candidate's socket: its analysis measures the eyes against the
+    calibration step's centre from the first frame."""
+    clip, timeline = gaze_clip()
+    centre = next(s["t"] for s in timeline if s.get("gaze") == "center")
+    ws.send_binary(clip_frame(clip, centre[0] + 3))
+    message = ws.recv_json(timeout=60) or {}
+    while message.get("type") not in ("analysis", "error", None):
+        message = ws.recv_json(timeout=60) or {}
+    c.message("AnalysisMessage", message, "candidate analysis after the calibration step")
+    eyes = (message.get("gaze") or {}).get("eyes") or {}
+    c.report(eyes.get("detected") is True and eyes.get("calibrated") is True and eyes.get("calibration") == "explicit" and eyes.get("off_screen") is False,
+             "gaze.eyes: detected, calibrated (explicit) from the first frame, on screen", json.dumps(eyes)[:300])
+
+
+def sdk_checks(c):
+    """The candidate SDK: the loader (a classic script) and its modules and stylesheet, with CORS for
+    an allowed exam site and 403 for another origin; the exam page hosts it."""
+    allowed = {"Origin": EXAM_ORIGIN}
+    for template, path, media, note in [("/sdk/proctor.js", {}, "text/javascript", "loader"),
+                                        ("/sdk/v1/{file}", {"file": "sdk.js"}, "text/javascript", "sdk.js"),
+                                        ("/sdk/v1/{file}", {"file": "calibration.js"}, "text/javascript", "calibration.js"),
+                                        ("/sdk/v1/{file}", {"file": "sdk.css"}, "text/css", "sdk.css")]:
+        _, headers, raw = c.call("GET", template, 200, path=path, note=note)
+        c.report((headers.get("content-type") or "").startswith(media) and raw and "access-control-allow-origin" not in headers,
+                 f"GET {template} ({note}): {media}, no CORS without an Origin", str(headers.get("content-type")))
+        _, headers, _ = c.call("GET", template, 200, path=path, headers=allowed, note=f"{note}, from the exam site")
+        c.report(headers.get("access-control-allow-origin") == EXAM_ORIGIN and headers.get("access-control-allow-credentials") == "true"
+                 and "Origin" in headers.get("vary", ""), f"GET {template} ({note}) from an allowed origin carries CORS headers",
+                 str({k: v for k, v in headers.items() if k.startswith("access-control") or k == "vary"}))
+        status, headers, raw = c.call("GET", template, 403, path=path, headers={"Origin": FOREIGN_ORIGIN}, note=f"{note}, from another origin")
+        if status == 403:
+            c.report(json_of(raw).get("code") == "origin_not_allowed" and "access-control-allow-origin" not in headers,
+                     f"GET {template} ({note}) from another origin: origin_not_allowed, no CORS", raw[:200].decode("utf-8", "replace"))
+    _, _, raw = c.call("GET", "/sdk/proctor.js", 200, note="the loader imports v1")
+    c.report(b"/sdk/v1/sdk.js" in raw, "the loader imports /sdk/v1/sdk.js", raw[:200].decode("utf-8", "replace"))
+    c.call("GET", "/sdk/v1/{file}", 404, path={"file": "missing.js"})
+    _, headers, raw = c.call("GET", "/exam/{session_id}", 200, path={"session_id": "any"}, query="?token=x&exam_url=" + urllib.parse.quote(EXAM_ORIGIN + "/quiz"),
+                             note="with exam_url")
+    policy = headers.get("content-security-policy", "")
+    c.report(b"/static/js/exam-host.js" in raw and f"frame-src {EXAM_ORIGIN}" in policy,
+             "the exam page loads /static/js/exam-host.js and may frame exactly the allowed exam site", policy)
 
 
 def client_event_checks(c, sid, candidate, other, chunk_started):

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Roles, origins, retention and accommodations")
@@ -56,7 +57,8 @@ struct AccessTests {
         #expect(Accommodation(candidateId: "", scales: ["looking_away": 2, "teleport": 0]).problems.count == 3)
         // A frame that only looks away scores nothing for this candidate.
         let scorer = RiskScorer(weights: weights)
-        let observation = FrameObservation(timestamp: 0, faceCount: 1, pose: HeadPose(yaw: 45, pitch: 0, roll: 0), isDeviation: true, deviationDuration: 3, personCount: 1, forbiddenItems: [])
+        let observation = FrameObservation(
+            timestamp: 0, faceCount: 1, pose: HeadPose(yaw: 45, pitch: 0, roll: 0), isDeviation: true, deviationDuration: 3, personCount: 1, forbiddenItems: [])
         #expect(scorer.assess(observation, behaviour: BehaviourWindow(capacity: 30).summary).score == 0)
         #expect(RiskScorer(weights: RiskWeights()).assess(observation, behaviour: BehaviourWindow(capacity: 30).summary).score == 20)
     }

@@ -1,13 +1,15 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Analysis message schema")
 struct AnalysisMessageTests {
     func message(pose: HeadPose?) -> AnalysisMessage {
         var window = BehaviourWindow()
-        let observation = FrameObservation(timestamp: 1.5, faceCount: pose == nil ? 0 : 1, pose: pose, isDeviation: false,
-                                           deviationDuration: 0, personCount: 1, forbiddenItems: [])
+        let observation = FrameObservation(
+            timestamp: 1.5, faceCount: pose == nil ? 0 : 1, pose: pose, isDeviation: false,
+            deviationDuration: 0, personCount: 1, forbiddenItems: [])
         window.append(observation)
         let risk = RiskScorer().assess(observation, behaviour: window.summary)
         return AnalysisMessage(
@@ -19,9 +21,10 @@ struct AnalysisMessageTests {
             metadata: FrameMetadata(
                 sessionId: "s1", timestamp: 1.5, processingTimeMs: 20, preprocessingTimeMs: 5, detectionTimeMs: 12,
                 frameWithinTimeout: true, frameSkipped: false,
-                preprocessing: .init(enabled: true, config: .init(claheEnabled: true, bilateralEnabled: true, gamma: 1),
-                                     roi: .init(enabled: false, region: nil),
-                                     sampling: .init(SamplingDecision(shouldProcess: true, reason: .motion, motionScore: 12, skipRatio: 0.5))),
+                preprocessing: .init(
+                    enabled: true, config: .init(claheEnabled: true, bilateralEnabled: true, gamma: 1),
+                    roi: .init(enabled: false, region: nil),
+                    sampling: .init(SamplingDecision(shouldProcess: true, reason: .motion, motionScore: 12, skipRatio: 0.5))),
                 performance: .init(totalFrames: 4, processedFrames: 2, skippedFrames: 2, droppedFrames: 0),
                 stages: StageTimings()
             ),
@@ -43,8 +46,10 @@ struct AnalysisMessageTests {
             "objects": ["person_count", "forbidden_items", "all_detections", "confidence"],
             "behavior": ["repeated_deviations", "repeated_objects", "pattern_score", "avg_person_count", "analysis_summary", "window_frames"],
             "risk": ["risk_score", "violation_count", "violations", "alert_level", "recommendations", "details"],
-            "metadata": ["session_id", "timestamp", "processing_time_ms", "preprocessing_time_ms", "detection_time_ms",
-                         "frame_within_timeout", "frame_skipped", "preprocessing", "performance"],
+            "metadata": [
+                "session_id", "timestamp", "processing_time_ms", "preprocessing_time_ms", "detection_time_ms",
+                "frame_within_timeout", "frame_skipped", "preprocessing", "performance",
+            ],
         ]
         for (section, keys) in required {
             let part = try #require(json[section] as? [String: Any], "missing \(section)")

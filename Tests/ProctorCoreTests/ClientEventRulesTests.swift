@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Client event rules")
@@ -8,8 +9,10 @@ struct ClientEventRulesTests {
     let start = 1_800_000_000.0
     var now: Double { start + 600 }
 
-    func event(_ kind: ClientEventKind, at offset: Double = 60, duration: Double? = nil, id: String = "e-1",
-               details: [String: JSONValue]? = nil) -> ClientEvent {
+    func event(
+        _ kind: ClientEventKind, at offset: Double = 60, duration: Double? = nil, id: String = "e-1",
+        details: [String: JSONValue]? = nil
+    ) -> ClientEvent {
         ClientEvent(id: id, event: kind, at: (start + offset) * 1000, durationMs: duration, details: details)
     }
 
@@ -40,7 +43,10 @@ struct ClientEventRulesTests {
 
     @Test("a window blur under 2 s is a notification, not a finding")
     func shortBlur() throws {
-        guard case .ignored = try check(event(.windowBlur, duration: 1_500)).get() else { Issue.record("a 1.5 s blur was kept"); return }
+        guard case .ignored = try check(event(.windowBlur, duration: 1_500)).get() else {
+            Issue.record("a 1.5 s blur was kept")
+            return
+        }
         #expect(try check(event(.windowBlur, duration: 2_000)).get() == .finding(.windowBlur))
         #expect(try check(event(.windowBlur, duration: 9_000)).get() == .finding(.windowBlur))
     }
@@ -48,8 +54,8 @@ struct ClientEventRulesTests {
     @Test("absurd times, durations, ids and oversized details are refused with the field named")
     func refusals() {
         let cases: [(ClientEvent, Int, String)] = [
-            (event(.tabHidden, at: -3600), 0, "at"),           // an hour before the session
-            (event(.tabHidden, at: 3600), 0, "at"),            // after now + skew
+            (event(.tabHidden, at: -3600), 0, "at"),  // an hour before the session
+            (event(.tabHidden, at: 3600), 0, "at"),  // after now + skew
             (event(.tabHidden, duration: -5), 0, "duration_ms"),
             (event(.tabHidden, duration: 10 * 86_400_000), 0, "duration_ms"),
             (event(.tabHidden, at: 500, duration: 3_600_000), 0, "duration_ms"),  // would end in the future

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Configuration loading")
@@ -32,12 +33,14 @@ struct ConfigurationTests {
     @Test("environment variables override the file")
     func environment() throws {
         let file = Data(#"{"pipeline": {"sampling": {"motion_threshold": 4.5}}}"#.utf8)
-        let configuration = try loader.load(defaults: ProctorConfiguration(), file: file, environment: [
-            "PROCTOR_PIPELINE__SAMPLING__MOTION_THRESHOLD": "12",
-            "PROCTOR_MODELS__DIRECTORY": "/srv/models",
-            "PROCTOR_PIPELINE__OBJECTS__FORMAT": "yolov8",
-            "UNRELATED": "1",
-        ])
+        let configuration = try loader.load(
+            defaults: ProctorConfiguration(), file: file,
+            environment: [
+                "PROCTOR_PIPELINE__SAMPLING__MOTION_THRESHOLD": "12",
+                "PROCTOR_MODELS__DIRECTORY": "/srv/models",
+                "PROCTOR_PIPELINE__OBJECTS__FORMAT": "yolov8",
+                "UNRELATED": "1",
+            ])
         #expect(configuration.pipeline.sampling.motionThreshold == 12)
         #expect(configuration.models.directory == "/srv/models")
         #expect(configuration.pipeline.objects.format == .yolov8)

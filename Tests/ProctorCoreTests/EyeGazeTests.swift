@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 /// A synthetic eye: corners, flat lids `openness` x width apart, and the iris at `horizontal`
 /// (0 inner, 1 outer) and `vertical` (over the width, toward the brow). `outerOnLeft`: the
 /// subject's right eye as seen in the image. Everything is then rotated by `roll` radians about
 /// the origin (clockwise in the image for a positive angle, y pointing down).
-func syntheticEye(center: Point2 = Point2(x: 200, y: 300), width: Double = 60, outerOnLeft: Bool, horizontal: Double, vertical: Double,
-                  openness: Double = 0.3, roll: Double = 0) -> EyeLandmarks {
+func syntheticEye(
+    center: Point2 = Point2(x: 200, y: 300), width: Double = 60, outerOnLeft: Bool, horizontal: Double, vertical: Double,
+    openness: Double = 0.3, roll: Double = 0
+) -> EyeLandmarks {
     let half = width / 2
     let inner = Point2(x: center.x + (outerOnLeft ? half : -half), y: center.y)
     let outer = Point2(x: center.x + (outerOnLeft ? -half : half), y: center.y)
@@ -91,17 +94,19 @@ func eye(_ horizontal: Double, _ vertical: Double = 0.07, openness: Double = 0.3
 
 /// A frame whose eyes look `leftward` (ratio change toward the image's left) from a rest of 0.55.
 func looking(_ leftward: Double = 0, up: Double = 0, yaw: Double = 0, pitch: Double = 0, openness: Double = 0.32, width: Double = 60) -> EyeObservation {
-    EyeObservation(right: eye(0.55 + leftward, 0.07 + up, openness: openness, width: width),
-                   left: eye(0.55 - leftward, 0.07 + up, openness: openness, width: width),
-                   pose: HeadPose(yaw: yaw, pitch: pitch, roll: 0))
+    EyeObservation(
+        right: eye(0.55 + leftward, 0.07 + up, openness: openness, width: width),
+        left: eye(0.55 - leftward, 0.07 + up, openness: openness, width: width),
+        pose: HeadPose(yaw: yaw, pitch: pitch, roll: 0))
 }
 
 @Suite("Eye gaze: estimate against a calibration")
 struct EyeGazeEstimatorTests {
     let configuration = EyeGazeConfiguration()
     var centre: GazeCalibration {
-        GazeCalibration(source: .automatic, right: EyeCentre(horizontal: 0.55, vertical: 0.07), left: EyeCentre(horizontal: 0.55, vertical: 0.07),
-                        yaw: 2, pitch: 5, range: configuration.range, frames: 7)
+        GazeCalibration(
+            source: .automatic, right: EyeCentre(horizontal: 0.55, vertical: 0.07), left: EyeCentre(horizontal: 0.55, vertical: 0.07),
+            yaw: 2, pitch: 5, range: configuration.range, frames: 7)
     }
 
     @Test("the calibrated centre reads 0; eyes toward the image's left read positive, up reads positive")
@@ -259,11 +264,13 @@ struct GazeCalibrationTests {
         #expect(centreOnly.range == configuration.range)
     }
 
-    @Test("explicit: refused without a face, without usable eyes, or with the head turned", arguments: [
-        ([nil, nil, looking()], CalibrationProblem.Reason.noFace),
-        ([looking(openness: 0.02), looking(openness: 0.02)], .eyesNotFound),
-        ([looking(yaw: 25), looking(yaw: 24)], .notFrontal),
-    ] as [([EyeObservation?], CalibrationProblem.Reason)])
+    @Test(
+        "explicit: refused without a face, without usable eyes, or with the head turned",
+        arguments: [
+            ([nil, nil, looking()], CalibrationProblem.Reason.noFace),
+            ([looking(openness: 0.02), looking(openness: 0.02)], .eyesNotFound),
+            ([looking(yaw: 25), looking(yaw: 24)], .notFrontal),
+        ] as [([EyeObservation?], CalibrationProblem.Reason)])
     func explicitRefused(_ centre: [EyeObservation?], _ reason: CalibrationProblem.Reason) {
         switch GazeCalibration.explicit([.center: centre], configuration: configuration) {
         case .success: Issue.record("calibration accepted")
@@ -368,8 +375,9 @@ struct EyeGazeTrackerTests {
     @Test("a stored calibration is used from the first frame")
     func given() {
         let configuration = EyeGazeConfiguration()
-        let stored = GazeCalibration(source: .explicit, right: EyeCentre(horizontal: 0.55, vertical: 0.07), left: EyeCentre(horizontal: 0.55, vertical: 0.07),
-                                     yaw: 0, pitch: 0, range: GazeRange(left: 10, right: 10, up: 10, down: 10), frames: 20)
+        let stored = GazeCalibration(
+            source: .explicit, right: EyeCentre(horizontal: 0.55, vertical: 0.07), left: EyeCentre(horizontal: 0.55, vertical: 0.07),
+            yaw: 0, pitch: 0, range: GazeRange(left: 10, right: 10, up: 10, down: 10), frames: 20)
         var tracker = EyeGazeTracker(configuration: configuration, calibration: stored)
         let first = tracker.update(looking(), at: 0)
         #expect(first.report.calibrated && first.report.calibration == .explicit && first.newCalibration == nil)
@@ -380,8 +388,9 @@ struct EyeGazeTrackerTests {
     func risk() {
         let scorer = RiskScorer()
         let window = BehaviourWindow(capacity: 30).summary
-        let eyes = FrameObservation(timestamp: 0, faceCount: 1, pose: HeadPose(yaw: 5, pitch: 0, roll: 0), isDeviation: false, deviationDuration: 0,
-                                    personCount: 1, forbiddenItems: [], eyesOffScreen: true, eyesOffScreenDuration: 2, eyesConfidence: 0.9)
+        let eyes = FrameObservation(
+            timestamp: 0, faceCount: 1, pose: HeadPose(yaw: 5, pitch: 0, roll: 0), isDeviation: false, deviationDuration: 0,
+            personCount: 1, forbiddenItems: [], eyesOffScreen: true, eyesOffScreenDuration: 2, eyesConfidence: 0.9)
         let assessment = scorer.assess(eyes, behaviour: window)
         #expect(assessment.violations.map(\.kind) == [.eyesOffScreen])
         #expect(assessment.score == 15 && assessment.violations[0].confidence == 0.9)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Head pose sign conventions")
@@ -47,9 +48,11 @@ struct HeadPoseTests {
         #expect(abs(HeadPose(rotation: rotation).roll - 15) < 1e-9)
     }
 
-    @Test("combined rotations decompose back into their angles", arguments: [
-        (10.0, -20.0, 5.0), (-40.0, 15.0, -10.0), (60.0, 25.0, 30.0), (-5.0, -35.0, 0.0),
-    ])
+    @Test(
+        "combined rotations decompose back into their angles",
+        arguments: [
+            (10.0, -20.0, 5.0), (-40.0, 15.0, -10.0), (60.0, 25.0, 30.0), (-5.0, -35.0, 0.0),
+        ])
     func roundTrip(yaw: Double, pitch: Double, roll: Double) {
         let rotation = RotationMatrix.aboutX(-pitch * degrees) * RotationMatrix.aboutY(yaw * degrees) * RotationMatrix.aboutZ(roll * degrees)
         let pose = HeadPose(rotation: rotation)
@@ -88,7 +91,8 @@ struct AffineTransformTests {
         let rightEye = Point2(x: center.x - 20 * cos(angle), y: center.y - 20 * sin(angle))
         let leftEye = Point2(x: center.x + 20 * cos(angle), y: center.y + 20 * sin(angle))
         let transform = AffineTransform.squareCrop(center: center, side: 100, angle: angle, outputSize: 192)
-        let a = transform.apply(rightEye), b = transform.apply(leftEye)
+        let a = transform.apply(rightEye)
+        let b = transform.apply(leftEye)
         #expect(abs(a.y - b.y) < 1e-9)
         #expect(b.x > a.x)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Job state machine and recording timeline")
@@ -60,9 +61,10 @@ struct JobStateTests {
 
     @Test("the timeline places chunks end to end and reports gaps")
     func timeline() {
-        let timeline = RecordingTimeline(chunks: [
-            .init(index: 0, duration: 20), .init(index: 1, duration: 19.5), .init(index: 3, duration: 20), .init(index: 4, duration: nil),
-        ], lastIndex: 5)
+        let timeline = RecordingTimeline(
+            chunks: [
+                .init(index: 0, duration: 20), .init(index: 1, duration: 19.5), .init(index: 3, duration: 20), .init(index: 4, duration: nil),
+            ], lastIndex: 5)
         #expect(timeline.time(chunk: 0, offset: 3) == 3)
         #expect(timeline.time(chunk: 1, offset: 1) == 21)
         #expect(timeline.time(chunk: 3, offset: 0) == 39.5)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Object detector decoding and NMS")
@@ -100,10 +101,11 @@ struct ObjectDecodingTests {
         func detection(_ classId: Int, _ confidence: Double, _ x: Double) -> ObjectDetection {
             ObjectDetection(classId: classId, label: "\(classId)", confidence: confidence, box: BoundingBox(x: x, y: 0, width: 100, height: 100))
         }
-        let kept = NonMaximumSuppression.classWise([
-            detection(0, 0.9, 0), detection(0, 0.8, 10), detection(0, 0.7, 300),  // the second overlaps the first (IoU 0.82)
-            detection(67, 0.6, 5),  // another class at the same place survives
-        ], iouThreshold: 0.45)
+        let kept = NonMaximumSuppression.classWise(
+            [
+                detection(0, 0.9, 0), detection(0, 0.8, 10), detection(0, 0.7, 300),  // the second overlaps the first (IoU 0.82)
+                detection(67, 0.6, 5),  // another class at the same place survives
+            ], iouThreshold: 0.45)
         #expect(kept.map(\.confidence) == [0.9, 0.7, 0.6])
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Review priority and the recording clock")
@@ -22,7 +23,8 @@ struct ReviewPriorityTests {
         let sessions = [
             ReviewPriority(score: 90, reviewed: true), ReviewPriority(score: 10, reviewed: false), ReviewPriority(score: 60, reviewed: false),
         ].sorted()
-        #expect(sessions == [ReviewPriority(score: 60, reviewed: false), ReviewPriority(score: 10, reviewed: false), ReviewPriority(score: 90, reviewed: true)])
+        #expect(
+            sessions == [ReviewPriority(score: 60, reviewed: false), ReviewPriority(score: 10, reviewed: false), ReviewPriority(score: 90, reviewed: true)])
     }
 
     @Test("wall-clock moments land on the master video through the chunks' start times")

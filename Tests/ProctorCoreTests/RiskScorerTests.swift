@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProctorCore
 
 @Suite("Risk scoring")
@@ -76,9 +77,11 @@ struct RiskScorerTests {
         #expect(worse.recommendations.first == "Review this session now")
     }
 
-    @Test("alert levels: none 0, low 1-30, medium 31-70, high 71-100, critical above 100", arguments: [
-        (0.0, AlertLevel.none), (1, .low), (30, .low), (31, .medium), (70, .medium), (71, .high), (100, .high), (101, .critical), (250, .critical),
-    ])
+    @Test(
+        "alert levels: none 0, low 1-30, medium 31-70, high 71-100, critical above 100",
+        arguments: [
+            (0.0, AlertLevel.none), (1, .low), (30, .low), (31, .medium), (70, .medium), (71, .high), (100, .high), (101, .critical), (250, .critical),
+        ])
     func levels(score: Double, level: AlertLevel) {
         #expect(AlertLevel(score: score) == level)
     }

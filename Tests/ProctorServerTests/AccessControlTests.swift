@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import ProctorCore
+import Testing
+
 @testable import ProctorServer
 
 /// Who may call what: every role against every route, tokens that expire or are forged, origins,
@@ -18,7 +19,9 @@ struct AccessControlTests {
 
     /// What a route needs, which decides who gets through.
     enum Need {
-        case `public`, permission(Permission), ownSession, ownSessionOrReview
+        case `public`
+        case permission(Permission)
+        case ownSession, ownSessionOrReview
 
         func allows(_ who: Who) -> Bool {
             switch self {
@@ -43,8 +46,10 @@ struct AccessControlTests {
     }
 
     func createSession(_ client: some TestClientProtocol, server: TestServer, candidate: String) async throws -> Session {
-        try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin,
-                                 body: ByteBuffer(string: #"{"exam_id":"e-1","candidate_id":"\#(candidate)"}"#)) { response in
+        try await client.execute(
+            uri: "/api/sessions", method: .post, headers: server.admin,
+            body: ByteBuffer(string: #"{"exam_id":"e-1","candidate_id":"\#(candidate)"}"#)
+        ) { response in
             #expect(response.status == .created)
             return Session(id: json(response)["id"] as? String ?? "", token: json(response)["upload_token"] as? String ?? "")
         }
@@ -89,19 +94,21 @@ struct AccessControlTests {
             ]
             var checked = 0
             for who in Who.allCases {
-                let headers: HTTPFields = switch who {
-                case .anonymous: [:]
-                case .ownCandidate: [.authorization: "Bearer \(own.token)"]
-                case .otherCandidate: [.authorization: "Bearer \(other.token)"]
-                case .reviewer: server.headers(.reviewer)
-                case .proctor: server.headers(.proctor)
-                case .admin: server.admin
-                }
+                let headers: HTTPFields =
+                    switch who {
+                    case .anonymous: [:]
+                    case .ownCandidate: [.authorization: "Bearer \(own.token)"]
+                    case .otherCandidate: [.authorization: "Bearer \(other.token)"]
+                    case .reviewer: server.headers(.reviewer)
+                    case .proctor: server.headers(.proctor)
+                    case .admin: server.admin
+                    }
                 for (method, path, body, need) in routes {
                     try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
                         let status = response.status
                         if need.allows(who) {
-                            #expect(status != .unauthorized && status != .forbidden, "\(who) \(method) \(path) gave \(status): \(String(buffer: response.body))")
+                            #expect(
+                                status != .unauthorized && status != .forbidden, "\(who) \(method) \(path) gave \(status): \(String(buffer: response.body))")
                         } else if who == .anonymous {
                             #expect(status == .unauthorized, "anonymous \(method) \(path) gave \(status)")
                             #expect(json(response)["type"] as? String == "error")
@@ -139,7 +146,8 @@ struct AccessControlTests {
         var claims = try #require(try JSONSerialization.jsonObject(with: Base64URL.decode(parts[1])!) as? [String: Any])
         claims["role"] = "admin"
         let forged = [parts[0], Base64URL.encode(try JSONSerialization.data(withJSONObject: claims)), parts[2]].joined(separator: ".")
-        let otherKey = try TokenSigner(keyBytes: Array(repeating: 7, count: 32)).sign(AccessToken(sub: admin.id, role: .admin, iat: now, exp: now + 600, jti: "d", sid: nil, name: nil))
+        let otherKey = try TokenSigner(keyBytes: Array(repeating: 7, count: 32)).sign(
+            AccessToken(sub: admin.id, role: .admin, iat: now, exp: now + 600, jti: "d", sid: nil, name: nil))
         try await server.application.test(.router) { client in
             for (token, code) in [(expired, "expired_token"), (forged, "invalid_token"), (otherKey, "invalid_token"), ("a.b.c", "invalid_token")] {
                 try await client.execute(uri: "/api/users", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
@@ -151,17 +159,28 @@ struct AccessControlTests {
             // The same token as a cookie.
             try await client.execute(uri: "/api/users", method: .get, headers: [.cookie: "other=1; proctor_auth=\(valid)"]) { #expect($0.status == .ok) }
             // A new invitation replaces the old link.
-            let session = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin,
-                                                   body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)) { json($0) }
-            let id = session["id"] as? String ?? "", first = session["upload_token"] as? String ?? ""
-            let second = try await client.execute(uri: "/api/sessions/\(id)/invitation", method: .post, headers: server.admin) { json($0)["upload_token"] as? String ?? "" }
-            try await client.execute(uri: "/api/sessions/\(id)/candidate", method: .get, headers: [.authorization: "Bearer \(first)"]) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/sessions/\(id)/candidate", method: .get, headers: [.authorization: "Bearer \(second)"]) { #expect($0.status == .ok) }
+            let session = try await client.execute(
+                uri: "/api/sessions", method: .post, headers: server.admin,
+                body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)
+            ) { json($0) }
+            let id = session["id"] as? String ?? ""
+            let first = session["upload_token"] as? String ?? ""
+            let second = try await client.execute(uri: "/api/sessions/\(id)/invitation", method: .post, headers: server.admin) {
+                json($0)["upload_token"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/candidate", method: .get, headers: [.authorization: "Bearer \(first)"]) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/candidate", method: .get, headers: [.authorization: "Bearer \(second)"]) {
+                #expect($0.status == .ok)
+            }
             // Disabling the reviewer ends their access at once; an admin cannot disable themselves.
             try await client.execute(uri: "/api/users/\(reviewer.id)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"disabled":true}"#)) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/api/sessions", method: .get, headers: [.authorization: "Bearer \(reviewerToken)"]) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/sessions", method: .get, headers: [.authorization: "Bearer \(reviewerToken)"]) {
+                #expect($0.status == .unauthorized)
+            }
             try await client.execute(uri: "/api/users/\(admin.id)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"disabled":true}"#)) {
                 #expect($0.status == .conflict)
             }
@@ -173,25 +192,32 @@ struct AccessControlTests {
     func login() async throws {
         let server = try await TestServer.make(withModels: false) { $0.auth.loginAttemptsPerMinute = 3 }
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/api/auth/login", method: .post, body: ByteBuffer(string: #"{"username":"test-proctor","password":"password-proctor"}"#)) { response in
+            try await client.execute(
+                uri: "/api/auth/login", method: .post, body: ByteBuffer(string: #"{"username":"test-proctor","password":"password-proctor"}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 let cookie = response.headers[.setCookie] ?? ""
                 #expect(cookie.hasPrefix("proctor_auth=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
                 #expect(json(response)["role"] as? String == "proctor")
             }
-            try await client.execute(uri: "/api/auth/login", method: .post, headers: [.init("X-Forwarded-Proto")!: "https"],
-                                     body: ByteBuffer(string: #"{"username":"test-proctor","password":"password-proctor"}"#)) { response in
+            try await client.execute(
+                uri: "/api/auth/login", method: .post, headers: [.init("X-Forwarded-Proto")!: "https"],
+                body: ByteBuffer(string: #"{"username":"test-proctor","password":"password-proctor"}"#)
+            ) { response in
                 #expect(response.headers[.setCookie]?.contains("; Secure") == true)
             }
             // A success clears the address's count; then three failures use up the minute's attempts.
-            for body in [#"{"username":"test-proctor","password":"nope-nope-nope"}"#, #"{"username":"nobody","password":"nope-nope-nope"}"#,
-                         #"{"username":"nobody","password":"nope-nope-nope"}"#] {
+            for body in [
+                #"{"username":"test-proctor","password":"nope-nope-nope"}"#, #"{"username":"nobody","password":"nope-nope-nope"}"#,
+                #"{"username":"nobody","password":"nope-nope-nope"}"#,
+            ] {
                 try await client.execute(uri: "/api/auth/login", method: .post, body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .unauthorized)
                     #expect(json(response)["code"] as? String == "invalid_credentials")
                 }
             }
-            try await client.execute(uri: "/api/auth/login", method: .post, body: ByteBuffer(string: #"{"username":"nobody","password":"nope-nope-nope"}"#)) { response in
+            try await client.execute(uri: "/api/auth/login", method: .post, body: ByteBuffer(string: #"{"username":"nobody","password":"nope-nope-nope"}"#)) {
+                response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] != nil)
             }
@@ -235,7 +261,9 @@ struct AccessControlTests {
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"proctor_security_events_total{event="origin_refused"} 2"#), "\(text.split(separator: "\n").filter { $0.contains("security") })")
+                #expect(
+                    text.contains(#"proctor_security_events_total{event="origin_refused"} 2"#),
+                    "\(text.split(separator: "\n").filter { $0.contains("security") })")
                 #expect(text.contains(#"proctor_security_events_total{event="rate_limited"} 1"#))
             }
         }
@@ -248,8 +276,12 @@ struct AccessControlTests {
         try await server.application.test(.router) { client in
             let session = try await createSession(client, server: server, candidate: "carol")
             try await client.execute(uri: "/api/sessions/\(session.id)/review", method: .get, headers: server.headers(.reviewer)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/sessions/\(session.id)/report?format=json", method: .get, headers: server.headers(.proctor)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/sessions/\(session.id)", method: .patch, headers: server.headers(.reviewer), body: ByteBuffer(string: #"{"reviewed":true}"#)) {
+            try await client.execute(uri: "/api/sessions/\(session.id)/report?format=json", method: .get, headers: server.headers(.proctor)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: "/api/sessions/\(session.id)", method: .patch, headers: server.headers(.reviewer), body: ByteBuffer(string: #"{"reviewed":true}"#)
+            ) {
                 #expect($0.status == .ok)
             }
             try await client.execute(uri: "/api/sessions/\(session.id)", method: .delete, headers: server.admin) { #expect($0.status == .ok) }
@@ -258,8 +290,11 @@ struct AccessControlTests {
                 json(response)["entries"] as? [[String: Any]] ?? []
             }
             let trail = entries.reversed().map { "\($0["actor"] as? String ?? "") \($0["action"] as? String ?? "")" }
-            #expect(trail == ["test-admin invitation_created", "test-reviewer view_session", "test-proctor export", "test-reviewer session_reviewed",
-                              "test-admin delete_session"], "\(trail)")
+            #expect(
+                trail == [
+                    "test-admin invitation_created", "test-reviewer view_session", "test-proctor export", "test-reviewer session_reviewed",
+                    "test-admin delete_session",
+                ], "\(trail)")
             #expect(entries.allSatisfy { !($0["ip"] as? String ?? "").isEmpty })
         }
         await server.stop()

@@ -4,9 +4,10 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
-import Testing
 import ProctorCore
 import ProctorStore
+import Testing
+
 @testable import ProctorServer
 
 /// What the exam page reports about itself: validated, stored once as browser findings or
@@ -19,12 +20,16 @@ struct ClientEventTests {
     }
 
     func consentedSession(_ client: some TestClientProtocol, server: TestServer) async throws -> Session {
-        let session = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin,
-                                               body: ByteBuffer(string: #"{"exam_id":"e-1","candidate_id":"carol"}"#)) { response in
+        let session = try await client.execute(
+            uri: "/api/sessions", method: .post, headers: server.admin,
+            body: ByteBuffer(string: #"{"exam_id":"e-1","candidate_id":"carol"}"#)
+        ) { response in
             Session(id: json(response)["id"] as? String ?? "", token: json(response)["upload_token"] as? String ?? "")
         }
-        try await client.execute(uri: "/api/sessions/\(session.id)/consent", method: .post, headers: [.authorization: "Bearer \(session.token)"],
-                                 body: ByteBuffer(string: #"{"notice_version":"2026-12","items":["webcam_frames","video_chunks","reference_photo","browser_activity"]}"#)) { response in
+        try await client.execute(
+            uri: "/api/sessions/\(session.id)/consent", method: .post, headers: [.authorization: "Bearer \(session.token)"],
+            body: ByteBuffer(string: #"{"notice_version":"2026-12","items":["webcam_frames","video_chunks","reference_photo","browser_activity"]}"#)
+        ) { response in
             #expect(response.status == .ok)
         }
         return session
@@ -92,30 +97,39 @@ struct ClientEventTests {
             let own = try await consentedSession(client, server: server)
             let other = try await consentedSession(client, server: server)
             let now = Int(Date().timeIntervalSince1970 * 1000)
-            let events = #"[{"id":"left-1","event":"page_left","at":\#(now - 1000)},{"id":"x","event":"tab_hidden","at":\#(now),"duration_ms":-1},{"id":"new-1","event":"from_a_newer_sdk","at":\#(now)}]"#
+            let events =
+                #"[{"id":"left-1","event":"page_left","at":\#(now - 1000)},{"id":"x","event":"tab_hidden","at":\#(now),"duration_ms":-1},{"id":"new-1","event":"from_a_newer_sdk","at":\#(now)}]"#
             // A beacon: text/plain, no Authorization header, the token in the body.
-            try await client.execute(uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.contentType: "text/plain;charset=UTF-8"],
-                                     body: ByteBuffer(string: #"{"token":"\#(own.token)","events":\#(events)}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.contentType: "text/plain;charset=UTF-8"],
+                body: ByteBuffer(string: #"{"token":"\#(own.token)","events":\#(events)}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 let results = json(response)["results"] as? [[String: Any]] ?? []
                 #expect(results.compactMap { $0["status"] as? String } == ["stored", "refused", "refused"], "a bad event is refused alone")
                 #expect(results.last?["id"] as? String == "new-1")
             }
             // The same again: a duplicate.
-            try await client.execute(uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.authorization: "Bearer \(own.token)"],
-                                     body: ByteBuffer(string: #"{"events":\#(events)}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.authorization: "Bearer \(own.token)"],
+                body: ByteBuffer(string: #"{"events":\#(events)}"#)
+            ) { response in
                 let results = json(response)["results"] as? [[String: Any]] ?? []
                 #expect(results.first?["status"] as? String == "duplicate")
             }
             // Forged: another session's invitation, or none.
             for headers: HTTPFields in [[.authorization: "Bearer \(other.token)"], [:]] {
-                try await client.execute(uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: headers,
-                                         body: ByteBuffer(string: #"{"events":\#(events)}"#)) { response in
+                try await client.execute(
+                    uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: headers,
+                    body: ByteBuffer(string: #"{"events":\#(events)}"#)
+                ) { response in
                     #expect(response.status == .forbidden || response.status == .unauthorized)
                 }
             }
-            try await client.execute(uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.authorization: "Bearer \(own.token)"],
-                                     body: ByteBuffer(string: "not json")) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(own.id)/client-events", method: .post, headers: [.authorization: "Bearer \(own.token)"],
+                body: ByteBuffer(string: "not json")
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(json(response)["code"] as? String == "invalid_json")
             }

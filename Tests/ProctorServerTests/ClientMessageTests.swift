@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ProctorServer
 import ProctorCore
+import Testing
+
+@testable import ProctorServer
 
 @Suite("Client messages, mailbox, limits and episodes")
 struct ClientMessageTests {
@@ -9,9 +10,15 @@ struct ClientMessageTests {
     func frames() {
         let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xD9]
         let encoded = Data(jpeg).base64EncodedString()
-        #expect(ClientMessage.parse(text: #"{"type":"frame","data":"\#(encoded)","timestamp":0}"#, maxFrameBytes: 100) == .success(.frame(bytes: jpeg, timestamp: 0)))
-        #expect(ClientMessage.parse(text: #"{"type":"frame","data":"data:image/jpeg;base64,\#(encoded)"}"#, maxFrameBytes: 100) == .success(.frame(bytes: jpeg, timestamp: nil)))
-        #expect(ClientMessage.parse(text: #"{"type":"frame","data":"\#(encoded)","timestamp":1}"#, maxFrameBytes: 3) == .failure(ClientMessageError(.frameTooLarge, "frame is 4 bytes, larger than 3")))
+        #expect(
+            ClientMessage.parse(text: #"{"type":"frame","data":"\#(encoded)","timestamp":0}"#, maxFrameBytes: 100)
+                == .success(.frame(bytes: jpeg, timestamp: 0)))
+        #expect(
+            ClientMessage.parse(text: #"{"type":"frame","data":"data:image/jpeg;base64,\#(encoded)"}"#, maxFrameBytes: 100)
+                == .success(.frame(bytes: jpeg, timestamp: nil)))
+        #expect(
+            ClientMessage.parse(text: #"{"type":"frame","data":"\#(encoded)","timestamp":1}"#, maxFrameBytes: 3)
+                == .failure(ClientMessageError(.frameTooLarge, "frame is 4 bytes, larger than 3")))
         #expect(ClientMessage.parse(binary: jpeg, maxFrameBytes: 100) == .success(.frame(bytes: jpeg, timestamp: nil)))
     }
 
@@ -71,7 +78,10 @@ struct ClientMessageTests {
     func episodes() {
         var tracker = EpisodeTracker(closeAfter: 2)
         var next = 0
-        func id() -> String { next += 1; return "e\(next)" }
+        func id() -> String {
+            next += 1
+            return "e\(next)"
+        }
         let phone = { (c: Double) in [Finding(kind: .cellPhone, confidence: c)] }
         #expect(tracker.update(findings: phone(0.5), at: 0, makeId: id).opened.map(\.id) == ["e1"])
         let stronger = tracker.update(findings: phone(0.8), at: 0.5, makeId: id)

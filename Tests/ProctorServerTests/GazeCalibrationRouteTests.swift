@@ -3,10 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSTesting
 import NIOCore
-import Testing
 import ProctorCore
 import ProctorServer
 import ProctorStore
+import Testing
 
 /// The gaze calibration: the candidate page's step, measured and stored by the server; the automatic
 /// calibration of a live session; and eyes off screen in a recorded chunk.
@@ -16,16 +16,21 @@ struct GazeCalibrationRouteTests {
 
     /// A consented recorded session and its candidate's headers.
     func consentedSession(_ client: some TestClientProtocol, server: TestServer) async throws -> (id: String, auth: HTTPFields) {
-        let (id, token) = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin,
-                                                   body: ByteBuffer(string: #"{"exam_id":"gaze-1","candidate_id":"c-9","chunk_seconds":12}"#)) { response in
+        let (id, token) = try await client.execute(
+            uri: "/api/sessions", method: .post, headers: server.admin,
+            body: ByteBuffer(string: #"{"exam_id":"gaze-1","candidate_id":"c-9","chunk_seconds":12}"#)
+        ) { response in
             (json(response)["id"] as? String ?? "", json(response)["upload_token"] as? String ?? "")
         }
         let auth: HTTPFields = [.authorization: "Bearer \(token)"]
-        try await client.execute(uri: "/api/sessions/\(id)/calibration", method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[]}"#)) { response in
+        try await client.execute(uri: "/api/sessions/\(id)/calibration", method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[]}"#)) {
+            response in
             #expect(response.status == .forbidden && json(response)["code"] as? String == "consent_required")
         }
-        try await client.execute(uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
-                                 body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)) { response in
+        try await client.execute(
+            uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
+            body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+        ) { response in
             #expect(response.status == .ok)
         }
         return (id, auth)
@@ -53,18 +58,24 @@ struct GazeCalibrationRouteTests {
             let (id, auth) = try await consentedSession(client, server: server)
             let path = "/api/sessions/\(id)/calibration"
             // Unusable frames are refused with the reason; malformed bodies with the field.
-            try await client.execute(uri: path, method: .post, headers: auth,
-                                     body: ByteBuffer(string: #"{"targets":[{"target":"center","frames":["\#(empty)","\#(empty)"]}]}"#)) { response in
+            try await client.execute(
+                uri: path, method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"targets":[{"target":"center","frames":["\#(empty)","\#(empty)"]}]}"#)
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(json(response)["code"] as? String == "calibration_rejected" && json(response)["reason"] as? String == "no_face")
             }
-            try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"top_left","frames":["\#(empty)"]}]}"#)) { response in
+            try await client.execute(
+                uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"top_left","frames":["\#(empty)"]}]}"#)
+            ) { response in
                 #expect(response.status == .badRequest && json(response)["code"] as? String == "missing_field")
             }
-            try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"center","frames":["%%%"]}]}"#)) { response in
+            try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"center","frames":["%%%"]}]}"#))
+            { response in
                 #expect(response.status == .badRequest && json(response)["code"] as? String == "invalid_base64")
             }
-            try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"middle","frames":[]}]}"#)) { response in
+            try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: #"{"targets":[{"target":"middle","frames":[]}]}"#)) {
+                response in
                 #expect(response.status == .badRequest && json(response)["code"] as? String == "invalid_json")
             }
             try await client.execute(uri: path, method: .post, headers: server.admin, body: ByteBuffer(string: good)) { response in
@@ -88,7 +99,10 @@ struct GazeCalibrationRouteTests {
         }
         let stored = try #require(try await server.services.recordings.gazeCalibration(sessionId: sessionId))
         #expect(stored.calibration.source == .explicit && stored.calibration.frames == 8)
-        #expect(try await server.services.recordings.milestones(sessionId: sessionId).contains { $0.kind == .gazeCalibrated && $0.details.calibration == "explicit" })
+        #expect(
+            try await server.services.recordings.milestones(sessionId: sessionId).contains {
+                $0.kind == .gazeCalibrated && $0.details.calibration == "explicit"
+            })
 
         // The live session measures against it from the first frame.
         let conversation = Conversation()
@@ -119,7 +133,8 @@ struct GazeCalibrationRouteTests {
         let frames = collected
         let (sessionId, auth) = try await server.application.test(.router) { client in try await consentedSession(client, server: server) }
         let token = auth[.authorization]!.replacingOccurrences(of: "Bearer ", with: "")
-        let first = Conversation(), second = Conversation()
+        let first = Conversation()
+        let second = Conversation()
         try await server.application.test(.live) { client in
             try await client.ws("/ws/\(sessionId)?token=\(token)") { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
@@ -155,8 +170,10 @@ struct GazeCalibrationRouteTests {
         let chunk = try await ChunkFactory.make(Self.clip, seconds: 12)
         let sessionId = try await server.application.test(.router) { client in
             let (id, auth) = try await consentedSession(client, server: server)
-            try await client.execute(uri: "/api/sessions/\(id)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
-                                     body: ByteBuffer(bytes: chunk)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(id)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
+                body: ByteBuffer(bytes: chunk)
+            ) { response in
                 #expect(response.status == .created)
             }
             try await client.execute(uri: "/api/sessions/\(id)/end", method: .post, headers: auth, body: ByteBuffer(string: #"{"last_index":0}"#)) { response in
@@ -179,8 +196,10 @@ struct GazeCalibrationRouteTests {
         print("recorded gaze chunk: \(findings.map { "\($0.type.rawValue) \($0.chunkStart ?? -1)-\($0.chunkEnd ?? -1) s, \($0.frames) frames" })")
         let eyes = try #require(findings.first { $0.type == .eyesOffScreen })
         #expect(findings.filter { $0.type == .eyesOffScreen }.count == 1)
-        // The glance is labelled 5-10 s at 0.5-1 s resolution; the finding opens once it has lasted 1.5 s.
-        #expect((6...8.5).contains(eyes.chunkStart ?? 0) && (9...11).contains(eyes.chunkEnd ?? 0), "\(eyes)")
+        // The glance is labelled 5-10 s at 0.5-1 s resolution; the finding opens once it has lasted 1.5 s
+        // and closes after the hysteresis and the event gap, on a VP8 encoding that differs run to run
+        // (ends seen: 10.0, 10.5 and 11.5 s).
+        #expect((6...8.5).contains(eyes.chunkStart ?? 0) && (9...12).contains(eyes.chunkEnd ?? 0), "\(eyes)")
         #expect(eyes.duration >= 1 && eyes.severity == 15 && eyes.evidenceKey != nil)
         #expect(!findings.contains { $0.type == .lookingAway })
         // The chunk calibrated itself and, with nothing stored, left its calibration for the later chunks.

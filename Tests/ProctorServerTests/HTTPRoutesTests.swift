@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import ProctorServer
+import Testing
 
 @Suite("HTTP routes")
 struct HTTPRoutesTests {
@@ -73,8 +73,10 @@ struct HTTPRoutesTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 let text = String(buffer: response.body)
-                for name in ["proctor_frames_received_total", "proctor_frames_processed_total", "proctor_frames_skipped_total",
-                             "proctor_frames_dropped_total", "proctor_active_sessions", "process_resident_memory_bytes"] {
+                for name in [
+                    "proctor_frames_received_total", "proctor_frames_processed_total", "proctor_frames_skipped_total",
+                    "proctor_frames_dropped_total", "proctor_active_sessions", "process_resident_memory_bytes",
+                ] {
                     #expect(text.contains(name), "missing \(name)")
                 }
             }

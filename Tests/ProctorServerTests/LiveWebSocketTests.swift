@@ -5,8 +5,8 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
 import NIOWebSocket
-import Testing
 import ProctorServer
+import Testing
 
 @Suite("Live WebSocket", .serialized, .timeLimit(.minutes(2)))
 struct LiveWebSocketTests {
@@ -195,13 +195,15 @@ struct LiveWebSocketTests {
     @Test("concurrent sessions are analysed independently")
     func isolation() async throws {
         let server = try await TestServer.make()
-        let first = Conversation(), second = Conversation()
-        let face = self.face, emptyRoom = self.emptyRoom
+        let first = Conversation()
+        let second = Conversation()
+        let face = self.face
+        let emptyRoom = self.emptyRoom
         try await server.application.test(.live) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await client.ws(server.live("alice")) { inbound, outbound, _ in
-                let reader = InboundReader(inbound)
+                        let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(face, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
                         try await reader.collect(into: first) { $0["type"] as? String == "session_ended" }
@@ -209,7 +211,7 @@ struct LiveWebSocketTests {
                 }
                 group.addTask {
                     try await client.ws(server.live("bob")) { inbound, outbound, _ in
-                let reader = InboundReader(inbound)
+                        let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(emptyRoom, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
                         try await reader.collect(into: second) { $0["type"] as? String == "session_ended" }
@@ -218,7 +220,8 @@ struct LiveWebSocketTests {
                 try await group.waitForAll()
             }
         }
-        let alice = first.ofType("analysis"), bob = second.ofType("analysis")
+        let alice = first.ofType("analysis")
+        let bob = second.ofType("analysis")
         #expect(!alice.isEmpty && !bob.isEmpty)
         #expect(alice.allSatisfy { $0["session_id"] as? String == "alice" && $0[path: "gaze", "face_detected"] as? Bool == true })
         #expect(bob.allSatisfy { $0["session_id"] as? String == "bob" && $0[path: "gaze", "face_detected"] as? Bool == false })
@@ -230,7 +233,8 @@ struct LiveWebSocketTests {
         let data = try ServerTestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
         let first = try await TestServer.make(dataDirectory: data)
-        let group = self.group, face = self.face
+        let group = self.group
+        let face = self.face
         try await first.application.test(.live) { client in
             try await client.ws(first.live("exam-42")) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)

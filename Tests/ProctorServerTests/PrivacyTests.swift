@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import ProctorCore
+import ProctorOperations
 import ProctorRecording
 import ProctorStore
+import Testing
+
 @testable import ProctorServer
-import ProctorOperations
 
 /// Retention, deletion and accommodations: what is captured goes when it should, and only that.
 @Suite("Privacy")
@@ -15,7 +16,8 @@ struct PrivacyTests {
     func makeSession(_ id: String, endedDaysAgo daysAgo: Double, now: Date, server: TestServer) async throws {
         let store = server.services.recordings
         let blobs = server.services.blobs
-        let session = SessionRecord(id: id, externalId: id, startedAt: now.addingTimeInterval(-daysAgo * 86_400 - 600), endedAt: nil, status: .active, metadata: [:])
+        let session = SessionRecord(
+            id: id, externalId: id, startedAt: now.addingTimeInterval(-daysAgo * 86_400 - 600), endedAt: nil, status: .active, metadata: [:])
         var recording = RecordingRecord(sessionId: id, examId: "e", candidateId: "cand-\(id)", chunkSeconds: 20, uploadTokenHash: "x")
         try await store.createRecording(recording, session: session)
         for key in [BlobKeys.master(id), BlobKeys.batch(id, 0), BlobKeys.reference(id), BlobKeys.evidence(id, "ev-\(id)")] {
@@ -31,25 +33,31 @@ struct PrivacyTests {
         recording.referenceEmbedding = [0.1, 0.2]
         recording.finalizedAt = now.addingTimeInterval(-daysAgo * 86_400)
         try await store.updateRecording(recording)
-        var event = FindingRecord(id: "ev-\(id)", sessionId: id, source: .recorded, type: .noFace, severity: 20, confidence: 1, frames: 2,
-                                  evidenceKey: BlobKeys.evidence(id, "ev-\(id)"), createdAt: now)
+        var event = FindingRecord(
+            id: "ev-\(id)", sessionId: id, source: .recorded, type: .noFace, severity: 20, confidence: 1, frames: 2,
+            evidenceKey: BlobKeys.evidence(id, "ev-\(id)"), createdAt: now)
         event.chunkIndex = 0
         event.chunkStart = 1
         event.chunkEnd = 2
         event.videoStart = 1
         try await server.services.findings.replaceFindings(sessionId: id, chunkIndex: 0, with: [event])
         try await blobs.write(BlobKeys.evidence(id, "v-\(id)"), data: Data([0xFF, 0xD8, 0xFF, 0xD9]))
-        var violation = FindingRecord(id: "v-\(id)", sessionId: id, source: .live, type: .noFace, severity: 20, confidence: 1, frames: 2,
-                                      evidenceKey: BlobKeys.evidence(id, "v-\(id)"), createdAt: now)
+        var violation = FindingRecord(
+            id: "v-\(id)", sessionId: id, source: .live, type: .noFace, severity: 20, confidence: 1, frames: 2,
+            evidenceKey: BlobKeys.evidence(id, "v-\(id)"), createdAt: now)
         violation.sessionStart = 1
         violation.sessionEnd = 2
-        try await server.services.store.apply([.finding(violation), .sessionEnded(sessionId: id, at: now.addingTimeInterval(-daysAgo * 86_400), status: .completed)])
+        try await server.services.store.apply([
+            .finding(violation), .sessionEnded(sessionId: id, at: now.addingTimeInterval(-daysAgo * 86_400), status: .completed),
+        ])
     }
 
     func files(_ id: String, server: TestServer) -> (video: Bool, reference: Bool, eventEvidence: Bool, liveEvidence: Bool) {
         let blobs = server.services.blobs
-        return (blobs.exists(BlobKeys.master(id)) || blobs.exists(BlobKeys.batch(id, 0)), blobs.exists(BlobKeys.reference(id)),
-                blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), blobs.exists(BlobKeys.evidence(id, "v-\(id)")))
+        return (
+            blobs.exists(BlobKeys.master(id)) || blobs.exists(BlobKeys.batch(id, 0)), blobs.exists(BlobKeys.reference(id)),
+            blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), blobs.exists(BlobKeys.evidence(id, "v-\(id)"))
+        )
     }
 
     @Test("the purge deletes each kind of data past its days, rows and files together, records it, and touches nothing else")
@@ -122,19 +130,27 @@ struct PrivacyTests {
         try await server.application.test(.router) { client in
             let before = try await client.execute(uri: "/api/sessions/acc/review", method: .get, headers: server.admin) { json($0)["priority"] as? Double }
             #expect(before == 20)
-            try await client.execute(uri: "/api/accommodations", method: .put, headers: server.admin,
-                                     body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":1.5}}"#)) { #expect($0.status == .badRequest) }
-            try await client.execute(uri: "/api/accommodations", method: .put, headers: server.headers(.proctor),
-                                     body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":0}}"#)) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/api/accommodations", method: .put, headers: server.admin,
-                                     body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":0},"note":"leaves the camera to use a reader"}"#)) {
+            try await client.execute(
+                uri: "/api/accommodations", method: .put, headers: server.admin,
+                body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":1.5}}"#)
+            ) { #expect($0.status == .badRequest) }
+            try await client.execute(
+                uri: "/api/accommodations", method: .put, headers: server.headers(.proctor),
+                body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":0}}"#)
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/api/accommodations", method: .put, headers: server.admin,
+                body: ByteBuffer(string: #"{"candidate_id":"cand-acc","scales":{"no_face":0},"note":"leaves the camera to use a reader"}"#)
+            ) {
                 #expect($0.status == .ok)
             }
             let review = try await client.execute(uri: "/api/sessions/acc/review", method: .get, headers: server.admin) { json($0) }
             #expect(review["priority"] as? Double == 0)
             #expect((review["accommodation"] as? [String: Any])?["note"] as? String == "leaves the camera to use a reader")
             #expect((review["events"] as? [[String: Any]])?.first?["accommodation_scale"] as? Double == 0)
-            let ranked = try await client.execute(uri: "/api/dashboard/sessions", method: .get, headers: server.admin) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+            let ranked = try await client.execute(uri: "/api/dashboard/sessions", method: .get, headers: server.admin) {
+                json($0)["sessions"] as? [[String: Any]] ?? []
+            }
             #expect(ranked.first { $0["id"] as? String == "acc" }?["accommodated"] as? Bool == true)
             #expect(ranked.first { $0["id"] as? String == "acc" }?["priority"] as? Double == 0)
         }

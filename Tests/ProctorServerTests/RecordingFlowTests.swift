@@ -3,12 +3,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Testing
 import ProctorCore
 import ProctorRecording
 import ProctorServer
 import ProctorStore
 import ProctorStoreSQLite
+import Testing
 
 /// Real webm chunks made with ffmpeg from the test data, uploaded, processed by a worker, merged.
 enum ChunkFactory {
@@ -19,7 +19,10 @@ enum ChunkFactory {
         let input = ServerTestEnvironment.testData.appendingPathComponent(source).path
         var arguments = ["-nostdin", "-y", "-v", "error"]
         arguments += still ? ["-loop", "1", "-t", "\(seconds)", "-i", input] : ["-ss", "\(start)", "-t", "\(seconds)", "-i", input]
-        arguments += ["-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=15,format=yuv420p", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "800k", "-an", "-f", "webm", output.path]
+        arguments += [
+            "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=15,format=yuv420p", "-c:v", "libvpx", "-deadline",
+            "realtime", "-cpu-used", "8", "-b:v", "800k", "-an", "-f", "webm", output.path,
+        ]
         _ = try await VideoTools.run("ffmpeg", arguments)
         return [UInt8](try Data(contentsOf: output))
     }
@@ -84,24 +87,32 @@ struct RecordingFlowTests {
         let group = try ServerTestEnvironment.bytes("objects_people/unsplash_three_business_people.jpg")
         let empty = try ServerTestEnvironment.bytes("no_face/nyu_empty_classroom.jpg")
         let sessionId: String = try await server.application.test(.router) { client in
-            let (sessionId, token) = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"math-101","candidate_id":"c-7","chunk_seconds":4}"#)) { response in
+            let (sessionId, token) = try await client.execute(
+                uri: "/api/sessions", method: .post, headers: server.admin,
+                body: ByteBuffer(string: #"{"exam_id":"math-101","candidate_id":"c-7","chunk_seconds":4}"#)
+            ) { response in
                 #expect(response.status == .created)
                 let body = json(response)
                 return (body["id"] as? String ?? "", body["upload_token"] as? String ?? "")
             }
             let auth: HTTPFields = [.authorization: "Bearer \(token)"]
             // Nothing is captured before consent; consent must name everything the notice lists.
-            try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) {
+                response in
                 #expect(response.status == .forbidden)
                 #expect(json(response)["code"] as? String == "consent_required")
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                                     body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames"]}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames"]}"#)
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(json(response)["code"] as? String == "consent_incomplete")
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                                     body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(json(response)["consent_at"] is String)
             }
@@ -114,33 +125,47 @@ struct RecordingFlowTests {
                 #expect(response.status == .unprocessableContent)
                 #expect(json(response)["reason"] as? String == "no_face")
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) {
+                response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
             // Wrong token, missing or wrong checksum.
-            try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: [.authorization: "Bearer nope", .init("X-Chunk-SHA256")!: sha256(chunk0)], body: ByteBuffer(bytes: chunk0)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: [.authorization: "Bearer nope", .init("X-Chunk-SHA256")!: sha256(chunk0)],
+                body: ByteBuffer(bytes: chunk0)
+            ) { response in
                 #expect(response.status == .unauthorized)
             }
             try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: auth, body: ByteBuffer(bytes: chunk0)) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk1)], body: ByteBuffer(bytes: chunk0)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk1)],
+                body: ByteBuffer(bytes: chunk0)
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(json(response)["code"] as? String == "checksum_mismatch")
             }
             // Out of order, then the same chunk again, then different content for an index that exists.
             for (index, chunk) in [(2, chunk2), (0, chunk0), (1, chunk1), (0, chunk0)] {
-                try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)], body: ByteBuffer(bytes: chunk)) { response in
+                try await client.execute(
+                    uri: "/api/sessions/\(sessionId)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
+                    body: ByteBuffer(bytes: chunk)
+                ) { response in
                     #expect(response.status == .created || (index == 0 && json(response)["status"] as? String == "duplicate"))
                 }
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/1", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk2)], body: ByteBuffer(bytes: chunk2)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/chunks/1", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk2)],
+                body: ByteBuffer(bytes: chunk2)
+            ) { response in
                 #expect(response.status == .conflict)
             }
             try await client.execute(uri: "/api/sessions/\(sessionId)/chunks", method: .get, headers: auth) { response in
                 #expect((json(response)["chunks"] as? [[String: Any]])?.map { $0["index"] as? Int } == [0, 1, 2])
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/end", method: .post, headers: auth, body: ByteBuffer(string: #"{"last_index":2}"#)) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/end", method: .post, headers: auth, body: ByteBuffer(string: #"{"last_index":2}"#)) {
+                response in
                 #expect(response.status == .accepted)
             }
             return sessionId
@@ -173,8 +198,11 @@ struct RecordingFlowTests {
             #expect(abs((noFace["start"] as? Double ?? -10) - 8) <= 2)
             let mismatch = try #require(first("identity_mismatch"))
             #expect(abs((mismatch["start"] as? Double ?? -10) - 4) <= 2)
-            #expect(!events.contains { ($0["start"] as? Double ?? 0) < 3.5 && ["multiple_people", "no_face", "identity_mismatch"].contains($0["type"] as? String) },
-                    "the candidate's own chunk raised a person or identity flag")
+            #expect(
+                !events.contains {
+                    ($0["start"] as? Double ?? 0) < 3.5 && ["multiple_people", "no_face", "identity_mismatch"].contains($0["type"] as? String)
+                },
+                "the candidate's own chunk raised a person or identity flag")
             #expect(events.allSatisfy { ($0["end"] as? Double ?? 99) <= duration + 0.5 })
             // Evidence, review, and the video with ranges.
             let evidence = try #require(multiple["evidence_url"] as? String)
@@ -182,10 +210,15 @@ struct RecordingFlowTests {
                 #expect(response.status == .ok && Array(response.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])
             }
             let eventId = try #require(multiple["id"] as? String)
-            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"decision":"confirmed","note":"two people behind the candidate"}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin,
+                body: ByteBuffer(string: #"{"decision":"confirmed","note":"two people behind the candidate"}"#)
+            ) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"decision":"maybe"}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/events/\(eventId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"decision":"maybe"}"#)
+            ) { response in
                 #expect(response.status == .badRequest)
             }
             try await client.execute(uri: "/api/sessions/\(sessionId)/events", method: .get, headers: server.admin) { response in
@@ -203,7 +236,8 @@ struct RecordingFlowTests {
                 #expect(response.body.readableBytes == 100)
                 #expect(response.headers[.contentRange] == "bytes 100-199/\(size)")
             }
-            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: server.admin + [.range: "bytes=\(size + 10)-"]) { response in
+            try await client.execute(uri: "/api/sessions/\(sessionId)/video", method: .get, headers: server.admin + [.range: "bytes=\(size + 10)-"]) {
+                response in
                 #expect(response.status == .rangeNotSatisfiable)
             }
             try await checkReview(client, server: server, sessionId: sessionId, confirmedEvent: eventId, videoDuration: duration, eventCount: events.count)
@@ -216,7 +250,9 @@ struct RecordingFlowTests {
     }
 
     /// The dashboard's view of the finished session: review data, milestones, ranking, reviewed marker, exports.
-    func checkReview(_ client: some TestClientProtocol, server: TestServer, sessionId: String, confirmedEvent: String, videoDuration: Double, eventCount: Int) async throws {
+    func checkReview(_ client: some TestClientProtocol, server: TestServer, sessionId: String, confirmedEvent: String, videoDuration: Double, eventCount: Int)
+        async throws
+    {
         let review = try await client.execute(uri: "/api/sessions/\(sessionId)/review", method: .get, headers: server.admin) { response in
             #expect(response.status == .ok)
             return json(response)
@@ -234,16 +270,22 @@ struct RecordingFlowTests {
         #expect(((figures?["recording"] as? [String: Any])?["chunks"] as? Int) == 3)
 
         // Ranked list, reviewed marker and its filter.
-        let listed = try await client.execute(uri: "/api/dashboard/sessions?q=c-7", method: .get, headers: server.admin) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        let listed = try await client.execute(uri: "/api/dashboard/sessions?q=c-7", method: .get, headers: server.admin) {
+            json($0)["sessions"] as? [[String: Any]] ?? []
+        }
         #expect(listed.count == 1 && listed.first?["candidate_id"] as? String == "c-7" && listed.first?["reviewed"] as? Bool == false)
         #expect(((listed.first?["event_counts"] as? [String: Int])?["multiple_people"] ?? 0) >= 1)
-        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":true}"#)) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":true}"#)) {
+            response in
             #expect(response.status == .ok)
         }
-        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":"yes"}"#)) { response in
+        try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":"yes"}"#)) {
+            response in
             #expect(response.status == .badRequest)
         }
-        let unreviewed = try await client.execute(uri: "/api/dashboard/sessions?reviewed=no", method: .get, headers: server.admin) { json($0)["sessions"] as? [[String: Any]] ?? [] }
+        let unreviewed = try await client.execute(uri: "/api/dashboard/sessions?reviewed=no", method: .get, headers: server.admin) {
+            json($0)["sessions"] as? [[String: Any]] ?? []
+        }
         #expect(!unreviewed.contains { $0["id"] as? String == sessionId })
         try await client.execute(uri: "/api/dashboard/sessions?status=bogus", method: .get, headers: server.admin) { #expect($0.status == .badRequest) }
 
@@ -270,16 +312,23 @@ struct RecordingFlowTests {
         let corrupt = Array("this is not a webm file at all".utf8)
         let store = server.services.recordings
         let sessionId: String = try await server.application.test(.router) { client in
-            let body = try await client.execute(uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)) { json($0) }
+            let body = try await client.execute(
+                uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)
+            ) { json($0) }
             let sessionId = body["id"] as? String ?? ""
             let auth: HTTPFields = [.authorization: "Bearer \(body["upload_token"] as? String ?? "")"]
-            try await client.execute(uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                                     body: ByteBuffer(string: #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo"]}"#)) { response in
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+            ) { response in
                 #expect(response.status == .ok)
             }
             do {
                 for (index, chunk) in [(0, good), (1, corrupt), (2, good)] {
-                    try await client.execute(uri: "/api/sessions/\(sessionId)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)], body: ByteBuffer(bytes: chunk)) { response in
+                    try await client.execute(
+                        uri: "/api/sessions/\(sessionId)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
+                        body: ByteBuffer(bytes: chunk)
+                    ) { response in
                         #expect(response.status == .created)
                     }
                 }
@@ -310,11 +359,14 @@ struct RecordingFlowTests {
         }
         let store = server.services.recordings
         let session = SessionRecord(id: "crash-1", externalId: "crash-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
-        try await store.createRecording(RecordingRecord(sessionId: "crash-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
+        try await store.createRecording(
+            RecordingRecord(sessionId: "crash-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
         let chunk = try await ChunkFactory.make("video/news_single_face_frontal.mp4", seconds: 2)
         try server.services.blobs.put("sessions/crash-1/chunks/000000.webm", data: Data(chunk))
-        _ = try await store.addChunk(ChunkRecord(sessionId: "crash-1", index: 0, sha256: sha256(chunk), size: chunk.count,
-                                                 blobKey: "sessions/crash-1/chunks/000000.webm", status: .uploaded, uploadedAt: Date()), at: Date())
+        _ = try await store.addChunk(
+            ChunkRecord(
+                sessionId: "crash-1", index: 0, sha256: sha256(chunk), size: chunk.count,
+                blobKey: "sessions/crash-1/chunks/000000.webm", status: .uploaded, uploadedAt: Date()), at: Date())
         // A worker claims the job and dies: no heartbeat, no result.
         let policy = server.services.configuration.recording.jobs
         let dead = try #require(try await store.claimJob(kinds: [.processChunk], owner: "dead-worker", now: Date(), policy: policy))
@@ -336,7 +388,8 @@ struct RecordingFlowTests {
         let server = try await TestServer.make(configure: quickRecording)
         let store = server.services.recordings
         let session = SessionRecord(id: "queue-1", externalId: "queue-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
-        try await store.createRecording(RecordingRecord(sessionId: "queue-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
+        try await store.createRecording(
+            RecordingRecord(sessionId: "queue-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
         for index in 0..<20 {
             try await store.enqueue(JobRecord(kind: .processChunk, sessionId: "queue-1", chunkIndex: index, runAfter: 0, at: Date()))
             try await store.enqueue(JobRecord(kind: .processChunk, sessionId: "queue-1", chunkIndex: index, runAfter: 0, at: Date()))  // idempotent
@@ -347,7 +400,9 @@ struct RecordingFlowTests {
             for worker in 0..<4 {
                 group.addTask {
                     var mine: [Int] = []
-                    while let job = try await store.claimJob(kinds: [.processChunk], owner: "w\(worker)", now: Date(), policy: policy) { mine.append(job.chunkIndex) }
+                    while let job = try await store.claimJob(kinds: [.processChunk], owner: "w\(worker)", now: Date(), policy: policy) {
+                        mine.append(job.chunkIndex)
+                    }
                     return mine
                 }
             }

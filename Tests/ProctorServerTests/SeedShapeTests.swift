@@ -4,9 +4,9 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
-import Testing
 import ProctorCore
 import ProctorServer
+import Testing
 
 /// The seed document's REST and WebSocket shapes, kept for its clients: every key path of the
 /// seed's examples must exist in Proctor's answer with the same JSON type (extra keys are fine).
@@ -18,27 +18,27 @@ struct SeedShapeTests {
         "/": #"{"message":"AI Proctoring System API","version":"1.0.0","status":"running"}"#,
         "/health": #"{"status":"healthy","version":"1.0.0"}"#,
         "/ws/sessions": #"""
-            {"active_sessions":1,
-             "sessions":[{"session_id":"exam-1","metadata":{"connected_at":"2024-05-01T10:00:00","frames_processed":12}}],
-             "timestamp":"2024-05-01T10:00:05"}
-            """#,
+        {"active_sessions":1,
+         "sessions":[{"session_id":"exam-1","metadata":{"connected_at":"2024-05-01T10:00:00","frames_processed":12}}],
+         "timestamp":"2024-05-01T10:00:05"}
+        """#,
         "/ws/pipeline/info": #"""
-            {"pipeline":{"detectors":{"gaze":{},"objects":{"model_type":"yolov8","confidence_threshold":0.5},"behavior":{"window_size":30}},
-                         "risk_scorer":{"weights":{"deviation":20,"forbidden_items":30,"multiple_persons":40}}},
-             "connections":1,"timestamp":"2024-05-01T10:00:05"}
-            """#,
+        {"pipeline":{"detectors":{"gaze":{},"objects":{"model_type":"yolov8","confidence_threshold":0.5},"behavior":{"window_size":30}},
+                     "risk_scorer":{"weights":{"deviation":20,"forbidden_items":30,"multiple_persons":40}}},
+         "connections":1,"timestamp":"2024-05-01T10:00:05"}
+        """#,
         "analysis": #"""
-            {"type":"analysis","session_id":"exam-1","timestamp":1.5,
-             "gaze":{"face_detected":true,"deviation":false,"yaw":1.0,"pitch":2.0,"roll":3.0,"deviation_duration":0.0,"landmarks_count":468,"confidence":0.9},
-             "objects":{"person_count":1,"forbidden_items":[],"all_detections":[],"confidence":0.0},
-             "behavior":{"repeated_deviations":0,"repeated_objects":0,"pattern_score":0.0,"avg_person_count":1.0,"analysis_summary":"Normal behavior"},
-             "risk":{"risk_score":0,"violation_count":0,"violations":[],"alert_level":"none","recommendations":[],"details":{}},
-             "metadata":{"session_id":"exam-1","timestamp":1.5,"processing_time_ms":20.0,"preprocessing_time_ms":5.0,"detection_time_ms":12.0,
-                         "frame_within_timeout":true,"frame_skipped":false,
-                         "preprocessing":{"enabled":true,"config":{"clahe_enabled":true,"bilateral_enabled":true},"roi":{"enabled":false},
-                                          "sampling":{"motion_score":12.0,"should_process":true,"skip_ratio":0.5}},
-                         "performance":{"total_frames":4,"processed_frames":2,"skipped_frames":2}}}
-            """#,
+        {"type":"analysis","session_id":"exam-1","timestamp":1.5,
+         "gaze":{"face_detected":true,"deviation":false,"yaw":1.0,"pitch":2.0,"roll":3.0,"deviation_duration":0.0,"landmarks_count":468,"confidence":0.9},
+         "objects":{"person_count":1,"forbidden_items":[],"all_detections":[],"confidence":0.0},
+         "behavior":{"repeated_deviations":0,"repeated_objects":0,"pattern_score":0.0,"avg_person_count":1.0,"analysis_summary":"Normal behavior"},
+         "risk":{"risk_score":0,"violation_count":0,"violations":[],"alert_level":"none","recommendations":[],"details":{}},
+         "metadata":{"session_id":"exam-1","timestamp":1.5,"processing_time_ms":20.0,"preprocessing_time_ms":5.0,"detection_time_ms":12.0,
+                     "frame_within_timeout":true,"frame_skipped":false,
+                     "preprocessing":{"enabled":true,"config":{"clahe_enabled":true,"bilateral_enabled":true},"roi":{"enabled":false},
+                                      "sampling":{"motion_score":12.0,"should_process":true,"skip_ratio":0.5}},
+                     "performance":{"total_frames":4,"processed_frames":2,"skipped_frames":2}}}
+        """#,
     ]
 
     /// Every key path in `example` whose counterpart in `actual` is missing or of another JSON type

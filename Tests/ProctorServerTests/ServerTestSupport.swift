@@ -6,17 +6,19 @@ import HummingbirdWSTesting
 import Logging
 import NIOCore
 import ProctorCore
+import ProctorOperations
 import ProctorPipeline
 import ProctorRecording
-@testable import ProctorServer
 import ProctorStore
 import ProctorStoreSQLite
 import ProctorVision
-import ProctorOperations
+
+@testable import ProctorServer
 
 enum ServerTestEnvironment {
     static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let testData = ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"].map { URL(fileURLWithPath: $0) }
+    static let testData =
+        ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"].map { URL(fileURLWithPath: $0) }
         ?? checkout.appendingPathComponent("../shared/testdata").standardizedFileURL
 
     static func bytes(_ relative: String) throws -> [UInt8] {
@@ -60,7 +62,8 @@ struct TestServer {
         "/ws/\(sessionId)?token=\(tokens[.admin] ?? "")"
     }
 
-    static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer
+    {
         var configuration = ProctorConfiguration()
         // Cheap password hashing keeps the suite fast; the production cost is the default.
         configuration.auth.scryptCostLog2 = 10
@@ -82,12 +85,14 @@ struct TestServer {
             let existing = try await store.user(username: name)  // a restart on the same data folder
             var user = existing
             if user == nil {
-                user = try await AccountAdministration.createUser(username: name, password: "password-\(role.rawValue)", role: role,
-                                                                  store: store, configuration: configuration)
+                user = try await AccountAdministration.createUser(
+                    username: name, password: "password-\(role.rawValue)", role: role,
+                    store: store, configuration: configuration)
             }
             guard let user else { continue }
             let now = Date().timeIntervalSince1970
-            tokens[role] = try services.signer.sign(AccessToken(sub: user.id, role: role, iat: now, exp: now + 3600, jti: UUID().uuidString, sid: nil, name: user.username))
+            tokens[role] = try services.signer.sign(
+                AccessToken(sub: user.id, role: role, iat: now, exp: now + 3600, jti: UUID().uuidString, sid: nil, name: user.username))
         }
         return TestServer(services: services, writerTask: Task { await writer.run() }, dataDirectory: data, tokens: tokens)
     }

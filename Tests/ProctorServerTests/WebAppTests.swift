@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import ProctorRecording
 import ProctorStore
+import Testing
+
 @testable import ProctorServer
 
 @Suite("Web app and dashboard feed")

@@ -1,16 +1,18 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorRecording
 import ProctorStore
 import ProctorStoreSQLite
+import Testing
 
 /// Real `proctor worker` processes on a shared data folder: one is killed (SIGKILL) in the middle of
 /// a job; another takes the job over when the lease runs out, and every chunk is processed exactly once.
 @Suite("Worker processes", .serialized, .timeLimit(.minutes(5)))
 struct WorkerProcessTests {
     static var executable: URL {
-        let candidates = [Bundle.main.bundleURL.appendingPathComponent("proctor"), ServerTestEnvironment.checkout.appendingPathComponent(".build/debug/proctor")]
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("proctor"), ServerTestEnvironment.checkout.appendingPathComponent(".build/debug/proctor"),
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
@@ -38,14 +40,17 @@ struct WorkerProcessTests {
         let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
         let session = SessionRecord(id: "kill-1", externalId: "kill-1", startedAt: Date(), endedAt: nil, status: .active, metadata: [:])
-        try await store.createRecording(RecordingRecord(sessionId: "kill-1", examId: "e", candidateId: "c", chunkSeconds: 12, uploadTokenHash: "x"), session: session)
+        try await store.createRecording(
+            RecordingRecord(sessionId: "kill-1", examId: "e", candidateId: "c", chunkSeconds: 12, uploadTokenHash: "x"), session: session)
         // Long enough chunks that a job is still running when the worker is killed.
         let chunk = try await ChunkFactory.make("video/webcam_gaze_center_left_center.mp4", seconds: 12)
         for index in 0..<2 {
             let key = "sessions/kill-1/chunks/\(index).webm"
             try blobs.put(key, data: Data(chunk))
-            _ = try await store.addChunk(ChunkRecord(sessionId: "kill-1", index: index, sha256: sha256(chunk), size: chunk.count, blobKey: key,
-                                                     status: .uploaded, uploadedAt: Date()), at: Date())
+            _ = try await store.addChunk(
+                ChunkRecord(
+                    sessionId: "kill-1", index: index, sha256: sha256(chunk), size: chunk.count, blobKey: key,
+                    status: .uploaded, uploadedAt: Date()), at: Date())
         }
         var recording = try #require(try await store.recording(sessionId: "kill-1"))
         recording.endRequestedAt = Date()
@@ -67,7 +72,10 @@ struct WorkerProcessTests {
         let interrupted = try await store.jobs(sessionId: "kill-1").first { $0.id == victim.id }?.status == .running
 
         let survivor = try startWorker(data: data, name: "survivor")
-        defer { survivor.terminate(); survivor.waitUntilExit() }
+        defer {
+            survivor.terminate()
+            survivor.waitUntilExit()
+        }
         while Date() < deadline.addingTimeInterval(60), try await store.recording(sessionId: "kill-1")?.finalizedAt == nil {
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 import ProctorStore
-import ProctorStoreSQLite
 import ProctorStorePostgres
+import ProctorStoreSQLite
 import Testing
 
 /// A store implementation the suite runs against.
@@ -72,8 +72,10 @@ enum TestDatabase {
     }
 
     /// A running, migrated store on `url`; the pool stops when `body` returns.
-    static func withRunningStore<Result: Sendable>(_ url: PostgresURL, migrate: Bool = true,
-                                                   _ body: (PostgresSessionStore) async throws -> Result) async throws -> Result {
+    static func withRunningStore<Result: Sendable>(
+        _ url: PostgresURL, migrate: Bool = true,
+        _ body: (PostgresSessionStore) async throws -> Result
+    ) async throws -> Result {
         let store = PostgresSessionStore(configuration: url.clientConfiguration, logger: logger)
         let running = Task { await store.run() }
         defer { running.cancel() }

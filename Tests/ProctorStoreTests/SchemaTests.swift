@@ -3,9 +3,10 @@ import GRDB
 import PostgresNIO
 import ProctorCore
 import ProctorStore
-@testable import ProctorStoreSQLite
-@testable import ProctorStorePostgres
 import Testing
+
+@testable import ProctorStorePostgres
+@testable import ProctorStoreSQLite
 
 /// The two backends' schemas, compared; and the v6 migration, run on rows of the old schema.
 @Suite("Schema")
@@ -33,7 +34,8 @@ struct SchemaTests {
 
     static func sqliteSchema(_ store: SQLiteSessionStore) async throws -> (columns: Set<Column>, indexes: Set<String>) {
         try await store.database.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'")
             var columns = Set<Column>()
             var indexes = Set<String>()
             for table in tables {
@@ -55,7 +57,8 @@ struct SchemaTests {
     static func postgresSchema(_ url: PostgresURL) async throws -> (columns: Set<Column>, indexes: Set<String>) {
         try await TestDatabase.admin(url) { connection in
             var columns = Set<Column>()
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT table_name::text, column_name::text, data_type::text, is_nullable::text FROM information_schema.columns
                 WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
                 """, logger: TestDatabase.logger)
@@ -64,7 +67,8 @@ struct SchemaTests {
             }
             var indexes = Set<String>()
             // Explicitly created indexes (not those behind primary keys and unique constraints), as table(columns).
-            let indexRows = try await connection.query("""
+            let indexRows = try await connection.query(
+                """
                 SELECT t.relname::text, array_to_string(array_agg(a.attname::text ORDER BY k.ordinality), ',')
                 FROM pg_index x
                 JOIN pg_class i ON i.oid = x.indexrelid
@@ -86,11 +90,12 @@ struct SchemaTests {
     static let postgresOnlyIndexes = [
         // SQLite's single writer makes "enqueue unless one is waiting or running" atomic; PostgreSQL's
         // concurrent enqueues need a partial unique index (`jobs_pending`) to say no.
-        "jobs(kind,session_id,chunk_index)": "jobs_pending",
+        "jobs(kind,session_id,chunk_index)": "jobs_pending"
     ]
 
-    @Test("SQLite and PostgreSQL have the same tables, columns, types, nullability and indexes after all migrations",
-          .enabled(if: Backend.databaseURL != nil, "needs PROCTOR_TEST_DATABASE_URL"))
+    @Test(
+        "SQLite and PostgreSQL have the same tables, columns, types, nullability and indexes after all migrations",
+        .enabled(if: Backend.databaseURL != nil, "needs PROCTOR_TEST_DATABASE_URL"))
     func sameSchema() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-schema-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -156,16 +161,19 @@ struct SchemaTests {
         try await Self.checkMigrated(try SQLiteSessionStore(path: path))
     }
 
-    @Test("v6 moves PostgreSQL's live violations and recorded events into findings",
-          .enabled(if: Backend.databaseURL != nil, "needs PROCTOR_TEST_DATABASE_URL"))
+    @Test(
+        "v6 moves PostgreSQL's live violations and recorded events into findings",
+        .enabled(if: Backend.databaseURL != nil, "needs PROCTOR_TEST_DATABASE_URL"))
     func postgresMigration() async throws {
         try await TestDatabase.with(serverURL: try #require(Backend.databaseURL)) { url in
             try await TestDatabase.admin(url) { connection in
-                _ = try await connection.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
-                                               logger: TestDatabase.logger)
+                _ = try await connection.query(
+                    "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
+                    logger: TestDatabase.logger)
                 for migration in PostgresSessionStore.migrations where migration.version <= 5 {
                     for statement in migration.statements { _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger) }
-                    _ = try await connection.query("INSERT INTO schema_migrations VALUES (\(migration.version), \(migration.name), now())", logger: TestDatabase.logger)
+                    _ = try await connection.query(
+                        "INSERT INTO schema_migrations VALUES (\(migration.version), \(migration.name), now())", logger: TestDatabase.logger)
                 }
                 for statement in Self.legacyRows { _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger) }
             }

@@ -5,12 +5,14 @@ import Testing
 
 extension StoreAndQueueTests {
     static func calibration(_ source: GazeCalibration.Source, left: Double) -> GazeCalibration {
-        GazeCalibration(source: source, right: EyeCentre(horizontal: 0.56, vertical: 0.07), left: nil, yaw: 1.5, pitch: -2,
-                        range: GazeRange(left: left, right: 14, up: 20, down: 25), frames: 9)
+        GazeCalibration(
+            source: source, right: EyeCentre(horizontal: 0.56, vertical: 0.07), left: nil, yaw: 1.5, pitch: -2,
+            range: GazeRange(left: left, right: 14, up: 20, down: 25), frames: 9)
     }
 
-    @Test("A gaze calibration is stored with its session: explicit replaces, automatic only fills the place; deleted with the session",
-          arguments: Backend.all)
+    @Test(
+        "A gaze calibration is stored with its session: explicit replaces, automatic only fills the place; deleted with the session",
+        arguments: Backend.all)
     func gazeCalibration(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.createRecording(F.recording("g1"), session: F.session("g1"))

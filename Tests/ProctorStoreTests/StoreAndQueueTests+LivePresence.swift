@@ -5,10 +5,11 @@ import Testing
 
 extension StoreAndQueueTests {
     func presence(_ session: String, connection: String, updated: Int, processed: Int = 0, snapshot: Int = 0) -> LivePresenceRecord {
-        LivePresenceRecord(sessionId: session, serverSessionId: "srv-\(session)", connection: connection, server: "node-a", connectedAt: F.at(0),
-                           updatedAt: F.at(updated), framesReceived: processed + 1, framesProcessed: processed, framesDropped: 0,
-                           riskScore: 40, alertLevel: "medium", lastViolation: processed > 0 ? "multiple_people" : nil,
-                           lastViolationAt: processed > 0 ? F.at(updated) : nil, snapshotVersion: snapshot)
+        LivePresenceRecord(
+            sessionId: session, serverSessionId: "srv-\(session)", connection: connection, server: "node-a", connectedAt: F.at(0),
+            updatedAt: F.at(updated), framesReceived: processed + 1, framesProcessed: processed, framesDropped: 0,
+            riskScore: 40, alertLevel: "medium", lastViolation: processed > 0 ? "multiple_people" : nil,
+            lastViolationAt: processed > 0 ? F.at(updated) : nil, snapshotVersion: snapshot)
     }
 
     @Test("Live presence: published, updated in place, fresh ones listed, removed only by its own connection", arguments: Backend.all)

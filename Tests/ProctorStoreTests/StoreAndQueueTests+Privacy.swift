@@ -17,10 +17,12 @@ extension StoreAndQueueTests {
             chunk.batchKey = "batches/\(id)/0.mp4"
             try await store.updateChunk(chunk)
         }
-        try await store.replaceFindings(sessionId: id, chunkIndex: 0, with: [
-            F.event("\(id)-e1", id, chunk: 0, offset: 1, evidence: "events/\(id)/e1.jpg"),
-            F.event("\(id)-e2", id, chunk: 0, offset: 2),
-        ])
+        try await store.replaceFindings(
+            sessionId: id, chunkIndex: 0,
+            with: [
+                F.event("\(id)-e1", id, chunk: 0, offset: 1, evidence: "events/\(id)/e1.jpg"),
+                F.event("\(id)-e2", id, chunk: 0, offset: 2),
+            ])
         try await store.apply([
             .detection(F.detection(id, 1, processingMs: 5)),
             .finding(F.violation("\(id)-v1", id, start: 1, evidence: "evidence/\(id)/v1.jpg")),
@@ -40,8 +42,11 @@ extension StoreAndQueueTests {
 
             let everything = try #require(try await store.purgeTarget(sessionId: "p1"))
             // Live evidence is a blob like every other file (one finding model, one purge path).
-            #expect(everything.blobKeys == ["batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "events/p1/e1.jpg", "evidence/p1/v1.jpg",
-                                            "master/p1.mp4", "reference/p1.jpg"])
+            #expect(
+                everything.blobKeys == [
+                    "batches/p1/0.mp4", "chunks/p1/0.webm", "chunks/p1/1.webm", "events/p1/e1.jpg", "evidence/p1/v1.jpg",
+                    "master/p1.mp4", "reference/p1.jpg",
+                ])
             #expect(try await store.purgeTarget(sessionId: "missing") == nil)
 
             let video = try await store.purgeCandidates(.video, endedBefore: F.at(200), limit: 10)
@@ -49,8 +54,9 @@ extension StoreAndQueueTests {
             #expect(try await store.purgeCandidates(.video, endedBefore: F.at(1000), limit: 10).map(\.sessionId) == ["p1", "p2"])
             #expect(try await store.purgeCandidates(.video, endedBefore: F.at(1000), limit: 1).map(\.sessionId) == ["p1"])
             #expect(try await store.purgeCandidates(.faceData, endedBefore: F.at(1000), limit: 10).first?.blobKeys == ["reference/p1.jpg"])
-            #expect(try await store.purgeCandidates(.evidence, endedBefore: F.at(1000), limit: 10).first
-                == PurgeTarget(sessionId: "p1", blobKeys: ["events/p1/e1.jpg", "evidence/p1/v1.jpg"]))
+            #expect(
+                try await store.purgeCandidates(.evidence, endedBefore: F.at(1000), limit: 10).first
+                    == PurgeTarget(sessionId: "p1", blobKeys: ["events/p1/e1.jpg", "evidence/p1/v1.jpg"]))
 
             try await store.markPurged(.video, sessionId: "p1", at: F.at(500))
             #expect(try await store.recording(sessionId: "p1")?.masterKey == nil)

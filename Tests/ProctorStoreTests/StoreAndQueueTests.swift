@@ -198,8 +198,9 @@ struct StoreAndQueueTests {
             #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.recorded]) == ["e1": ["looking_away": 1, "no_face": 1]])
             #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.live]) == ["e1": ["looking_away": 1]])
             // Several sources at once, and a finding inserted only once however often it is added.
-            var browser = FindingRecord(id: "b1", sessionId: "e1", source: .browser, type: .tabHidden, severity: 25, confidence: 1, frames: 0,
-                                        evidenceKey: nil, createdAt: F.t0)
+            var browser = FindingRecord(
+                id: "b1", sessionId: "e1", source: .browser, type: .tabHidden, severity: 25, confidence: 1, frames: 0,
+                evidenceKey: nil, createdAt: F.t0)
             browser.startedAt = F.at(30)
             browser.endedAt = F.at(42)
             #expect(try await store.addFinding(browser))
@@ -207,8 +208,9 @@ struct StoreAndQueueTests {
             changed.note = "replayed"
             #expect(try await !store.addFinding(changed))
             #expect(try await store.finding(sessionId: "e1", id: "b1") == browser)
-            #expect(try await store.openFindingCounts(sessionIds: ["e1"], sources: [.recorded, .browser])
-                == ["e1": ["looking_away": 1, "no_face": 1, "tab_hidden": 1]])
+            #expect(
+                try await store.openFindingCounts(sessionIds: ["e1"], sources: [.recorded, .browser])
+                    == ["e1": ["looking_away": 1, "no_face": 1, "tab_hidden": 1]])
         }
     }
 

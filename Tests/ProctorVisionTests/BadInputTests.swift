@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+import Testing
 
 @Suite("Bad input")
 struct BadInputTests {

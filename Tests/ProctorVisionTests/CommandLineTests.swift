@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import ProctorCore
+import Testing
 
 /// `proctor analyze` and `proctor verify` as other tools call them.
 @Suite("Command line", .serialized)
@@ -17,7 +17,8 @@ struct CommandLineTests {
         process.executableURL = TestEnvironment.executable
         process.arguments = arguments
         process.currentDirectoryURL = TestEnvironment.checkout
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -70,13 +71,17 @@ struct CommandLineTests {
 
     @Test("verify matches the same person and rejects another")
     func verify() throws {
-        let same = try proctor(["verify", TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_03.jpg").path])
+        let same = try proctor([
+            "verify", TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_03.jpg").path,
+        ])
         #expect(same.status == 0, "\(same.stderr)")
         let sameResult = try JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any]
         #expect(sameResult?["match"] as? Bool == true)
         #expect(sameResult?["reference_faces"] as? Int == 1)
         #expect((sameResult?["probe_faces"] as? Int ?? 0) >= 1)
-        let different = try proctor(["verify", TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path, TestEnvironment.file("face_verification/amy_adams_01.jpg").path])
+        let different = try proctor([
+            "verify", TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path, TestEnvironment.file("face_verification/amy_adams_01.jpg").path,
+        ])
         let differentResult = try JSONSerialization.jsonObject(with: Data(different.stdout.utf8)) as? [String: Any]
         #expect(differentResult?["match"] as? Bool == false)
         #expect((differentResult?["similarity"] as? Double ?? 1) < 0.45)
@@ -84,10 +89,15 @@ struct CommandLineTests {
 
     @Test("verify refuses a reference photo without exactly one face")
     func verifyBadReference() throws {
-        let empty = try proctor(["verify", TestEnvironment.file("no_face/nyu_empty_classroom.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path])
+        let empty = try proctor([
+            "verify", TestEnvironment.file("no_face/nyu_empty_classroom.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path,
+        ])
         #expect(empty.status != 0)
         #expect(empty.stderr.contains("exactly one face"))
-        let group = try proctor(["verify", TestEnvironment.file("objects_people/unsplash_four_friends_selfie.jpg").path, TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path])
+        let group = try proctor([
+            "verify", TestEnvironment.file("objects_people/unsplash_four_friends_selfie.jpg").path,
+            TestEnvironment.file("face_verification/jack_dorsey_01.jpg").path,
+        ])
         #expect(group.status != 0)
         #expect(group.stderr.contains("4 faces"))
     }
@@ -104,7 +114,8 @@ struct CommandLineTests {
             #expect(run.stderr.contains("using OpenCV DNN"), "\(run.stderr)")
             let message = try AnalysisMessage.decoder.decode(AnalysisMessage.self, from: Data(run.stdout.utf8))
             #expect(message.gaze.faceDetected)
-            let strict = try proctor(["analyze", image], environment: ["PROCTOR_VISION__ONNXRUNTIME_LIBRARY": library, "PROCTOR_VISION__ENGINE": "onnxruntime"])
+            let strict = try proctor(
+                ["analyze", image], environment: ["PROCTOR_VISION__ONNXRUNTIME_LIBRARY": library, "PROCTOR_VISION__ENGINE": "onnxruntime"])
             #expect(strict.status != 0)
             #expect(strict.stderr.contains("cannot load ONNX Runtime"))
         }

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+import Testing
 
 /// Eye gaze from the iris on whole clips, with adaptive sampling on as `proctor analyze` runs them.
 ///
@@ -40,8 +40,9 @@ struct EyeGazeAccuracyTests {
         return (inside.isEmpty ? 0 : Double(flagged) / Double(inside.count), flagged, inside.count)
     }
 
-    @Test("the webcam clip's sideways glance is flagged as eyes off screen, its centre segments are not",
-          arguments: [0, 480])
+    @Test(
+        "the webcam clip's sideways glance is flagged as eyes off screen, its centre segments are not",
+        arguments: [0, 480])
     func webcamClip(height: Int) async throws {
         let messages = try await analyse("video/webcam_gaze_center_left_center.mp4", height: height)
         let size = height == 0 ? "at 480x848" : "scaled to 272x\(height) (a 640x480 webcam's face)"
@@ -52,8 +53,10 @@ struct EyeGazeAccuracyTests {
         print("eye gaze, webcam clip \(size): off screen in 5.5-9.5 s \(line(turned)); in 0-4.5 s \(line(before)); in 10.5-15.3 s \(line(after))")
         let turnedYaw = messages.filter { (6.0...9.5).contains($0.timestamp) }.compactMap(\.gaze.eyes.gazeYaw)
         let centreYaw = messages.filter { (3.0...4.5).contains($0.timestamp) || (10.5...15.3).contains($0.timestamp) }.compactMap(\.gaze.eyes.gazeYaw)
-        print(String(format: "eye gaze, webcam clip %@: gaze yaw %.1f…%.1f° while turned, %.1f…%.1f° at the centre", size,
-                     turnedYaw.min() ?? .nan, turnedYaw.max() ?? .nan, centreYaw.min() ?? .nan, centreYaw.max() ?? .nan))
+        print(
+            String(
+                format: "eye gaze, webcam clip %@: gaze yaw %.1f…%.1f° while turned, %.1f…%.1f° at the centre", size,
+                turnedYaw.min() ?? .nan, turnedYaw.max() ?? .nan, centreYaw.min() ?? .nan, centreYaw.max() ?? .nan))
         // The eyes are found on every frame with a face, and it is calibrated automatically within the first seconds.
         #expect(messages.filter(\.gaze.eyes.detected).count >= messages.filter(\.gaze.faceDetected).count * 95 / 100)
         let calibratedAt = try #require(messages.first { $0.gaze.eyes.calibrated }).timestamp
@@ -83,7 +86,9 @@ struct EyeGazeAccuracyTests {
     func newsClip() async throws {
         let messages = try await analyse("video/news_single_face_frontal.mp4")
         let off = messages.filter(\.gaze.eyes.offScreen).count
-        print("eye gaze, news clip: \(messages.count) processed, eyes found in \(messages.filter(\.gaze.eyes.detected).count), off screen in \(off), calibrated: \(messages.last?.gaze.eyes.calibrated ?? false)")
+        print(
+            "eye gaze, news clip: \(messages.count) processed, eyes found in \(messages.filter(\.gaze.eyes.detected).count), off screen in \(off), calibrated: \(messages.last?.gaze.eyes.calibrated ?? false)"
+        )
         #expect(!messages.isEmpty)
         #expect(messages.filter(\.gaze.eyes.detected).count >= messages.count / 2)
         #expect(off == 0 && !messages.contains(where: flagged))

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+import Testing
 
 /// Accuracy on the labelled development set in ../shared/testdata. Thresholds are set from what the
 /// models are known to do (MODELS.md), not fitted to these images; measured figures are printed.
@@ -46,8 +46,10 @@ struct FaceAndPoseAccuracyTests {
     func headPose() async throws {
         let items = labels.items(task: "head_pose")
         #expect(items.count >= 5)
-        var yawErrors: [Double] = [], pitchErrors: [Double] = []
-        var agreements = 0, decided = 0
+        var yawErrors: [Double] = []
+        var pitchErrors: [Double] = []
+        var agreements = 0
+        var decided = 0
         for item in items {
             let gaze = try await analyseImage(item.file).message.gaze
             let truth = item.groundTruth
@@ -64,8 +66,10 @@ struct FaceAndPoseAccuracyTests {
         }
         let yawMAE = yawErrors.reduce(0, +) / Double(yawErrors.count)
         let pitchMAE = pitchErrors.reduce(0, +) / Double(pitchErrors.count)
-        print(String(format: "head pose: yaw MAE %.1f°, pitch MAE %.1f° over %d images; looking-away agreement %d/%d (borderline excluded)",
-                     yawMAE, pitchMAE, items.count, agreements, decided))
+        print(
+            String(
+                format: "head pose: yaw MAE %.1f°, pitch MAE %.1f° over %d images; looking-away agreement %d/%d (borderline excluded)",
+                yawMAE, pitchMAE, items.count, agreements, decided))
         // Generic-model PnP under-reads large yaw (MODELS.md §8), so the bounds leave room for it.
         #expect(yawMAE < 12)
         #expect(pitchMAE < 8)
@@ -86,7 +90,8 @@ struct FaceAndPoseAccuracyTests {
                 return try models.embedder.embedding(of: face, in: found.image)
             }
         }
-        var genuine: [Double] = [], impostor: [Double] = []
+        var genuine: [Double] = []
+        var impostor: [Double] = []
         for pair in labels.pairs {
             let similarity = embeddings[pair.reference]!.cosineSimilarity(to: embeddings[pair.probe]!)
             if pair.samePerson { genuine.append(similarity) } else { impostor.append(similarity) }
@@ -94,9 +99,11 @@ struct FaceAndPoseAccuracyTests {
         let threshold = IdentityConfiguration().matchThreshold
         let acceptRate = Double(genuine.filter { $0 >= threshold }.count) / Double(genuine.count)
         let falseAcceptRate = Double(impostor.filter { $0 >= threshold }.count) / Double(impostor.count)
-        print(String(format: "verification: %d genuine (min %.3f, mean %.3f), %d impostor (max %.3f, mean %.3f); TAR %.3f, FAR %.3f at %.2f",
-                     genuine.count, genuine.min() ?? 0, genuine.reduce(0, +) / Double(genuine.count),
-                     impostor.count, impostor.max() ?? 0, impostor.reduce(0, +) / Double(impostor.count), acceptRate, falseAcceptRate, threshold))
+        print(
+            String(
+                format: "verification: %d genuine (min %.3f, mean %.3f), %d impostor (max %.3f, mean %.3f); TAR %.3f, FAR %.3f at %.2f",
+                genuine.count, genuine.min() ?? 0, genuine.reduce(0, +) / Double(genuine.count),
+                impostor.count, impostor.max() ?? 0, impostor.reduce(0, +) / Double(impostor.count), acceptRate, falseAcceptRate, threshold))
         #expect(genuine.count >= 20 && impostor.count >= 20)
         #expect(acceptRate >= 0.9)
         #expect(falseAcceptRate <= 0.05)

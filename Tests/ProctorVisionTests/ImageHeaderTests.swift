@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProctorVision
 
 @Suite("Image header probe")
@@ -16,9 +17,11 @@ struct ImageHeaderTests {
     @Test("JPEG size from the frame header, skipping other segments")
     func jpeg() throws {
         // SOI, APP0 (length 4), SOF0 with 480x640, then EOI.
-        let bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00,
-                              0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                              0xFF, 0xD9]
+        let bytes: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00,
+            0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0xFF, 0xD9,
+        ]
         let header = try #require(probe(bytes))
         #expect(header.format == .jpeg && header.width == 640 && header.height == 480)
         #expect(header.isComplete)

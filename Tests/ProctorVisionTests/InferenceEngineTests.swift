@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorVision
+import Testing
 
 /// ONNX Runtime and OpenCV DNN must agree: same detections, same pose, same embeddings.
 @Suite("Inference engines", .serialized)
@@ -27,9 +27,15 @@ struct InferenceEngineTests {
         #expect(ort.engines["face_embedder"] == "onnxruntime")
         #expect(ort.engines["iris_landmarks"] == "onnxruntime")
         let labels = try Labels.load()
-        let files = labels.items.filter { ["objects_people", "head_pose", "no_face"].contains($0.task) }.map(\.file)
+        let files =
+            labels.items.filter { ["objects_people", "head_pose", "no_face"].contains($0.task) }.map(\.file)
             + labels.items(task: "face_verification").prefix(8).map(\.file)
-        var compared = 0, maxBoxShift = 0.0, maxPoseDifference = 0.0, minCosine = 1.0, maxRatioDifference = 0.0, eyesCompared = 0
+        var compared = 0
+        var maxBoxShift = 0.0
+        var maxPoseDifference = 0.0
+        var minCosine = 1.0
+        var maxRatioDifference = 0.0
+        var eyesCompared = 0
         for file in files {
             let image = try Image.decode(try TestEnvironment.bytes(file))
             let a = try opencv.objectDetector.detect(in: image)
@@ -65,8 +71,11 @@ struct InferenceEngineTests {
             #expect(cosine > 0.999, "\(file): embeddings differ (cosine \(cosine))")
             compared += 1
         }
-        print(String(format: "engines: %d images, %d with faces; max box shift %.3f px, max pose difference %.4f°, min embedding cosine %.6f; %d eyes, max ratio difference %.5f",
-                     files.count, compared, maxBoxShift, maxPoseDifference, minCosine, eyesCompared, maxRatioDifference))
+        print(
+            String(
+                format:
+                    "engines: %d images, %d with faces; max box shift %.3f px, max pose difference %.4f°, min embedding cosine %.6f; %d eyes, max ratio difference %.5f",
+                files.count, compared, maxBoxShift, maxPoseDifference, minCosine, eyesCompared, maxRatioDifference))
         #expect(compared >= 20)
         #expect(eyesCompared >= 20)
     }

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+import Testing
 
 @Suite("Accuracy: people and forbidden objects", .serialized)
 struct ObjectsAndPeopleAccuracyTests {
@@ -18,7 +18,10 @@ struct ObjectsAndPeopleAccuracyTests {
 
     @Test("multiple people are detected where labelled, and not where one person is alone")
     func multiplePeople() async throws {
-        var truePositives = 0, positives = 0, trueNegatives = 0, negatives = 0
+        var truePositives = 0
+        var positives = 0
+        var trueNegatives = 0
+        var negatives = 0
         var misses: [String] = []
         for item in sceneItems {
             guard let multiple = item.groundTruth.multiplePeople else { continue }
@@ -40,7 +43,8 @@ struct ObjectsAndPeopleAccuracyTests {
 
     @Test("forbidden objects: no false alarms on clean scenes, some real ones found")
     func forbiddenObjects() async throws {
-        var found = 0, labelled = 0
+        var found = 0
+        var labelled = 0
         var falseAlarms: [String] = []
         for item in sceneItems {
             let truth = item.groundTruth
@@ -83,7 +87,9 @@ struct ObjectsAndPeopleAccuracyTests {
         for face in cut.faces {
             #expect(face.bbox[0] >= Double(region[0]) - 1 && face.bbox[1] >= Double(region[1]) - 1)
             let box = BoundingBox(x: face.bbox[0], y: face.bbox[1], width: face.bbox[2], height: face.bbox[3])
-            let match = full.faces.contains { BoundingBox(x: $0.bbox[0], y: $0.bbox[1], width: $0.bbox[2], height: $0.bbox[3]).intersectionOverUnion(with: box) > 0.6 }
+            let match = full.faces.contains {
+                BoundingBox(x: $0.bbox[0], y: $0.bbox[1], width: $0.bbox[2], height: $0.bbox[3]).intersectionOverUnion(with: box) > 0.6
+            }
             #expect(match, "face at \(face.bbox) not found without the region")
         }
         // The detector sees a slightly different image, so an edge face may come and go; what must hold

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+import Testing
 
 /// Whole clips through the pipeline with adaptive sampling on, as `proctor analyze` runs them.
 @Suite("Accuracy: video clips", .serialized)
@@ -29,7 +29,9 @@ struct VideoAnalysisTests {
         let withFace = messages.filter(\.gaze.faceDetected).count
         let away = messages.filter(\.gaze.deviation).count
         let last = try #require(messages.last)
-        print("webcam clip: \(frames) frames, \(messages.count) processed (skip ratio \(String(format: "%.2f", last.metadata.preprocessing.sampling.skipRatio))), face in \(withFace), looking away in \(away)")
+        print(
+            "webcam clip: \(frames) frames, \(messages.count) processed (skip ratio \(String(format: "%.2f", last.metadata.preprocessing.sampling.skipRatio))), face in \(withFace), looking away in \(away)"
+        )
         // Sampling: at least min_fps over 15 s, at most max_fps.
         #expect(messages.count >= 28 && messages.count <= 160)
         #expect(Double(withFace) >= 0.95 * Double(messages.count))

@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import ProctorCore
-import ProctorServer
-import ProctorRecording
-import ProctorStore
 import ProctorOperations
+import ProctorRecording
+import ProctorServer
+import ProctorStore
 
 /// `proctor admin create|list`: the first admin (there is no default password), and accounts from a shell.
 struct AdminCommand: AsyncParsableCommand {
@@ -96,8 +96,9 @@ struct PurgeCommand: AsyncParsableCommand {
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         let report = try await opened.run { [configuration, logger] store in
-            let purger = RetentionPurger(store: store, blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")),
-                                         privacy: configuration.privacy, logger: logger)
+            let purger = RetentionPurger(
+                store: store, blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")),
+                privacy: configuration.privacy, logger: logger)
             return try await purger.runOnce()
         }
         for kind in RetentionPolicy.DataKind.allCases {

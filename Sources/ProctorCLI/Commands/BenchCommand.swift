@@ -38,7 +38,9 @@ struct BenchCommand: AsyncParsableCommand {
         defer { pool.shutdown() }
         let corpus = try await BenchCorpus.load(from: folder, pool: pool, limit: max(frames, 10))
         if !json {
-            print("proctor bench: \(corpus.frames.count) frames 640x480 from \(folder); \(pool.size) CV workers, OpenCV \(OpenCVRuntime.version) with \(OpenCVRuntime.threadCount) thread(s) per call")
+            print(
+                "proctor bench: \(corpus.frames.count) frames 640x480 from \(folder); \(pool.size) CV workers, OpenCV \(OpenCVRuntime.version) with \(OpenCVRuntime.threadCount) thread(s) per call"
+            )
         }
 
         var withObjects = configuration.pipeline
@@ -68,9 +70,18 @@ struct BenchCommand: AsyncParsableCommand {
             ("no objects", try await Self.throughputPass(corpus, configuration: withoutObjects, pool: pool, sessions: concurrent, seconds: seconds)),
             ("objects every frame", try await Self.throughputPass(corpus, configuration: withObjects, pool: pool, sessions: concurrent, seconds: seconds)),
             ("2 fps, objects every 1 s", try await Self.throughputPass(corpus, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)),
-            ("2 fps, objects every 1 s, no iris", try await Self.throughputPass(corpus, configuration: liveMixWithoutIris, pool: pool, sessions: concurrent, seconds: seconds)),
-            ("stream, 2 fps, objects every 1 s", try await Self.throughputPass(stream, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)),
-            ("stream, 2 fps, objects every 1 s, no iris", try await Self.throughputPass(stream, configuration: liveMixWithoutIris, pool: pool, sessions: concurrent, seconds: seconds)),
+            (
+                "2 fps, objects every 1 s, no iris",
+                try await Self.throughputPass(corpus, configuration: liveMixWithoutIris, pool: pool, sessions: concurrent, seconds: seconds)
+            ),
+            (
+                "stream, 2 fps, objects every 1 s",
+                try await Self.throughputPass(stream, configuration: liveMix, pool: pool, sessions: concurrent, seconds: seconds)
+            ),
+            (
+                "stream, 2 fps, objects every 1 s, no iris",
+                try await Self.throughputPass(stream, configuration: liveMixWithoutIris, pool: pool, sessions: concurrent, seconds: seconds)
+            ),
         ]
         let report = BenchReport(
             frames: corpus.frames.count, workers: pool.size, opencvThreads: OpenCVRuntime.threadCount,
@@ -90,15 +101,18 @@ struct BenchCommand: AsyncParsableCommand {
     static func defaultTestData() -> String {
         let checkout = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for candidate in ["../shared/testdata", checkout.appendingPathComponent("../shared/testdata").path] where FileManager.default.fileExists(atPath: candidate) {
+        for candidate in ["../shared/testdata", checkout.appendingPathComponent("../shared/testdata").path]
+        where FileManager.default.fileExists(atPath: candidate) {
             return candidate
         }
         return "../shared/testdata"
     }
 
     /// One session, one frame at a time, sampling on with frames `interval` seconds apart (each one processed).
-    static func latencyPass(_ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, count: Int,
-                            interval: Double = 1) async throws -> (stages: [String: LatencyStatistics], whole: LatencyStatistics, irisRuns: Double) {
+    static func latencyPass(
+        _ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, count: Int,
+        interval: Double = 1
+    ) async throws -> (stages: [String: LatencyStatistics], whole: LatencyStatistics, irisRuns: Double) {
         var pipeline = DetectionPipeline(sessionId: "bench", configuration: configuration, pool: pool)
         var stages: [String: [Double]] = [:]
         var whole: [Double] = []
@@ -110,8 +124,10 @@ struct BenchCommand: AsyncParsableCommand {
             guard i >= warmUp, !outcome.isSkipped else { continue }
             let s = outcome.message.metadata.stages
             whole.append(outcome.message.metadata.processingTimeMs)
-            for (name, value) in [("decode", s.decodeMs), ("sampling", s.samplingMs), ("preprocess", s.preprocessMs), ("face_detect", s.faceDetectMs),
-                                  ("landmarks_pose", s.landmarksPoseMs), ("objects", s.objectsMs), ("behaviour_risk", s.behaviourRiskMs)] {
+            for (name, value) in [
+                ("decode", s.decodeMs), ("sampling", s.samplingMs), ("preprocess", s.preprocessMs), ("face_detect", s.faceDetectMs),
+                ("landmarks_pose", s.landmarksPoseMs), ("objects", s.objectsMs), ("behaviour_risk", s.behaviourRiskMs),
+            ] {
                 stages[name, default: []].append(value)
             }
             // The iris stage exists on frames with a posed face; its figures are over those frames.
@@ -127,7 +143,9 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Many sessions at once for a fixed time, frames half a second apart; returns processed frames per second.
-    static func throughputPass(_ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, sessions: Int, seconds: Double) async throws -> Double {
+    static func throughputPass(_ corpus: BenchCorpus, configuration: PipelineConfiguration, pool: VisionWorkerPool, sessions: Int, seconds: Double) async throws
+        -> Double
+    {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let processed = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -176,7 +194,8 @@ struct BenchCorpus: Sendable {
         }
         for folderName in ["head_pose", "objects_people", "no_face", "face_verification"] {
             let directory = root.appendingPathComponent(folderName)
-            for name in ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where ["jpg", "png"].contains(URL(fileURLWithPath: name).pathExtension) {
+            for name in ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+            where ["jpg", "png"].contains(URL(fileURLWithPath: name).pathExtension) {
                 guard frames.count < limit, let data = fileManager.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
                 frames.append(try await pool.run { _ in try webcamFrame(try Image.decode([UInt8](data))) })
             }
@@ -205,7 +224,10 @@ struct BenchCorpus: Sendable {
     /// Centre-crops to 4:3 and resizes to 640x480, then encodes as JPEG (quality 80).
     static func webcamFrame(_ image: Image) throws -> [UInt8] {
         let targetAspect = 4.0 / 3.0
-        var x = 0, y = 0, width = image.width, height = image.height
+        var x = 0
+        var y = 0
+        var width = image.width
+        var height = image.height
         if Double(width) / Double(height) > targetAspect {
             width = Int(Double(height) * targetAspect)
             x = (image.width - width) / 2
@@ -256,7 +278,9 @@ struct BenchReport: Encodable {
         row("whole frame, without iris", streamWholeFrameWithoutIris)
         print("\nthroughput on \(workers) workers")
         for t in throughput {
-            print("  " + "\(t.mode), \(t.sessions) sessions".padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%7.1f frames/s", t.framesPerSecond))
+            print(
+                "  " + "\(t.mode), \(t.sessions) sessions".padding(toLength: 56, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f frames/s", t.framesPerSecond))
         }
     }
 }

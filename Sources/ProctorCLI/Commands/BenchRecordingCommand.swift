@@ -38,12 +38,17 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         var records: [ChunkRecord] = []
         for index in 0..<chunks {
             let output = try blobs.temporaryURL(extension: "webm")
-            _ = try await VideoTools.run("ffmpeg", ["-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source,
-                                                    "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,format=yuv420p",
-                                                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", "-an", "-f", "webm", output.path])
+            _ = try await VideoTools.run(
+                "ffmpeg",
+                [
+                    "-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source,
+                    "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,format=yuv420p",
+                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", "-an", "-f", "webm", output.path,
+                ])
             let key = BlobKeys.chunk("bench", index)
             try blobs.put(key, movingFileAt: output)
-            records.append(ChunkRecord(sessionId: "bench", index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
+            records.append(
+                ChunkRecord(sessionId: "bench", index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
         }
         let chunkRecords = records
         let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
@@ -87,10 +92,17 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let mergeSeconds = Double(merge.components.seconds) + Double(merge.components.attoseconds) / 1e18
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        print("proctor bench-recording: \(chunks) chunks x \(chunkSeconds) s of 640x480 VP8 at 30 fps, sampled at \(configuration.recording.sampleFps) fps, \(pool.size) CV workers, engine \(pool.engines["object_detector"] ?? "?")")
-        print(String(format: "  analysis: %.1f s of video in %.1f s = %.1f video-s per wall-s (%.1f per core), %d frames sampled, %d findings",
-                     videoSeconds, analysisSeconds, videoSeconds / analysisSeconds, videoSeconds / analysisSeconds / Double(cores),
-                     results.reduce(0) { $0 + $1.sampledFrames }, results.reduce(0) { $0 + $1.findings.count }))
-        print(String(format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds, mergeSeconds / merged * 60))
+        print(
+            "proctor bench-recording: \(chunks) chunks x \(chunkSeconds) s of 640x480 VP8 at 30 fps, sampled at \(configuration.recording.sampleFps) fps, \(pool.size) CV workers, engine \(pool.engines["object_detector"] ?? "?")"
+        )
+        print(
+            String(
+                format: "  analysis: %.1f s of video in %.1f s = %.1f video-s per wall-s (%.1f per core), %d frames sampled, %d findings",
+                videoSeconds, analysisSeconds, videoSeconds / analysisSeconds, videoSeconds / analysisSeconds / Double(cores),
+                results.reduce(0) { $0 + $1.sampledFrames }, results.reduce(0) { $0 + $1.findings.count }))
+        print(
+            String(
+                format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds,
+                mergeSeconds / merged * 60))
     }
 }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HummingbirdWSClient
 import Logging
 import NIOCore
 import ProctorCore
 import ProctorPipeline
 import ProctorVision
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `proctor loadtest`: simulated candidates over real WebSockets, with real JPEG frames.
 struct LoadTestCommand: AsyncParsableCommand {
@@ -68,9 +69,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
         let wall = started.duration(to: .now)
         let after = await ServerProcessFigures.fetch(base: httpBase)
-        let report = LoadTestReport(results: results, sessions: sessions, fps: fps, duration: duration,
-                                    wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
-                                    before: before, after: after)
+        let report = LoadTestReport(
+            results: results, sessions: sessions, fps: fps, duration: duration,
+            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+            before: before, after: after)
         if json {
             try printJSON(report)
         } else {
@@ -128,9 +130,14 @@ struct SimulatedCandidate: Sendable {
         let collector = ResultCollector()
         var logger = Logger(label: "loadtest")
         logger.logLevel = .error
-        let frames = self.frames, fps = self.fps, duration = self.duration, binary = self.binary, offset = self.offset
+        let frames = self.frames
+        let fps = self.fps
+        let duration = self.duration
+        let binary = self.binary
+        let offset = self.offset
         do {
-            try await WebSocketClient.connect(url: "\(url)/ws/\(id)?token=\(token)", configuration: .init(maxFrameSize: 8 << 20), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: "\(url)/ws/\(id)?token=\(token)", configuration: .init(maxFrameSize: 8 << 20), logger: logger) {
+                inbound, outbound, _ in
                 await collector.connected()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -237,7 +244,8 @@ struct ServerProcessFigures: Sendable, Codable {
 
     static func fetch(base: String) async -> ServerProcessFigures? {
         guard let url = URL(string: "\(base)/metrics"), let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
-        var cpu: Double?, rss: Double?
+        var cpu: Double?
+        var rss: Double?
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let value = Double(parts[1]) else { continue }
@@ -268,7 +276,10 @@ struct LoadTestReport: Encodable {
     var serverRssMegabytes: Double?
     var serverRssPerSessionMegabytes: Double?
 
-    init(results: [CandidateResult], sessions: Int, fps: Double, duration: Double, wallSeconds: Double, before: ServerProcessFigures?, after: ServerProcessFigures?) {
+    init(
+        results: [CandidateResult], sessions: Int, fps: Double, duration: Double, wallSeconds: Double, before: ServerProcessFigures?,
+        after: ServerProcessFigures?
+    ) {
         self.sessions = sessions
         targetFps = fps
         durationSeconds = duration
@@ -278,7 +289,9 @@ struct LoadTestReport: Encodable {
         processed = results.reduce(0) { $0 + $1.processed }
         skipped = results.reduce(0) { $0 + $1.skipped }
         dropped = results.reduce(0) { $0 + $1.dropped }
-        errors = results.reduce(into: [:]) { total, result in result.errors.forEach { total[$0.key, default: 0] += $0.value } }
+        errors = results.reduce(into: [:]) { total, result in
+            for (code, count) in result.errors { total[code, default: 0] += count }
+        }
         failures = results.compactMap(\.failure)
         sentFps = Double(framesSent) / duration
         processedFps = Double(processed) / duration
@@ -293,9 +306,17 @@ struct LoadTestReport: Encodable {
 
     func printSummary() {
         print("loadtest: \(sessions) sessions x \(targetFps) fps for \(durationSeconds) s; \(connected) connected")
-        print(String(format: "  frames sent %d (%.1f/s), analyses %d, processed %d (%.1f/s), skipped %d, dropped %d", framesSent, sentFps, analyses, processed, processedFps, skipped, dropped))
-        print(String(format: "  round trip of processed frames: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", latencyMs.p50, latencyMs.p95, latencyMs.p99, latencyMs.max, latencyMs.count))
-        print("  errors \(errors.isEmpty ? "none" : errors.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(failures.isEmpty ? "" : "; connection failures \(failures.count): \(failures.first!)")")
+        print(
+            String(
+                format: "  frames sent %d (%.1f/s), analyses %d, processed %d (%.1f/s), skipped %d, dropped %d", framesSent, sentFps, analyses, processed,
+                processedFps, skipped, dropped))
+        print(
+            String(
+                format: "  round trip of processed frames: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", latencyMs.p50, latencyMs.p95,
+                latencyMs.p99, latencyMs.max, latencyMs.count))
+        print(
+            "  errors \(errors.isEmpty ? "none" : errors.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(failures.isEmpty ? "" : "; connection failures \(failures.count): \(failures.first!)")"
+        )
         if let cpu = serverCpuPercent, let rss = serverRssMegabytes, let perSession = serverRssPerSessionMegabytes {
             print(String(format: "  server CPU %.0f %% (of one core), RSS %.0f MB, +%.1f MB per session", cpu, rss, perSession))
         }

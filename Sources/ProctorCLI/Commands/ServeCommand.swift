@@ -3,13 +3,13 @@ import Foundation
 import Hummingbird
 import Logging
 import ProctorCore
+import ProctorOperations
 import ProctorPipeline
 import ProctorRecording
 import ProctorServer
 import ProctorStore
 import ProctorVision
 import ServiceLifecycle
-import ProctorOperations
 
 /// `proctor serve`: the live proctoring server with the embedded defaults (SQLite and files in the data folder).
 struct ServeCommand: AsyncParsableCommand {
@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDirectory: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    var logLevel: LogLevelOption = .info
 
     func run() async throws {
         var configuration = try common.loadConfiguration()
@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.server.port = port }
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         var logger = Logger(label: "proctor")
-        logger.logLevel = logLevel
+        logger.logLevel = logLevel.level
         let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration), as: UTF8.self)
         logger.info("configuration\n\(printed)")
 
@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // One machine, no set-up: this process also analyses and merges recorded sessions, and purges.
                 let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
                 let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
-                serviceList.append(.init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
+                serviceList.append(
+                    .init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))
                 let purger = RetentionPurger(store: store, blobs: blobs, privacy: configuration.privacy, logger: logger)
                 serviceList.append(.init(service: PurgeService(purger: purger, intervalMinutes: configuration.privacy.purgeIntervalMinutes)))
             }
@@ -93,4 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+/// `--log-level` (a type of our own: swift-log's level does not know ArgumentParser).
+enum LogLevelOption: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import ProctorCore
+import ProctorOperations
 import ProctorPipeline
 import ProctorRecording
+import ProctorServer
 import ProctorStore
 import ServiceLifecycle
-import ProctorServer
-import ProctorOperations
 
 /// `proctor worker`: processes recorded sessions from the shared job queue.
 struct WorkerCommand: AsyncParsableCommand {
@@ -31,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var dataDirectory: String?
 
     @Option(help: "Log level.")
-    var logLevel: Logger.Level = .info
+    var logLevel: LogLevelOption = .info
 
     func run() async throws {
         guard let kinds = JobKind.forRole(role) else { throw ValidationError("--role must be chunks, merge, finalize or all") }
@@ -39,7 +39,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var configuration = try common.loadConfiguration()
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         var logger = Logger(label: "proctor.worker")
-        logger.logLevel = logLevel
+        logger.logLevel = logLevel.level
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
         let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
@@ -53,7 +53,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let (role, concurrency, name) = (role, concurrency, name)
         try await opened.run { [configuration, logger] store in
             let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: chunkProcessor, logger: logger)
-            let worker = name.map { RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, name: $0, logger: logger) }
+            let worker =
+                name.map { RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, name: $0, logger: logger) }
                 ?? RecordingWorker(jobs: jobs, kinds: kinds, concurrency: concurrency, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: RecordingWorkerService(worker: worker))]
             if role == "all" {

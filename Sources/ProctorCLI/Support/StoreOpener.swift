@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ProctorCore
 import ProctorStore
-import ProctorStoreSQLite
 import ProctorStorePostgres
+import ProctorStoreSQLite
 
 /// Opens the database: PostgreSQL when `DATABASE_URL` is set (many machines), otherwise the embedded
 /// SQLite file in the data folder (one machine, no set-up).
@@ -35,13 +35,16 @@ enum StoreOpener {
         }
     }
 
-    static func open(configuration: ProctorConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Opened {
+    static func open(configuration: ProctorConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> Opened
+    {
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             let store = try PostgresSessionStore.connect(url: url, logger: logger)
-            return Opened(store: store, background: { await store.run() }, prepare: { try await store.migrate() },
-                          description: "PostgreSQL \(Self.redacted(url))")
+            return Opened(
+                store: store, background: { await store.run() }, prepare: { try await store.migrate() },
+                description: "PostgreSQL \(Self.redacted(url))")
         }
         let path = data.appendingPathComponent("proctor.sqlite").path
         let store = try SQLiteSessionStore(path: path)
@@ -52,7 +55,9 @@ enum StoreOpener {
 extension StoreOpener {
     /// The URL without its password, for logs.
     static func redacted(_ url: String) -> String {
-        guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
+        guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else {
+            return url
+        }
         return String(url[..<colon]) + ":***" + String(url[at...])
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// The rule for client session ids and other ids that become file names.
 public enum SessionIdentifier {
     public static func isValid(_ identifier: String, maximumLength: Int) -> Bool {

@@ -17,8 +17,10 @@ public struct AnalysisMessage: Sendable, Hashable, Codable {
     /// Every face found, largest first.
     public var faces: [FaceReport]
 
-    public init(sessionId: String, timestamp: Double, gaze: GazeReport, objects: ObjectsReport, behavior: BehaviorReport,
-                risk: RiskReport, metadata: FrameMetadata, faces: [FaceReport]) {
+    public init(
+        sessionId: String, timestamp: Double, gaze: GazeReport, objects: ObjectsReport, behavior: BehaviorReport,
+        risk: RiskReport, metadata: FrameMetadata, faces: [FaceReport]
+    ) {
         self.sessionId = sessionId
         self.timestamp = timestamp
         self.gaze = gaze
@@ -64,8 +66,10 @@ public struct GazeReport: Sendable, Hashable, Codable {
     /// Eye gaze from the iris (`deviation` stays the head-pose rule).
     public var eyes: EyeGazeReport
 
-    public init(faceDetected: Bool, deviation: Bool, pose: HeadPose?, deviationDuration: Double, landmarksCount: Int, confidence: Double, faceCount: Int,
-                eyes: EyeGazeReport = .none) {
+    public init(
+        faceDetected: Bool, deviation: Bool, pose: HeadPose?, deviationDuration: Double, landmarksCount: Int, confidence: Double, faceCount: Int,
+        eyes: EyeGazeReport = .none
+    ) {
         self.faceDetected = faceDetected
         self.deviation = deviation
         self.yaw = pose?.yaw
@@ -140,7 +144,9 @@ public struct ObjectsReport: Sendable, Hashable, Codable {
     /// Seconds since the result was computed; `null` before the first pass.
     public var ageSeconds: Double?
 
-    public init(personCount: Int?, forbiddenItems: [ForbiddenItemReport], allDetections: [DetectionReport], confidence: Double, fresh: Bool, ageSeconds: Double?) {
+    public init(
+        personCount: Int?, forbiddenItems: [ForbiddenItemReport], allDetections: [DetectionReport], confidence: Double, fresh: Bool, ageSeconds: Double?
+    ) {
         self.personCount = personCount
         self.forbiddenItems = forbiddenItems
         self.allDetections = allDetections

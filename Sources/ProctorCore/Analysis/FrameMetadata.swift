@@ -14,8 +14,10 @@ public struct FrameMetadata: Sendable, Hashable, Codable {
     /// Per-stage milliseconds.
     public var stages: StageTimings
 
-    public init(sessionId: String, timestamp: Double, processingTimeMs: Double, preprocessingTimeMs: Double, detectionTimeMs: Double,
-                frameWithinTimeout: Bool, frameSkipped: Bool, preprocessing: Preprocessing, performance: Performance, stages: StageTimings) {
+    public init(
+        sessionId: String, timestamp: Double, processingTimeMs: Double, preprocessingTimeMs: Double, detectionTimeMs: Double,
+        frameWithinTimeout: Bool, frameSkipped: Bool, preprocessing: Preprocessing, performance: Performance, stages: StageTimings
+    ) {
         self.sessionId = sessionId
         self.timestamp = timestamp
         self.processingTimeMs = processingTimeMs

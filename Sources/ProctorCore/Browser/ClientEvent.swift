@@ -49,7 +49,10 @@ public struct ClientEventDraft: Sendable, Hashable, Decodable {
         guard case .string(let id)? = id else { return .failure(.init(field: "id", message: "a client event needs a string \"id\"")) }
         guard case .string(let name)? = event else { return .failure(.init(field: "event", message: "a client event needs an \"event\" kind")) }
         guard let kind = ClientEventKind(rawValue: name) else {
-            return .failure(.init(field: "event", message: "unknown client event kind \"\(name.prefix(40))\"; known: \(ClientEventKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return .failure(
+                .init(
+                    field: "event",
+                    message: "unknown client event kind \"\(name.prefix(40))\"; known: \(ClientEventKind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         guard case .number(let at)? = at else { return .failure(.init(field: "at", message: "\"at\" must be milliseconds since 1970")) }
         var duration: Double?

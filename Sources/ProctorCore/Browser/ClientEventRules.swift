@@ -42,7 +42,9 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
     ///   - now: seconds since 1970.
     ///   - detailsBytes: the encoded size of `details`.
     public func validate(_ event: ClientEvent, sessionStart: Double, now: Double, detailsBytes: Int) -> Result<Outcome, Problem> {
-        guard (1...64).contains(event.id.count), event.id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0)) }) else {
+        guard (1...64).contains(event.id.count),
+            event.id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0)) })
+        else {
             return .failure(Problem(field: "id", message: "id must be 1-64 letters, digits, '-', '_', '.' or ':'"))
         }
         let at = event.at / 1000
@@ -67,7 +69,8 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
         switch event.event {
         case .tabHidden: .finding(.tabHidden)
         case .windowBlur:
-            (event.durationMs ?? 0) / 1000 < minimumBlurSeconds ? .ignored("a window blur under \(minimumBlurSeconds) s is not a finding") : .finding(.windowBlur)
+            (event.durationMs ?? 0) / 1000 < minimumBlurSeconds
+                ? .ignored("a window blur under \(minimumBlurSeconds) s is not a finding") : .finding(.windowBlur)
         case .fullscreenExit: .finding(.fullscreenExit)
         case .clipboard: .finding(.clipboard)
         case .contextMenu: .finding(.contextMenu)

@@ -46,19 +46,20 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The code for an HTTP status when nothing more specific is known (Hummingbird's own errors).
     public init(status: Int) {
-        self = switch status {
-        case 400: .badRequest
-        case 401: .loginRequired
-        case 403: .forbidden
-        case 404: .notFound
-        case 405: .methodNotAllowed
-        case 409: .conflict
-        case 413: .tooLarge
-        case 416: .rangeNotSatisfiable
-        case 426: .upgradeRequired
-        case 429: .rateLimited
-        case 503: .unavailable
-        default: status >= 500 ? .internalError : .badRequest
-        }
+        self =
+            switch status {
+            case 400: .badRequest
+            case 401: .loginRequired
+            case 403: .forbidden
+            case 404: .notFound
+            case 405: .methodNotAllowed
+            case 409: .conflict
+            case 413: .tooLarge
+            case 416: .rangeNotSatisfiable
+            case 426: .upgradeRequired
+            case 429: .rateLimited
+            case 503: .unavailable
+            default: status >= 500 ? .internalError : .badRequest
+            }
     }
 }

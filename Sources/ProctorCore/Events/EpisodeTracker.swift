@@ -49,8 +49,9 @@ public struct EpisodeTracker: Sendable {
                 open[finding.kind] = episode
             } else {
                 if let stale = open[finding.kind] { changes.closed.append(stale) }
-                let episode = ViolationEpisode(id: makeId(), kind: finding.kind, start: timestamp, end: timestamp,
-                                               peakConfidence: finding.confidence, peakTimestamp: timestamp, frames: 1)
+                let episode = ViolationEpisode(
+                    id: makeId(), kind: finding.kind, start: timestamp, end: timestamp,
+                    peakConfidence: finding.confidence, peakTimestamp: timestamp, frames: 1)
                 open[finding.kind] = episode
                 changes.opened.append(episode)
             }

@@ -11,8 +11,10 @@ public struct GazeConfiguration: Sendable, Hashable, Codable {
     /// Eye gaze from the iris and "eyes off screen".
     public var eyes: EyeGazeConfiguration
 
-    public init(yawThreshold: Double = 45, pitchThreshold: Double = 30, deviationHalfLife: Double = 3, maximumStep: Double = 2,
-                eyes: EyeGazeConfiguration = EyeGazeConfiguration()) {
+    public init(
+        yawThreshold: Double = 45, pitchThreshold: Double = 30, deviationHalfLife: Double = 3, maximumStep: Double = 2,
+        eyes: EyeGazeConfiguration = EyeGazeConfiguration()
+    ) {
         self.yawThreshold = yawThreshold
         self.pitchThreshold = pitchThreshold
         self.deviationHalfLife = deviationHalfLife

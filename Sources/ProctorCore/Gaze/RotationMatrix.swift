@@ -21,7 +21,9 @@ public struct RotationMatrix: Sendable, Hashable {
             return
         }
         let (x, y, z) = (v.0 / theta, v.1 / theta, v.2 / theta)
-        let c = cos(theta), s = sin(theta), t = 1 - c
+        let c = cos(theta)
+        let s = sin(theta)
+        let t = 1 - c
         self.init(values: [
             t * x * x + c, t * x * y - s * z, t * x * z + s * y,
             t * x * y + s * z, t * y * y + c, t * y * z - s * x,

@@ -6,8 +6,12 @@ public struct AffineTransform: Sendable, Hashable {
     public var c: Double, d: Double, ty: Double
 
     public init(a: Double, b: Double, tx: Double, c: Double, d: Double, ty: Double) {
-        self.a = a; self.b = b; self.tx = tx
-        self.c = c; self.d = d; self.ty = ty
+        self.a = a
+        self.b = b
+        self.tx = tx
+        self.c = c
+        self.d = d
+        self.ty = ty
     }
 
     /// The six values in OpenCV's row-major order.
@@ -36,7 +40,10 @@ public struct AffineTransform: Sendable, Hashable {
     public var inverted: AffineTransform? {
         let det = a * d - b * c
         guard abs(det) > 1e-12 else { return nil }
-        let ia = d / det, ib = -b / det, ic = -c / det, id = a / det
+        let ia = d / det
+        let ib = -b / det
+        let ic = -c / det
+        let id = a / det
         return AffineTransform(a: ia, b: ib, tx: -(ia * tx + ib * ty), c: ic, d: id, ty: -(ic * tx + id * ty))
     }
 }

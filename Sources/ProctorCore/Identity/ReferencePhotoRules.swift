@@ -11,8 +11,9 @@ public struct ReferencePhotoRules: Sendable, Hashable {
     }
 
     public init(_ configuration: RecordingConfiguration) {
-        self.init(minimumFaceSize: configuration.referenceMinimumFaceSize, minimumBrightness: configuration.referenceMinimumBrightness,
-                  minimumSharpness: configuration.referenceMinimumSharpness)
+        self.init(
+            minimumFaceSize: configuration.referenceMinimumFaceSize, minimumBrightness: configuration.referenceMinimumBrightness,
+            minimumSharpness: configuration.referenceMinimumSharpness)
     }
 
     /// Why a photo is refused, in words a candidate can act on.

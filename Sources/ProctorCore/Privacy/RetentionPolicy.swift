@@ -23,7 +23,8 @@ public struct RetentionPolicy: Sendable, Hashable {
     }
 
     public init(_ configuration: PrivacyConfiguration) {
-        self.init(videoDays: Double(configuration.videoDays), evidenceDays: Double(configuration.evidenceDays), faceDataDays: Double(configuration.faceDataDays))
+        self.init(
+            videoDays: Double(configuration.videoDays), evidenceDays: Double(configuration.evidenceDays), faceDataDays: Double(configuration.faceDataDays))
     }
 
     public func days(_ kind: DataKind) -> Double {

@@ -21,24 +21,32 @@ public struct RiskScorer: Sendable {
         } else if frame.eyesOffScreen {
             // Only when the head-pose rule is silent: a turned head is already "looking away".
             let message = String(format: "Eyes off the screen for %.1f s", frame.eyesOffScreenDuration)
-            violations.append(.init(kind: .eyesOffScreen, points: weights.points(for: .eyesOffScreen),
-                                    confidence: max(0, min(1, frame.eyesConfidence)), message: message))
+            violations.append(
+                .init(
+                    kind: .eyesOffScreen, points: weights.points(for: .eyesOffScreen),
+                    confidence: max(0, min(1, frame.eyesConfidence)), message: message))
         }
         if frame.hasMultiplePeople {
             let persons = max(frame.faceCount, frame.personCount ?? 0)
-            violations.append(.init(kind: .multiplePeople, points: weights.points(for: .multiplePeople), confidence: 1,
-                                    message: "\(persons) people in view (\(frame.faceCount) faces, \(frame.personCount.map(String.init) ?? "?") bodies)"))
+            violations.append(
+                .init(
+                    kind: .multiplePeople, points: weights.points(for: .multiplePeople), confidence: 1,
+                    message: "\(persons) people in view (\(frame.faceCount) faces, \(frame.personCount.map(String.init) ?? "?") bodies)"))
         }
         for item in frame.forbiddenItems {
             let kind = ViolationKind(forbiddenItem: item.name)
             let name = item.name.replacingOccurrences(of: "_", with: " ")
-            violations.append(.init(kind: kind, points: weights.points(for: kind), confidence: item.confidence,
-                                    message: String(format: "Forbidden object: %@ (%.0f%%)", name, item.confidence * 100)))
+            violations.append(
+                .init(
+                    kind: kind, points: weights.points(for: kind), confidence: item.confidence,
+                    message: String(format: "Forbidden object: %@ (%.0f%%)", name, item.confidence * 100)))
         }
         let repeats = min(behaviour.repeatedOccurrences, weights.maximumRepeats)
         if repeats > 0 {
-            violations.append(.init(kind: .repeatedBehaviour, points: Double(repeats) * weights.points(for: .repeatedBehaviour), confidence: 1,
-                                    message: "Repeated: \(behaviour.text)"))
+            violations.append(
+                .init(
+                    kind: .repeatedBehaviour, points: Double(repeats) * weights.points(for: .repeatedBehaviour), confidence: 1,
+                    message: "Repeated: \(behaviour.text)"))
         }
         let score = violations.reduce(0) { $0 + $1.points }
         let level = AlertLevel(score: score)

@@ -58,7 +58,8 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var isBrowserSignal: Bool {
         switch self {
         case .tabHidden, .windowBlur, .fullscreenExit, .clipboard, .contextMenu, .printAttempt, .secondScreen, .cameraLost, .pageLeft,
-             .networkOffline: true
+            .networkOffline:
+            true
         default: false
         }
     }

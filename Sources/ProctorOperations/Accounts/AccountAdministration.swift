@@ -5,8 +5,10 @@ import ProctorStore
 /// Creating accounts, shared by the API (`POST /api/users`) and the command line (`proctor admin create`).
 public enum AccountAdministration {
     /// Validates and stores a new staff account with a scrypt-hashed password.
-    public static func createUser(username: String, password: String, role: Role, store: any AccountStore,
-                                  configuration: ProctorConfiguration) async throws -> UserRecord {
+    public static func createUser(
+        username: String, password: String, role: Role, store: any AccountStore,
+        configuration: ProctorConfiguration
+    ) async throws -> UserRecord {
         try validate(role: role)
         guard username.count >= 3, username.count <= 64, username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
             throw AccountError(.invalidField, "username must be 3-64 letters, digits, '.', '_', '-' or '@'")

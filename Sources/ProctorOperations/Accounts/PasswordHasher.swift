@@ -1,7 +1,7 @@
-import _CryptoExtras
 import Crypto
 import Foundation
 import NIOPosix
+import _CryptoExtras
 
 /// Hashes passwords with scrypt (memory-hard: each guess costs 32 MiB and ~0.1 s at the default
 /// cost), with a random salt per password. The stored string names its parameters, so the cost can
@@ -37,8 +37,9 @@ public struct PasswordHasher: Sendable {
     func verifyBlocking(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let log2 = Int(parts[1]), (10...20).contains(log2), let blockSize = Int(parts[2]),
-              let parallelism = Int(parts[3]), let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
-              let actual = try? derive(password, salt: [UInt8](salt), rounds: 1 << log2, blockSize: blockSize, parallelism: parallelism) else {
+            let parallelism = Int(parts[3]), let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
+            let actual = try? derive(password, salt: [UInt8](salt), rounds: 1 << log2, blockSize: blockSize, parallelism: parallelism)
+        else {
             return false
         }
         // Compare without an early exit.
@@ -51,8 +52,9 @@ public struct PasswordHasher: Sendable {
     }
 
     private func derive(_ password: String, salt: [UInt8], rounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
-        let key = try KDF.Scrypt.deriveKey(from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds, blockSize: blockSize,
-                                           parallelism: parallelism)
+        let key = try KDF.Scrypt.deriveKey(
+            from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds, blockSize: blockSize,
+            parallelism: parallelism)
         return key.withUnsafeBytes { Data($0) }
     }
 }

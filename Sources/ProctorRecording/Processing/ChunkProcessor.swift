@@ -138,8 +138,9 @@ struct IdentityCheck {
     /// Details stored with a finding: for identity, the similarity and verdict (different or uncertain).
     func details(for kind: ViolationKind) -> FindingDetails {
         guard kind == .identityMismatch, let lowest else { return FindingDetails() }
-        return FindingDetails(lowestSimilarity: (lowest * 10_000).rounded() / 10_000,
-                              verdict: IdentityVerdict(similarity: lowest, configuration: configuration),
-                              matchThreshold: configuration.matchThreshold)
+        return FindingDetails(
+            lowestSimilarity: (lowest * 10_000).rounded() / 10_000,
+            verdict: IdentityVerdict(similarity: lowest, configuration: configuration),
+            matchThreshold: configuration.matchThreshold)
     }
 }

@@ -15,14 +15,16 @@ public struct ReferenceCheck: Sendable {
         let faces = try models.faceDetector.detect(in: image)
         let rules = ReferencePhotoRules(configuration.recording)
         guard faces.count == 1, let face = faces.first else {
-            return ReferenceCheck(faces: faces.count, score: faces.first?.score ?? 0, brightness: 0, sharpness: 0,
-                                  problem: rules.problem(faces: faces.count, faceSide: 0, brightness: 0, sharpness: 0), embedding: nil)
+            return ReferenceCheck(
+                faces: faces.count, score: faces.first?.score ?? 0, brightness: 0, sharpness: 0,
+                problem: rules.problem(faces: faces.count, faceSide: 0, brightness: 0, sharpness: 0), embedding: nil)
         }
         let box = face.box.clamped(toWidth: Double(image.width), height: Double(image.height))
         let region = try image.cropped(x: Int(box.x), y: Int(box.y), width: max(1, Int(box.width)), height: max(1, Int(box.height)))
         let quality = try region.quality()
         let problem = rules.problem(faces: 1, faceSide: min(box.width, box.height), brightness: quality.meanLuma, sharpness: quality.sharpness)
-        return ReferenceCheck(faces: 1, score: face.score, brightness: quality.meanLuma, sharpness: quality.sharpness, problem: problem,
-                              embedding: problem == nil ? try models.embedder.embedding(of: face, in: image) : nil)
+        return ReferenceCheck(
+            faces: 1, score: face.score, brightness: quality.meanLuma, sharpness: quality.sharpness, problem: problem,
+            embedding: problem == nil ? try models.embedder.embedding(of: face, in: image) : nil)
     }
 }

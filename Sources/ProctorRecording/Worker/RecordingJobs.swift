@@ -14,7 +14,10 @@ public struct RecordingJobs: Sendable {
     public let processor: ChunkProcessor?
     public let logger: Logger
 
-    public init(store: any RecordingStore & SessionStore & FindingStore & JobSignal, blobs: any BlobStore, configuration: ProctorConfiguration, processor: ChunkProcessor?, logger: Logger) {
+    public init(
+        store: any RecordingStore & SessionStore & FindingStore & JobSignal, blobs: any BlobStore, configuration: ProctorConfiguration,
+        processor: ChunkProcessor?, logger: Logger
+    ) {
         self.store = store
         self.blobs = blobs
         self.configuration = configuration
@@ -39,7 +42,9 @@ public struct RecordingJobs: Sendable {
 
     /// Called when a chunk job has failed for good: the chunk is left out and the session can still finish.
     public func chunkFailed(_ job: JobRecord) async throws {
-        guard job.kind == .processChunk, var chunk = try await store.chunks(sessionId: job.sessionId).first(where: { $0.index == job.chunkIndex }) else { return }
+        guard job.kind == .processChunk, var chunk = try await store.chunks(sessionId: job.sessionId).first(where: { $0.index == job.chunkIndex }) else {
+            return
+        }
         chunk.status = .failed
         chunk.error = job.lastError
         try await store.updateChunk(chunk)
@@ -69,10 +74,12 @@ public struct RecordingJobs: Sendable {
         chunk.error = nil
         try await store.updateChunk(chunk)
         try await store.enqueue(JobRecord(kind: .mergeBatch, sessionId: job.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
-        logger.info("chunk processed", metadata: [
-            "session_id": "\(job.sessionId)", "chunk": "\(chunk.index)", "video_seconds": "\(String(format: "%.1f", result.duration))",
-            "sampled_frames": "\(result.sampledFrames)", "findings": "\(result.findings.count)", "wall_ms": "\(started.duration(to: .now))",
-        ])
+        logger.info(
+            "chunk processed",
+            metadata: [
+                "session_id": "\(job.sessionId)", "chunk": "\(chunk.index)", "video_seconds": "\(String(format: "%.1f", result.duration))",
+                "sampled_frames": "\(result.sampledFrames)", "findings": "\(result.findings.count)", "wall_ms": "\(started.duration(to: .now))",
+            ])
         return .done
     }
 
@@ -157,8 +164,10 @@ public struct RecordingJobs: Sendable {
         recording.gaps = timeline.gaps
         recording.finalizedAt = Date()
         try await store.updateRecording(recording)
-        try await store.addMilestone(MilestoneRecord(sessionId: session, kind: .finalized, at: recording.finalizedAt ?? Date(),
-                                                     details: MilestoneDetails(masterSeconds: masterDuration)))
+        try await store.addMilestone(
+            MilestoneRecord(
+                sessionId: session, kind: .finalized, at: recording.finalizedAt ?? Date(),
+                details: MilestoneDetails(masterSeconds: masterDuration)))
         try await store.apply([.sessionEnded(sessionId: session, at: Date(), status: .completed)])
         logger.info("session finalized", metadata: ["session_id": "\(session)", "master_seconds": "\(masterDuration)", "gaps": "\(timeline.gaps)"])
         return .done

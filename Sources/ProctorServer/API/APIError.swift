@@ -1,5 +1,5 @@
-import ProctorCore
 import Hummingbird
+import ProctorCore
 
 /// A client-facing API error: an HTTP status and the error envelope.
 public struct APIError: HTTPResponseError, CustomStringConvertible {

@@ -1,7 +1,7 @@
-import ProctorCore
 import Foundation
 import Hummingbird
 import Logging
+import ProctorCore
 import ProctorOperations
 
 /// Maps every error a handler, the router or Hummingbird throws to the one error envelope:

@@ -4,6 +4,8 @@
 struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
     var wrappedValue: Value?
 
+    /// Explicit: a property wrapper is initialised through `init(wrappedValue:)`, which a synthesized
+    /// memberwise initialiser does not provide (hence `UseSynthesizedInitializer` is off in .swift-format).
     init(wrappedValue: Value?) {
         self.wrappedValue = wrappedValue
     }

@@ -10,8 +10,9 @@ struct Auditor: Sendable {
     let logger: Logger
 
     func record(_ caller: Caller?, _ action: String, target: String, details: [String: JSONValue] = [:], context: ProctorRequestContext? = nil) async {
-        let entry = AuditRecord(at: Date(), actor: caller?.name ?? "anonymous", role: caller?.role.rawValue ?? "none", action: action,
-                                target: target, details: details, ip: context?.clientAddress ?? "")
+        let entry = AuditRecord(
+            at: Date(), actor: caller?.name ?? "anonymous", role: caller?.role.rawValue ?? "none", action: action,
+            target: target, details: details, ip: context?.clientAddress ?? "")
         do {
             try await accounts.appendAudit([entry])
         } catch {

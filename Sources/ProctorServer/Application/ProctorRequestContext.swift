@@ -1,9 +1,8 @@
-import ProctorCore
 import Foundation
 import Hummingbird
-import Foundation
 import HummingbirdWebSocket
 import NIOCore
+import ProctorCore
 
 /// The context of every request: what Hummingbird needs for routing and WebSocket upgrades, plus the
 /// client's address (for rate limits and the audit log) and the authenticated caller, if any.

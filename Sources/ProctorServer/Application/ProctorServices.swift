@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import ProctorCore
+import ProctorOperations
 import ProctorPipeline
 import ProctorRecording
 import ProctorStore
-import ProctorOperations
 
 /// Everything the routes and live sessions share, built once at start-up.
 public struct ProctorServices: Sendable {
@@ -44,17 +44,22 @@ public struct ProctorServices: Sendable {
 
     /// Builds the services; the token signing key is read from (or first stored in) the database, so
     /// every server sharing it accepts the same logins and invitations.
-    public static func make(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
-                            blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry = LiveSessionRegistry(),
-                            metrics: ProctorMetrics = ProctorMetrics(), logger: Logger) async throws -> ProctorServices {
+    public static func make(
+        configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
+        blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry = LiveSessionRegistry(),
+        metrics: ProctorMetrics = ProctorMetrics(), logger: Logger
+    ) async throws -> ProctorServices {
         let key = try await store.setting("token_signing_key", orInsert: TokenSigner.newIdentifier() + TokenSigner.newIdentifier())
-        return ProctorServices(configuration: configuration, version: version, pool: pool, modelError: modelError, store: store, blobs: blobs,
-                               writer: writer, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
+        return ProctorServices(
+            configuration: configuration, version: version, pool: pool, modelError: modelError, store: store, blobs: blobs,
+            writer: writer, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
     }
 
-    init(configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
-         blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry,
-         metrics: ProctorMetrics, logger: Logger, signer: TokenSigner) {
+    init(
+        configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
+        blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry,
+        metrics: ProctorMetrics, logger: Logger, signer: TokenSigner
+    ) {
         self.configuration = configuration
         self.version = version
         self.pool = pool

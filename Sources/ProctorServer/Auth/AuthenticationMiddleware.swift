@@ -75,8 +75,9 @@ extension ProctorRequestContext {
     @discardableResult
     func require(_ permission: Permission) throws -> Caller {
         guard let caller else {
-            throw APIError(.unauthorized, authFailure ?? .loginRequired,
-                           authFailure == .expiredToken ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
+            throw APIError(
+                .unauthorized, authFailure ?? .loginRequired,
+                authFailure == .expiredToken ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
         }
         guard caller.can(permission) else {
             throw APIError(.forbidden, .forbidden, "a \(caller.role.rawValue) may not do this (needs \(permission.rawValue))")

@@ -29,39 +29,47 @@ struct ClientEventRecorder: Sendable {
     /// `sessionStart`. Throws `ClientEventRules.Problem` for an invalid event: nothing is stored.
     func record(_ event: ClientEvent, sessionId: String, sessionStart: Date, now: Date = Date()) async throws -> Outcome {
         let detailsBytes = try event.details.map { try APICoding.encoder().encode($0).count } ?? 0
-        let outcome = try rules.validate(event, sessionStart: sessionStart.timeIntervalSince1970, now: now.timeIntervalSince1970,
-                                         detailsBytes: detailsBytes).get()
+        let outcome = try rules.validate(
+            event, sessionStart: sessionStart.timeIntervalSince1970, now: now.timeIntervalSince1970,
+            detailsBytes: detailsBytes
+        ).get()
         let startedAt = Date(timeIntervalSince1970: event.at / 1000)
         let endedAt = event.durationMs.map { startedAt.addingTimeInterval($0 / 1000) }
         switch outcome {
         case .ignored(let reason):
             return .ignored(reason)
         case .finding(let kind):
-            var finding = FindingRecord(id: Self.findingId(sessionId: sessionId, clientId: event.id), sessionId: sessionId, source: .browser,
-                                        type: kind, severity: weights.points(for: kind), confidence: 1, frames: 0,
-                                        details: details(of: event), evidenceKey: nil, createdAt: now)
+            var finding = FindingRecord(
+                id: Self.findingId(sessionId: sessionId, clientId: event.id), sessionId: sessionId, source: .browser,
+                type: kind, severity: weights.points(for: kind), confidence: 1, frames: 0,
+                details: details(of: event), evidenceKey: nil, createdAt: now)
             finding.startedAt = startedAt
             finding.endedAt = endedAt ?? startedAt
             let inserted = try await findings.addFinding(finding)
             return .stored(kind: kind, duplicate: !inserted)
         case .milestone:
-            let kind: MilestoneRecord.Kind = switch event.event {
-            case .cameraRestored: .cameraRestored
-            case .pageReturned: .pageReturned
-            case .networkOnline: .networkOnline
-            default: .screenCheck
-            }
+            let kind: MilestoneRecord.Kind =
+                switch event.event {
+                case .cameraRestored: .cameraRestored
+                case .pageReturned: .pageReturned
+                case .networkOnline: .networkOnline
+                default: .screenCheck
+                }
             // Milestones have no id of their own: the page's event id, kept in the details, makes them idempotent.
             if try await recordings.milestones(sessionId: sessionId).contains(where: { $0.details.clientEventId == event.id }) {
                 return .stored(kind: nil, duplicate: true)
             }
-            let extended: String? = switch event.details?["extended"] {
-            case .bool(let value)?: value ? "true" : "false"
-            case .string(let value)?: String(value.prefix(16))
-            default: kind == .screenCheck ? "unknown" : nil
-            }
-            try await recordings.addMilestone(MilestoneRecord(sessionId: sessionId, kind: kind, at: startedAt, details: MilestoneDetails(
-                clientEventId: event.id, durationMs: event.durationMs, extended: extended)))
+            let extended: String? =
+                switch event.details?["extended"] {
+                case .bool(let value)?: value ? "true" : "false"
+                case .string(let value)?: String(value.prefix(16))
+                default: kind == .screenCheck ? "unknown" : nil
+                }
+            try await recordings.addMilestone(
+                MilestoneRecord(
+                    sessionId: sessionId, kind: kind, at: startedAt,
+                    details: MilestoneDetails(
+                        clientEventId: event.id, durationMs: event.durationMs, extended: extended)))
             return .stored(kind: nil, duplicate: false)
         }
     }

@@ -1,5 +1,5 @@
-import ProctorCore
 import Foundation
+import ProctorCore
 
 /// A message from a candidate's client over the WebSocket, parsed and validated.
 ///

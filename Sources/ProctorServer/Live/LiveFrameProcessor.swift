@@ -23,8 +23,10 @@ struct LiveFrameProcessor {
 
     /// - Parameter accommodation: the candidate's profile; it lowers or removes the weight of named findings in the risk score.
     /// - Parameter calibration: the session's stored gaze calibration; without one the pipeline calibrates itself and it is stored.
-    init(sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool,
-         accommodation: Accommodation? = nil, calibration: GazeCalibration? = nil, logger: Logger) {
+    init(
+        sessionId: String, serverSessionId: String, connection: UUID, services: ProctorServices, pool: VisionWorkerPool,
+        accommodation: Accommodation? = nil, calibration: GazeCalibration? = nil, logger: Logger
+    ) {
         self.sessionId = sessionId
         self.serverSessionId = serverSessionId
         self.connection = connection
@@ -51,11 +53,12 @@ struct LiveFrameProcessor {
                 try? await outbound.write(.text(String(decoding: try outcome.message.jsonData(), as: UTF8.self)))
                 await record(outcome, timestamp: frame.timestamp)
             } catch let error as VisionError {
-                let code: ClientMessageError.Code = switch error.kind {
-                case .notAnImage: .notAnImage
-                case .imageTooLarge: .imageTooLarge
-                default: .internalError
-                }
+                let code: ClientMessageError.Code =
+                    switch error.kind {
+                    case .notAnImage: .notAnImage
+                    case .imageTooLarge: .imageTooLarge
+                    default: .internalError
+                    }
                 if code == .internalError { logger.error("frame analysis failed: \(error)") }
                 services.metrics.error(code)
                 try? await outbound.write(.text(ServerMessage.error(ClientMessageError(code, error.message))))
@@ -73,19 +76,25 @@ struct LiveFrameProcessor {
         guard let observation = outcome.observation, let risk = outcome.risk else {
             statistics.recordSkipped(at: timestamp)
             services.metrics.framesSkipped.increment()
-            await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesSkipped += 1; $0.framesDropped = statistics.droppedFrames }
+            await services.registry.update(sessionId: sessionId, connection: connection) {
+                $0.framesSkipped += 1
+                $0.framesDropped = statistics.droppedFrames
+            }
             return
         }
         services.metrics.framesProcessed.increment()
         services.metrics.record(message.metadata)
         if let calibration = outcome.newCalibration { await store(calibration) }
         statistics.recordProcessed(risk: risk, at: timestamp)
-        var writes: [StoreWrite] = [.detection(DetectionRecord(
-            sessionId: serverSessionId, timestamp: timestamp, recordedAt: Date(), faceCount: observation.faceCount,
-            personCount: observation.personCount, yaw: observation.pose?.yaw, pitch: observation.pose?.pitch, roll: observation.pose?.roll,
-            deviation: observation.isDeviation, forbiddenItems: observation.forbiddenItems.map(\.name).joined(separator: ","),
-            riskScore: risk.score, alertLevel: risk.level.rawValue, processingMs: message.metadata.processingTimeMs
-        ))]
+        var writes: [StoreWrite] = [
+            .detection(
+                DetectionRecord(
+                    sessionId: serverSessionId, timestamp: timestamp, recordedAt: Date(), faceCount: observation.faceCount,
+                    personCount: observation.personCount, yaw: observation.pose?.yaw, pitch: observation.pose?.pitch, roll: observation.pose?.roll,
+                    deviation: observation.isDeviation, forbiddenItems: observation.forbiddenItems.map(\.name).joined(separator: ","),
+                    riskScore: risk.score, alertLevel: risk.level.rawValue, processingMs: message.metadata.processingTimeMs
+                ))
+        ]
         let changes = episodes.update(findings: Finding.from(risk), at: timestamp) { UUID().uuidString.lowercased() }
         for episode in changes.opened {
             statistics.recordEpisode(episode)
@@ -122,10 +131,13 @@ struct LiveFrameProcessor {
     /// stored one meanwhile), so a reconnection and the recorded chunks use the same centre.
     private func store(_ calibration: GazeCalibration) async {
         do {
-            let stored = try await services.recordings.saveGazeCalibration(GazeCalibrationRecord(sessionId: serverSessionId, calibration: calibration, createdAt: Date()))
+            let stored = try await services.recordings.saveGazeCalibration(
+                GazeCalibrationRecord(sessionId: serverSessionId, calibration: calibration, createdAt: Date()))
             if stored.calibration == calibration {
-                try await services.recordings.addMilestone(MilestoneRecord(sessionId: serverSessionId, kind: .gazeCalibrated, at: Date(),
-                                                                          details: MilestoneDetails(calibration: calibration.source.rawValue)))
+                try await services.recordings.addMilestone(
+                    MilestoneRecord(
+                        sessionId: serverSessionId, kind: .gazeCalibrated, at: Date(),
+                        details: MilestoneDetails(calibration: calibration.source.rawValue)))
             }
         } catch {
             logger.warning("cannot store the gaze calibration: \(error)")

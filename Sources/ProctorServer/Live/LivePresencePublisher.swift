@@ -50,12 +50,13 @@ public actor LivePresencePublisher: Service {
                 version = entry.snapshotVersion
             }
             current[entry.sessionId] = (connection, version)
-            records.append(LivePresenceRecord(
-                sessionId: entry.sessionId, serverSessionId: entry.serverSessionId, connection: connection, server: server,
-                connectedAt: entry.connectedAt, updatedAt: now, framesReceived: entry.framesReceived, framesProcessed: entry.framesProcessed,
-                framesDropped: entry.framesDropped, riskScore: entry.lastRiskScore, alertLevel: entry.lastAlertLevel.rawValue,
-                lastViolation: entry.lastViolation, lastViolationAt: entry.lastViolationAt, snapshotVersion: version
-            ))
+            records.append(
+                LivePresenceRecord(
+                    sessionId: entry.sessionId, serverSessionId: entry.serverSessionId, connection: connection, server: server,
+                    connectedAt: entry.connectedAt, updatedAt: now, framesReceived: entry.framesReceived, framesProcessed: entry.framesProcessed,
+                    framesDropped: entry.framesDropped, riskScore: entry.lastRiskScore, alertLevel: entry.lastAlertLevel.rawValue,
+                    lastViolation: entry.lastViolation, lastViolationAt: entry.lastViolationAt, snapshotVersion: version
+                ))
         }
         try await services.livePresence.publishPresence(records)
         for (session, state) in published where current[session]?.connection != state.connection {

@@ -51,9 +51,11 @@ struct LiveSession {
         let accommodation = await accommodation(serverSessionId: record.id)
         // The calibration step's (or an earlier connection's automatic) gaze centre: a reconnect is not a recalibration.
         let calibration = await gazeCalibration(serverSessionId: record.id)
-        let previousConnection = await services.registry.add(sessionId: sessionId, serverSessionId: record.id, connection: connection, close: {
-            try? await outbound.close(.goingAway, reason: "replaced by a new connection")
-        })
+        let previousConnection = await services.registry.add(
+            sessionId: sessionId, serverSessionId: record.id, connection: connection,
+            close: {
+                try? await outbound.close(.goingAway, reason: "replaced by a new connection")
+            })
         if let previous = previousConnection {
             logger.info("replacing the session's previous connection")
             await previous()
@@ -61,8 +63,11 @@ struct LiveSession {
         services.metrics.activeSessions.record(await services.registry.count)
         logger.info("session connected")
         await milestone(.liveConnected, serverSessionId: record.id, details: MilestoneDetails(replacedConnection: previousConnection != nil))
-        try? await outbound.write(.text(ServerMessage.welcome(sessionId: sessionId, serverSessionId: record.id, version: services.version,
-                                                              configuration: server, pipeline: services.configuration.pipeline)))
+        try? await outbound.write(
+            .text(
+                ServerMessage.welcome(
+                    sessionId: sessionId, serverSessionId: record.id, version: services.version,
+                    configuration: server, pipeline: services.configuration.pipeline)))
 
         let mailbox = FrameMailbox()
         let activity = ActivityClock()
@@ -82,8 +87,9 @@ struct LiveSession {
                 return nil
             }
             group.addTask { [sessionId, services, logger, connection] in
-                var processor = LiveFrameProcessor(sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool,
-                                                   accommodation: accommodation, calibration: calibration, logger: logger)
+                var processor = LiveFrameProcessor(
+                    sessionId: sessionId, serverSessionId: record.id, connection: connection, services: services, pool: pool,
+                    accommodation: accommodation, calibration: calibration, logger: logger)
                 await processor.run(mailbox: mailbox, outbound: outbound)
                 return processor.statistics
             }
@@ -110,8 +116,10 @@ struct LiveSession {
     }
 
     /// Reads until the client ends the session (true), disconnects or is closed for abuse (false).
-    private func read(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox, activity: ActivityClock,
-                      session: SessionRecord) async -> Bool {
+    private func read(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, mailbox: FrameMailbox, activity: ActivityClock,
+        session: SessionRecord
+    ) async -> Bool {
         let server = services.configuration.server
         var rate = SlidingWindowLimiter(limit: Int(server.maxClientFps.rounded(.up)), window: 1)
         var errors = SlidingWindowLimiter(limit: server.maxErrors, window: server.errorWindowSeconds)
@@ -123,10 +131,12 @@ struct LiveSession {
             for try await message in inbound.messages(maxSize: Self.webSocketMessageLimit(server)) {
                 let now = connected.secondsElapsed
                 await activity.touch()
-                let parsed: Result<ClientMessage, ClientMessageError> = switch message {
-                case .text(let text): ClientMessage.parse(text: text, maxFrameBytes: server.maxFrameBytes)
-                case .binary(var buffer): ClientMessage.parse(binary: buffer.readBytes(length: buffer.readableBytes) ?? [], maxFrameBytes: server.maxFrameBytes)
-                }
+                let parsed: Result<ClientMessage, ClientMessageError> =
+                    switch message {
+                    case .text(let text): ClientMessage.parse(text: text, maxFrameBytes: server.maxFrameBytes)
+                    case .binary(var buffer):
+                        ClientMessage.parse(binary: buffer.readBytes(length: buffer.readableBytes) ?? [], maxFrameBytes: server.maxFrameBytes)
+                    }
                 var failure: ClientMessageError?
                 var failedEvent: String?
                 switch parsed {
@@ -139,7 +149,8 @@ struct LiveSession {
                     return true
                 case .success(.clientEvent(let event)):
                     guard events.allow(at: now) else {
-                        failure = ClientMessageError(.rateLimited, "more than \(services.configuration.browser.eventsPerMinute) client events a minute; send it again later")
+                        failure = ClientMessageError(
+                            .rateLimited, "more than \(services.configuration.browser.eventsPerMinute) client events a minute; send it again later")
                         failedEvent = event.id
                         break
                     }

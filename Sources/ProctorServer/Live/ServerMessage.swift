@@ -43,11 +43,15 @@ enum ServerMessage {
         var summary: Summary
     }
 
-    static func welcome(sessionId: String, serverSessionId: String, version: String, configuration: ServerConfiguration, pipeline: PipelineConfiguration) -> String {
-        text(Welcome(sessionId: sessionId, serverSessionId: serverSessionId, version: version, maxFrameBytes: configuration.maxFrameBytes,
-                     maxClientFps: configuration.maxClientFps,
-                     sampling: .init(minFps: pipeline.sampling.minFps, maxFps: pipeline.sampling.maxFps, motionThreshold: pipeline.sampling.motionThreshold),
-                     objectIntervalSeconds: pipeline.objects.interval))
+    static func welcome(sessionId: String, serverSessionId: String, version: String, configuration: ServerConfiguration, pipeline: PipelineConfiguration)
+        -> String
+    {
+        text(
+            Welcome(
+                sessionId: sessionId, serverSessionId: serverSessionId, version: version, maxFrameBytes: configuration.maxFrameBytes,
+                maxClientFps: configuration.maxClientFps,
+                sampling: .init(minFps: pipeline.sampling.minFps, maxFps: pipeline.sampling.maxFps, motionThreshold: pipeline.sampling.motionThreshold),
+                objectIntervalSeconds: pipeline.objects.interval))
     }
 
     static func error(_ error: ClientMessageError, id: String? = nil) -> String {
@@ -70,11 +74,14 @@ enum ServerMessage {
     }
 
     static func ended(sessionId: String, statistics: SessionStatistics) -> String {
-        text(Ended(sessionId: sessionId, summary: .init(
-            totalFrames: statistics.totalFrames, processedFrames: statistics.processedFrames, skippedFrames: statistics.skippedFrames,
-            droppedFrames: statistics.droppedFrames, violationCount: statistics.violationCount, violations: statistics.violations,
-            maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk, duration: statistics.duration
-        )))
+        text(
+            Ended(
+                sessionId: sessionId,
+                summary: .init(
+                    totalFrames: statistics.totalFrames, processedFrames: statistics.processedFrames, skippedFrames: statistics.skippedFrames,
+                    droppedFrames: statistics.droppedFrames, violationCount: statistics.violationCount, violations: statistics.violations,
+                    maxRisk: statistics.maximumRisk, averageRisk: statistics.averageRisk, duration: statistics.duration
+                )))
     }
 
     /// Messages are built from finite values; a failure here is a bug, answered as an internal error.

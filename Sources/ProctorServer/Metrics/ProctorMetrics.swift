@@ -1,8 +1,9 @@
 import CoreMetrics
 import Foundation
-import struct Prometheus.PrometheusMetricsFactory
-import class Prometheus.PrometheusCollectorRegistry
 import ProctorCore
+
+import class Prometheus.PrometheusCollectorRegistry
+import struct Prometheus.PrometheusMetricsFactory
 
 /// The server's metrics, created through swift-metrics with an explicit Prometheus factory (no
 /// process-global bootstrap, so several servers can run in one test process).
@@ -45,9 +46,11 @@ public struct ProctorMetrics: Sendable {
     /// Per-stage latencies of a processed frame.
     func record(_ metadata: FrameMetadata) {
         let stages = metadata.stages
-        for (stage, ms) in [("decode", stages.decodeMs), ("sampling", stages.samplingMs), ("preprocess", stages.preprocessMs),
-                            ("face_detect", stages.faceDetectMs), ("landmarks_pose", stages.landmarksPoseMs), ("iris", stages.irisMs), ("objects", stages.objectsMs),
-                            ("behaviour_risk", stages.behaviourRiskMs), ("queue", stages.queueMs), ("frame", metadata.processingTimeMs)] where ms > 0 {
+        for (stage, ms) in [
+            ("decode", stages.decodeMs), ("sampling", stages.samplingMs), ("preprocess", stages.preprocessMs),
+            ("face_detect", stages.faceDetectMs), ("landmarks_pose", stages.landmarksPoseMs), ("iris", stages.irisMs), ("objects", stages.objectsMs),
+            ("behaviour_risk", stages.behaviourRiskMs), ("queue", stages.queueMs), ("frame", metadata.processingTimeMs),
+        ] where ms > 0 {
             Timer(label: "proctor_stage_duration", dimensions: [("stage", stage)], factory: factory).recordNanoseconds(Int64(ms * 1_000_000))
         }
     }
@@ -69,7 +72,8 @@ public struct ProcessStatistics: Sendable {
     public static func current() -> ProcessStatistics {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
-        var cpu = 0.0, rss = 0.0
+        var cpu = 0.0
+        var rss = 0.0
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") {
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             // After the command: state is field 3; utime 14 and stime 15 (1-based in proc(5)).

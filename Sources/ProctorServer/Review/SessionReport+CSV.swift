@@ -3,8 +3,10 @@ import ProctorCore
 import ProctorStore
 
 extension SessionReport {
-    static let csvHeader = ["session_id", "exam_id", "candidate_id", "source", "finding_id", "type", "start_seconds", "end_seconds",
-                            "confidence", "decision", "note", "evidence_url"]
+    static let csvHeader = [
+        "session_id", "exam_id", "candidate_id", "source", "finding_id", "type", "start_seconds", "end_seconds",
+        "confidence", "decision", "note", "evidence_url",
+    ]
 
     /// One row per finding: recorded ones on the video clock, live ones on the stream's clock.
     func csv() -> String {
@@ -23,8 +25,10 @@ extension SessionReport {
     private func row(_ finding: FindingRecord, start: Double?, end: Double?, exam: String, candidate: String) -> [String] {
         // "recording" is the source's name in the CSV since before the one finding model.
         let source = finding.source == .recorded ? "recording" : finding.source.rawValue
-        return [sessionId, exam, candidate, source, finding.id, finding.type.rawValue, Self.number(start), Self.number(end),
-                Self.number(finding.confidence), finding.decision?.rawValue ?? "", finding.note ?? "", FindingResponse.evidenceURL(finding) ?? ""]
+        return [
+            sessionId, exam, candidate, source, finding.id, finding.type.rawValue, Self.number(start), Self.number(end),
+            Self.number(finding.confidence), finding.decision?.rawValue ?? "", finding.note ?? "", FindingResponse.evidenceURL(finding) ?? "",
+        ]
     }
 
     /// RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a note as a formula.

@@ -79,8 +79,11 @@ extension SessionReport {
             overview: SessionOverviewResponse(overview), priority: priority.score, reviewed: overview.session.reviewedAt != nil,
             reviewedAt: overview.session.reviewedAt, recording: recording.map { RecordingResponse($0, gaps: gaps) },
             events: videoFindings.map { FindingResponse($0, accommodation: accommodation) },
-            milestones: milestones.map { MilestoneResponse(id: $0.record.id ?? 0, kind: $0.record.kind, at: $0.record.at, videoTime: $0.videoTime,
-                                                           details: $0.record.details) },
+            milestones: milestones.map {
+                MilestoneResponse(
+                    id: $0.record.id ?? 0, kind: $0.record.kind, at: $0.record.at, videoTime: $0.videoTime,
+                    details: $0.record.details)
+            },
             violations: liveFindings.map(ViolationResponse.init), accommodation: accommodation.map(AccommodationResponse.init),
             figures: figures(), generatedAt: generatedAt
         )
@@ -91,9 +94,10 @@ extension SessionReport {
         var chunkCounts: [String: Int] = [:]
         for chunk in chunks { chunkCounts[chunk.status.rawValue, default: 0] += 1 }
         return FiguresResponse(
-            live: .init(framesReceived: summary?.totalFrames ?? 0, framesProcessed: summary?.processedFrames ?? 0,
-                        framesSkipped: summary?.skippedFrames ?? 0, framesDropped: summary?.droppedFrames ?? 0, analysesStored: detections,
-                        latencyMs: latency.map { .init(p50: $0.p50, p95: $0.p95, max: $0.max) }),
+            live: .init(
+                framesReceived: summary?.totalFrames ?? 0, framesProcessed: summary?.processedFrames ?? 0,
+                framesSkipped: summary?.skippedFrames ?? 0, framesDropped: summary?.droppedFrames ?? 0, analysesStored: detections,
+                latencyMs: latency.map { .init(p50: $0.p50, p95: $0.p95, max: $0.max) }),
             recording: .init(chunks: chunks.count, byStatus: chunkCounts, videoSeconds: timeline?.totalDuration ?? 0)
         )
     }

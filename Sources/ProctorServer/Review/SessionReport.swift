@@ -56,10 +56,11 @@ struct SessionReport: Sendable {
         let chunkStarts = ChunkRecord.startTimes(chunks)
         let findings = PlacedFinding.place(try await services.findings.findings(sessionId: sessionId), on: timeline, chunkStarts: chunkStarts)
         let milestones = try await services.recordings.milestones(sessionId: sessionId).map { milestone -> (record: MilestoneRecord, videoTime: Double?) in
-            let time: Double? = switch milestone.kind {
-            case .finalized, .endRequested: timeline?.totalDuration
-            default: timeline?.time(wallClock: milestone.at.timeIntervalSince1970, chunkStarts: chunkStarts)
-            }
+            let time: Double? =
+                switch milestone.kind {
+                case .finalized, .endRequested: timeline?.totalDuration
+                default: timeline?.time(wallClock: milestone.at.timeIntervalSince1970, chunkStarts: chunkStarts)
+                }
             return (milestone, time)
         }
         let times = try await services.store.processingTimes(sessionId: sessionId)
@@ -68,9 +69,10 @@ struct SessionReport: Sendable {
         for placed in findings where placed.finding.source != .live && placed.finding.decision != .dismissed {
             counts[placed.finding.type.rawValue, default: 0] += 1
         }
-        let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,
-                                              reviewed: overview.session.reviewedAt != nil,
-                                              weights: services.weights, scale: accommodation?.scales ?? [:])
+        let priority = ReviewPriority.compute(
+            maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,
+            reviewed: overview.session.reviewedAt != nil,
+            weights: services.weights, scale: accommodation?.scales ?? [:])
         return SessionReport(
             overview: overview, recording: recording, timeline: timeline, findings: findings, milestones: milestones, chunks: chunks,
             detections: try await services.store.detectionCount(sessionId: sessionId),

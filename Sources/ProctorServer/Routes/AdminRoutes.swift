@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 import ProctorCore
+import ProctorOperations
 import ProctorRecording
 import ProctorStore
-import ProctorOperations
 
 /// What only admins do: accounts, accommodation profiles, the audit log, and deleting sessions.
 struct AdminRoutes {
@@ -47,10 +47,12 @@ struct AdminRoutes {
     @Sendable func createUser(_ request: Request, context: ProctorRequestContext) async throws -> Answer<UserResponse> {
         let caller = try context.require(.manageUsers)
         let body = try await RequestBody.decode(CreateUserRequest.self, from: request)
-        let user = try await AccountAdministration.createUser(username: body.username, password: body.password, role: body.role,
-                                                             store: accounts, configuration: configuration)
-        await auditor.record(caller, "user_created", target: user.id, details: ["username": .string(user.username), "role": .string(user.role.rawValue)],
-                             context: context)
+        let user = try await AccountAdministration.createUser(
+            username: body.username, password: body.password, role: body.role,
+            store: accounts, configuration: configuration)
+        await auditor.record(
+            caller, "user_created", target: user.id, details: ["username": .string(user.username), "role": .string(user.role.rawValue)],
+            context: context)
         return Answer(.created, UserResponse(user))
     }
 
@@ -77,9 +79,10 @@ struct AdminRoutes {
             user.passwordHash = try await AccountAdministration.hash(password: password, configuration: configuration)
         }
         try await accounts.updateUser(user)
-        await auditor.record(caller, "user_updated", target: user.id,
-                             details: ["disabled": .bool(user.disabledAt != nil), "role": .string(user.role.rawValue), "password_changed": .bool(body.password != nil)],
-                             context: context)
+        await auditor.record(
+            caller, "user_updated", target: user.id,
+            details: ["disabled": .bool(user.disabledAt != nil), "role": .string(user.role.rawValue), "password_changed": .bool(body.password != nil)],
+            context: context)
         return UserResponse(user)
     }
 
@@ -94,8 +97,9 @@ struct AdminRoutes {
         let profile = try await RequestBody.decode(Accommodation.self, from: request)
         guard profile.problems.isEmpty else { throw APIError(.badRequest, .invalidField, profile.problems.joined(separator: "; ")) }
         try await accounts.saveAccommodation(profile)
-        await auditor.record(caller, "accommodation_saved", target: profile.candidateId,
-                             details: ["exam_id": .string(profile.examId ?? ""), "scales": JSONValue(profile.scales)], context: context)
+        await auditor.record(
+            caller, "accommodation_saved", target: profile.candidateId,
+            details: ["exam_id": .string(profile.examId ?? ""), "scales": JSONValue(profile.scales)], context: context)
         return AccommodationResponse(profile)
     }
 
@@ -103,8 +107,9 @@ struct AdminRoutes {
         try context.require(.readAudit)
         let query = request.uri.queryParameters
         let limit = min(max(query.get("limit", as: Int.self) ?? 200, 1), 1000)
-        let entries = try await accounts.audit(limit: limit, before: query.get("before", as: Int64.self),
-                                                        action: query.get("action"), target: query.get("target"))
+        let entries = try await accounts.audit(
+            limit: limit, before: query.get("before", as: Int64.self),
+            action: query.get("action"), target: query.get("target"))
         return AuditListResponse(entries: entries.map(AuditEntryResponse.init))
     }
 

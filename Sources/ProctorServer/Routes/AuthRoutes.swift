@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import ProctorCore
-import ProctorStore
 import ProctorOperations
+import ProctorStore
 
 /// Staff login and logout. A login sets an HttpOnly, SameSite=Strict cookie (for the dashboard) and
 /// returns the same signed token (for API clients as `Authorization: Bearer`).
@@ -56,13 +56,15 @@ struct AuthRoutes {
         await limits.logins.reset(context.clientAddress)
         let now = Date()
         let hours = configuration.auth.sessionHours
-        let token = AccessToken(sub: user.id, role: user.role, iat: now.timeIntervalSince1970, exp: now.timeIntervalSince1970 + hours * 3600,
-                                jti: TokenSigner.newIdentifier(), sid: nil, name: user.username)
+        let token = AccessToken(
+            sub: user.id, role: user.role, iat: now.timeIntervalSince1970, exp: now.timeIntervalSince1970 + hours * 3600,
+            jti: TokenSigner.newIdentifier(), sid: nil, name: user.username)
         let signed = try signer.sign(token)
         let caller = Caller(id: user.id, role: user.role, name: user.username, sessionId: nil, tokenHash: "")
         await auditor.record(caller, "login", target: user.id, context: context)
-        var response = try APICoding.response(LoginResponse(token: signed, username: user.username, role: user.role, expiresIn: Int(hours * 3600)),
-                                              status: .ok)
+        var response = try APICoding.response(
+            LoginResponse(token: signed, username: user.username, role: user.role, expiresIn: Int(hours * 3600)),
+            status: .ok)
         response.headers[.setCookie] = cookie(signed, maxAge: Int(hours * 3600), request: request)
         return response
     }

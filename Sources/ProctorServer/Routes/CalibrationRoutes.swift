@@ -77,10 +77,14 @@ extension RecordingRoutes {
         case .failure(let problem):
             throw APIError(.unprocessableContent, body: ErrorBody(code: .calibrationRejected, message: problem.message, reason: problem.reason.rawValue))
         }
-        let stored = try await recordings.saveGazeCalibration(GazeCalibrationRecord(sessionId: record.sessionId, calibration: measured.calibration,
-                                                                                                 createdAt: Date()))
-        try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .gazeCalibrated, at: Date(),
-                                                                  details: MilestoneDetails(calibration: stored.calibration.source.rawValue)))
+        let stored = try await recordings.saveGazeCalibration(
+            GazeCalibrationRecord(
+                sessionId: record.sessionId, calibration: measured.calibration,
+                createdAt: Date()))
+        try await recordings.addMilestone(
+            MilestoneRecord(
+                sessionId: record.sessionId, kind: .gazeCalibrated, at: Date(),
+                details: MilestoneDetails(calibration: stored.calibration.source.rawValue)))
         return CalibrationResponse(stored.calibration, targets: measured.targets)
     }
 

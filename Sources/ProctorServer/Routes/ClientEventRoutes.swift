@@ -64,14 +64,19 @@ struct ClientEventRoutes {
                 continue
             }
             guard await limiter.allow(id) else {
-                results.append(ClientEventResult(id: event.id, status: .refused, error: ErrorBody(code: .rateLimited, message: "too many client events; send it again later", id: event.id)))
+                results.append(
+                    ClientEventResult(
+                        id: event.id, status: .refused,
+                        error: ErrorBody(code: .rateLimited, message: "too many client events; send it again later", id: event.id)))
                 continue
             }
             do {
                 switch try await recorder.record(event, sessionId: session.id, sessionStart: session.startedAt) {
                 case .stored(let kind, let duplicate):
-                    results.append(ClientEventResult(id: event.id, status: duplicate ? .duplicate : .stored,
-                                                     notice: duplicate || kind == nil ? nil : ClientEventRules.notice(event)))
+                    results.append(
+                        ClientEventResult(
+                            id: event.id, status: duplicate ? .duplicate : .stored,
+                            notice: duplicate || kind == nil ? nil : ClientEventRules.notice(event)))
                 case .ignored:
                     results.append(ClientEventResult(id: event.id, status: .ignored))
                 }

@@ -80,8 +80,9 @@ struct DashboardRoutes {
                 profiles.first { $0.candidateId == recording.candidateId && $0.examId == recording.examId }
                     ?? profiles.first { $0.candidateId == recording.candidateId && $0.examId == nil }
             }
-            let priority = ReviewPriority.compute(maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed,
-                                                  weights: weights, scale: profile?.scales ?? [:])
+            let priority = ReviewPriority.compute(
+                maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed,
+                weights: weights, scale: profile?.scales ?? [:])
             let row = RankedSession(
                 overview: SessionOverviewResponse(overview), candidateId: recording?.candidateId, examId: recording?.examId, live: isLive,
                 active: isActive, recorded: recording != nil, finalized: recording?.finalizedAt != nil, reviewed: reviewed,

@@ -39,25 +39,27 @@ struct LiveFeedRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            var state = FeedState()
-            let started = ContinuousClock.now
-            var lastSent = ContinuousClock.now
-            while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
-                let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
-                let message = try await state.message(for: presence, recordings: recordings)
-                if let message {
-                    try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
-                    lastSent = .now
-                } else if ContinuousClock.now - lastSent > .seconds(Self.keepAliveSeconds) {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    lastSent = .now
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                var state = FeedState()
+                let started = ContinuousClock.now
+                var lastSent = ContinuousClock.now
+                while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
+                    let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
+                    let message = try await state.message(for: presence, recordings: recordings)
+                    if let message {
+                        try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
+                        lastSent = .now
+                    } else if ContinuousClock.now - lastSent > .seconds(Self.keepAliveSeconds) {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        lastSent = .now
+                    }
+                    try await Task.sleep(for: .seconds(Self.tickSeconds))
                 }
-                try await Task.sleep(for: .seconds(Self.tickSeconds))
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     @Sendable func snapshot(_ request: Request, context: ProctorRequestContext) async throws -> Response {
@@ -104,14 +106,15 @@ struct FeedState {
                 previous[entry.sessionId] = (entry.framesProcessed, now)
             }
             let who = candidates[entry.serverSessionId]
-            tiles.append(LiveTile(
-                sessionId: entry.sessionId, serverSessionId: entry.serverSessionId, candidateId: who?.candidate, examId: who?.exam,
-                connectedAt: entry.connectedAt, fps: ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
-                framesProcessed: entry.framesProcessed, framesDropped: entry.framesDropped, riskScore: entry.riskScore,
-                alertLevel: entry.alertLevel, server: entry.server,
-                lastViolation: entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 }, lastViolationAt: entry.lastViolationAt,
-                snapshotUrl: entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : nil
-            ))
+            tiles.append(
+                LiveTile(
+                    sessionId: entry.sessionId, serverSessionId: entry.serverSessionId, candidateId: who?.candidate, examId: who?.exam,
+                    connectedAt: entry.connectedAt, fps: ((rates[entry.sessionId] ?? 0) * 10).rounded() / 10,
+                    framesProcessed: entry.framesProcessed, framesDropped: entry.framesDropped, riskScore: entry.riskScore,
+                    alertLevel: entry.alertLevel, server: entry.server,
+                    lastViolation: entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 }, lastViolationAt: entry.lastViolationAt,
+                    snapshotUrl: entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : nil
+                ))
         }
         let live = Set(entries.map(\.sessionId))
         previous = previous.filter { live.contains($0.key) }

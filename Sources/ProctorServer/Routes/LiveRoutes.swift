@@ -25,8 +25,11 @@ struct LiveRoutes {
         let server = services.configuration.server
         let sessionId = context.parameters.get("session_id") ?? ""
         guard SessionIdentifier.isValid(sessionId, maximumLength: server.maxSessionIdLength) else {
-            return Refusal(status: .badRequest, error: ClientMessageError(.invalidSessionId,
-                "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
+            return Refusal(
+                status: .badRequest,
+                error: ClientMessageError(
+                    .invalidSessionId,
+                    "session id must be 1-\(server.maxSessionIdLength) letters, digits, '-', '_' or '.'"))
         }
         // A candidate's invitation opens their own session only; staff who create exams may open any
         // (test rigs, kiosks, `proctor loadtest`).
@@ -48,8 +51,11 @@ struct LiveRoutes {
             }
         }
         guard services.pool != nil else {
-            return Refusal(status: .serviceUnavailable, error: ClientMessageError(.modelsUnavailable,
-                "analysis is unavailable: \(services.modelError ?? "models not loaded")"))
+            return Refusal(
+                status: .serviceUnavailable,
+                error: ClientMessageError(
+                    .modelsUnavailable,
+                    "analysis is unavailable: \(services.modelError ?? "models not loaded")"))
         }
         return nil
     }
@@ -84,8 +90,11 @@ struct LiveRoutes {
             var refusal: Refusal?
             if !origins.allows(origin: request.headers[.origin], host: request.head.authority) {
                 services.metrics.security("origin_refused")
-                refusal = Refusal(status: .forbidden, error: ClientMessageError(.originNotAllowed,
-                    "connections from \(request.headers[.origin] ?? "this origin") are not allowed (server.allowed_origins)"))
+                refusal = Refusal(
+                    status: .forbidden,
+                    error: ClientMessageError(
+                        .originNotAllowed,
+                        "connections from \(request.headers[.origin] ?? "this origin") are not allowed (server.allowed_origins)"))
             } else {
                 refusal = await self.refusal(request, context: requestContext)
             }

@@ -76,14 +76,18 @@ struct RecordingRoutes {
         let (token, expires) = try invitation(for: id)
         let metadata = ["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId]
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
-        let record = RecordingRecord(sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
+        let record = RecordingRecord(
+            sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
         try await recordings.createRecording(record, session: session)
-        await auditor.record(caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
-                             context: context)
-        return Answer(.created, CreatedSessionResponse(
-            id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId,
-            chunkUploadUrl: "/api/sessions/\(id)/chunks/{index}", invitationUrl: "/exam/\(id)?token=\(token)", invitationExpiresAt: expires
-        ))
+        await auditor.record(
+            caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
+            context: context)
+        return Answer(
+            .created,
+            CreatedSessionResponse(
+                id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId,
+                chunkUploadUrl: "/api/sessions/\(id)/chunks/{index}", invitationUrl: "/exam/\(id)?token=\(token)", invitationExpiresAt: expires
+            ))
     }
 
     /// A new invitation link for the session; the previous link stops working.
@@ -95,8 +99,9 @@ struct RecordingRoutes {
         record.uploadTokenHash = TokenSigner.fingerprint(token)
         try await recordings.updateRecording(record)
         await auditor.record(caller, "invitation_reissued", target: record.sessionId, context: context)
-        return InvitationResponse(id: record.sessionId, uploadToken: token, invitationUrl: "/exam/\(record.sessionId)?token=\(token)",
-                                  invitationExpiresAt: expires)
+        return InvitationResponse(
+            id: record.sessionId, uploadToken: token, invitationUrl: "/exam/\(record.sessionId)?token=\(token)",
+            invitationExpiresAt: expires)
     }
 
     /// A signed candidate token for one session, expiring after `auth.invitation_hours`. Its hash is
@@ -104,8 +109,9 @@ struct RecordingRoutes {
     private func invitation(for sessionId: String) throws -> (String, Date) {
         let now = Date()
         let expires = now.addingTimeInterval(configuration.auth.invitationHours * 3600)
-        let token = AccessToken(sub: sessionId, role: .candidate, iat: now.timeIntervalSince1970, exp: expires.timeIntervalSince1970,
-                                jti: TokenSigner.newIdentifier(), sid: sessionId, name: nil)
+        let token = AccessToken(
+            sub: sessionId, role: .candidate, iat: now.timeIntervalSince1970, exp: expires.timeIntervalSince1970,
+            jti: TokenSigner.newIdentifier(), sid: sessionId, name: nil)
         return (try signer.sign(token), expires)
     }
 
@@ -149,8 +155,10 @@ struct RecordingRoutes {
             record.consentAt = now
             record.consentVersion = body.noticeVersion
             try await recordings.updateRecording(record)
-            try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .consent, at: now,
-                details: MilestoneDetails(noticeVersion: body.noticeVersion, items: body.items.sorted())))
+            try await recordings.addMilestone(
+                MilestoneRecord(
+                    sessionId: record.sessionId, kind: .consent, at: now,
+                    details: MilestoneDetails(noticeVersion: body.noticeVersion, items: body.items.sorted())))
         }
         return ConsentResponse(consentAt: record.consentAt ?? Date(), noticeVersion: record.consentVersion ?? body.noticeVersion)
     }
@@ -188,8 +196,10 @@ struct RecordingRoutes {
         record.referenceKey = BlobKeys.reference(record.sessionId)
         record.referenceEmbedding = check.embedding?.values ?? []
         try await recordings.updateRecording(record)
-        try await recordings.addMilestone(MilestoneRecord(sessionId: record.sessionId, kind: .reference, at: Date(),
-            details: MilestoneDetails(faceScore: check.score)))
+        try await recordings.addMilestone(
+            MilestoneRecord(
+                sessionId: record.sessionId, kind: .reference, at: Date(),
+                details: MilestoneDetails(faceScore: check.score)))
         return ReferenceResponse(faces: 1, faceScore: check.score, brightness: check.brightness, sharpness: check.sharpness)
     }
 
@@ -221,7 +231,8 @@ struct RecordingRoutes {
         // The key carries the hash, so two racing uploads of one index never overwrite each other's file.
         let key = BlobKeys.chunk(record.sessionId, index).replacingOccurrences(of: ".webm", with: "-\(actual.prefix(12)).webm")
         try await blobs.write(key, data: Data(body))
-        var chunk = ChunkRecord(sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
+        var chunk = ChunkRecord(
+            sessionId: record.sessionId, index: index, sha256: actual, size: body.count, blobKey: key, status: .uploaded, uploadedAt: Date())
         // When the browser started this chunk (ms since 1970): places reconnects and the end on the video.
         if let started = request.headers[.init("X-Chunk-Started-At")!].flatMap(Double.init), started.isFinite, started > 0 {
             chunk.startedAt = Date(timeIntervalSince1970: started / 1000)
@@ -238,8 +249,9 @@ struct RecordingRoutes {
     @Sendable func listChunks(_ request: Request, context: ProctorRequestContext) async throws -> ChunkListResponse {
         let record = try await authorisedRecording(request, context, allowReviewer: true)
         let chunks = try await recordings.chunks(sessionId: record.sessionId)
-        return ChunkListResponse(sessionId: record.sessionId, chunks: chunks.map(ChunkListResponse.Chunk.init),
-                                 ended: record.endRequestedAt != nil, finalized: record.finalizedAt != nil)
+        return ChunkListResponse(
+            sessionId: record.sessionId, chunks: chunks.map(ChunkListResponse.Chunk.init),
+            ended: record.endRequestedAt != nil, finalized: record.finalizedAt != nil)
     }
 
     struct EndRequest: Decodable {
@@ -250,7 +262,9 @@ struct RecordingRoutes {
         var record = try await authorisedRecording(request, context)
         // An empty body is fine (the server knows the chunks); a body that is not the expected JSON is an error.
         let bytes = try await RequestBody.collect(request, limit: RequestBody.jsonLimit)
-        let body = bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? EndRequest()
+        let body =
+            bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            ? EndRequest()
             : try RequestBody.decode(EndRequest.self, from: bytes)
         if let last = body.lastIndex, !Self.chunkIndices.contains(last) {
             throw APIError(.badRequest, .invalidField, "last_index must be a chunk index from 0 to \(Self.chunkIndices.upperBound)")
@@ -265,8 +279,11 @@ struct RecordingRoutes {
         try await recordings.enqueue(JobRecord(kind: .finalize, sessionId: record.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
         let stored = Set(chunks.map(\.index))
         let missing = (0...max(0, record.lastIndex ?? -1)).filter { !stored.contains($0) }
-        return Answer(.accepted, EndResponse(status: record.finalizedAt == nil ? "finalizing" : "finalized", lastIndex: record.lastIndex ?? -1,
-                                             missingChunks: record.lastIndex == nil ? [] : missing))
+        return Answer(
+            .accepted,
+            EndResponse(
+                status: record.finalizedAt == nil ? "finalizing" : "finalized", lastIndex: record.lastIndex ?? -1,
+                missingChunks: record.lastIndex == nil ? [] : missing))
     }
 
     // MARK: Review
@@ -282,8 +299,9 @@ struct RecordingRoutes {
         let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
         let accommodation = try await record.asyncMap { try await accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         let findings = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
-        return FindingListResponse(sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
-                                   gaps: record?.gaps ?? timeline?.gaps ?? [], events: findings.map { FindingResponse($0, accommodation: accommodation) })
+        return FindingListResponse(
+            sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
+            gaps: record?.gaps ?? timeline?.gaps ?? [], events: findings.map { FindingResponse($0, accommodation: accommodation) })
     }
 
     struct ReviewRequest: Decodable {
@@ -299,7 +317,8 @@ struct RecordingRoutes {
         let findingId = try context.parameters.require("eid")
         let body = try await RequestBody.decode(ReviewRequest.self, from: request)
         guard let overview = try await store.session(id),
-              var finding = try await findings.finding(sessionId: overview.session.id, id: findingId) else {
+            var finding = try await findings.finding(sessionId: overview.session.id, id: findingId)
+        else {
             throw APIError(.notFound, .notFound, "no event \(findingId)")
         }
         if let decision = body.decision { finding.decision = decision }
@@ -310,9 +329,11 @@ struct RecordingRoutes {
         finding.reviewer = caller.name
         finding.reviewedAt = Date()
         try await findings.updateFinding(finding)
-        await auditor.record(caller, "decision", target: finding.id, details: [
-            "session_id": .string(finding.sessionId), "decision": JSONValue(body.decision?.rawValue), "note_changed": .bool(body.note != nil),
-        ], context: context)
+        await auditor.record(
+            caller, "decision", target: finding.id,
+            details: [
+                "session_id": .string(finding.sessionId), "decision": JSONValue(body.decision?.rawValue), "note_changed": .bool(body.note != nil),
+            ], context: context)
         return DecisionResponse(id: finding.id, decision: finding.decision, note: finding.note, reviewer: finding.reviewer, reviewedAt: finding.reviewedAt)
     }
 
@@ -335,17 +356,20 @@ struct RecordingRoutes {
             headers[.contentRange] = "bytes */\(size)"
             return Response(status: .rangeNotSatisfiable, headers: headers)
         }
-        let (start, end, status): (Int, Int, HTTPResponse.Status) = switch range {
-        case .range(let lower, let upper): (lower, upper, .partialContent)
-        default: (0, size - 1, .ok)
-        }
+        let (start, end, status): (Int, Int, HTTPResponse.Status) =
+            switch range {
+            case .range(let lower, let upper): (lower, upper, .partialContent)
+            default: (0, size - 1, .ok)
+            }
         if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(end)/\(size)" }
         headers[.contentLength] = "\(end - start + 1)"
         let blobs = blobs
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: end - start + 1) { writer in
-            try await blobs.read(key, range: start...end) { piece in try await writer.write(piece) }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody(contentLength: end - start + 1) { writer in
+                try await blobs.read(key, range: start...end) { piece in try await writer.write(piece) }
+                try await writer.finish(nil)
+            })
     }
 
     // MARK: Helpers

@@ -68,8 +68,9 @@ struct FindingEvidence {
         let id = try context.parameters.require("id")
         let findingId = try context.parameters.require("eid")
         guard let overview = try await store.session(id),
-              let finding = try await findings.finding(sessionId: overview.session.id, id: findingId),
-              let key = finding.evidenceKey, let data = try await blobs.data(key) else {
+            let finding = try await findings.finding(sessionId: overview.session.id, id: findingId),
+            let key = finding.evidenceKey, let data = try await blobs.data(key)
+        else {
             throw APIError(.notFound, .notFound, "no evidence for finding \(findingId)")
         }
         var headers = HTTPFields()

@@ -28,15 +28,21 @@ struct WebAppRoutes {
         }
         // Router-level: file middleware answers what no route matched, under /static only.
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: FileMiddleware(root, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
-                                              searchForIndexHtml: false, logger: logger))
+        router.add(
+            middleware: FileMiddleware(
+                root, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                searchForIndexHtml: false, logger: logger))
         // The candidate SDK, loaded by exam pages on other origins: CORS comes from `OriginMiddleware`
         // (allowed origins only), so a page the server does not list cannot load its modules.
-        router.add(middleware: FileMiddleware(root + "/sdk", urlBasePath: "/sdk", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
-                                              searchForIndexHtml: false, logger: logger))
+        router.add(
+            middleware: FileMiddleware(
+                root + "/sdk", urlBasePath: "/sdk", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                searchForIndexHtml: false, logger: logger))
         // The standalone exam page may frame the exam site, if it is one of the allowed origins.
         let frameSources = configuration.server.allowedOrigins
-        let pages: [(String, String)] = [("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html"), ("login", "login.html")]
+        let pages: [(String, String)] = [
+            ("exam/{session_id}", "exam.html"), ("admin", "admin.html"), ("admin/sessions/{id}", "review.html"), ("login", "login.html"),
+        ]
         for (path, file) in pages {
             let pageHeaders = file == "exam.html" ? SecurityHeaders.page(frameSources: frameSources) : SecurityHeaders.page(frameSources: [])
             router.get(RouterPath(stringLiteral: path)) { (_: Request, context: ProctorRequestContext) -> Response in
@@ -65,7 +71,8 @@ enum SecurityHeaders {
         let frames = frameSources.filter { origin in
             (origin.hasPrefix("https://") || origin.hasPrefix("http://")) && origin.allSatisfy { !$0.isWhitespace && $0 != ";" && $0 != "," && $0 != "'" }
         }
-        headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; "
+        headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; "
             + "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; "
             + "frame-src \(frames.isEmpty ? "'none'" : frames.joined(separator: " "))"
         headers[.xContentTypeOptions] = "nosniff"

@@ -18,8 +18,10 @@ public struct DetectionRecord: Sendable, Hashable, Codable {
     public var alertLevel: String
     public var processingMs: Double
 
-    public init(sessionId: String, timestamp: Double, recordedAt: Date, faceCount: Int, personCount: Int?, yaw: Double?, pitch: Double?,
-                roll: Double?, deviation: Bool, forbiddenItems: String, riskScore: Double, alertLevel: String, processingMs: Double) {
+    public init(
+        sessionId: String, timestamp: Double, recordedAt: Date, faceCount: Int, personCount: Int?, yaw: Double?, pitch: Double?,
+        roll: Double?, deviation: Bool, forbiddenItems: String, riskScore: Double, alertLevel: String, processingMs: Double
+    ) {
         self.sessionId = sessionId
         self.timestamp = timestamp
         self.recordedAt = recordedAt

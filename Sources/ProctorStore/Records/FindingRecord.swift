@@ -39,8 +39,10 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
     public var reviewedAt: Date?
     public var createdAt: Date
 
-    public init(id: String, sessionId: String, source: FindingSource, type: ViolationKind, severity: Double, confidence: Double,
-                frames: Int, details: FindingDetails = FindingDetails(), evidenceKey: String?, createdAt: Date) {
+    public init(
+        id: String, sessionId: String, source: FindingSource, type: ViolationKind, severity: Double, confidence: Double,
+        frames: Int, details: FindingDetails = FindingDetails(), evidenceKey: String?, createdAt: Date
+    ) {
         self.id = id
         self.sessionId = sessionId
         self.source = source
@@ -79,8 +81,10 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     /// Browser second screen: what the browser said.
     public var extended: Bool?
 
-    public init(lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
-                action: String? = nil, textLength: Int? = nil, extended: Bool? = nil) {
+    public init(
+        lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
+        action: String? = nil, textLength: Int? = nil, extended: Bool? = nil
+    ) {
         self.lowestSimilarity = lowestSimilarity
         self.verdict = verdict
         self.matchThreshold = matchThreshold

@@ -22,11 +22,14 @@ public struct FindingRecorder: Sendable {
 
     /// A new episode's finding; `chunkIndex` for recorded findings.
     @discardableResult
-    public mutating func open(_ episode: ViolationEpisode, chunkIndex: Int? = nil, evidenceKey: String?,
-                              details: FindingDetails = FindingDetails(), at date: Date = Date()) -> FindingRecord {
-        var record = FindingRecord(id: episode.id, sessionId: sessionId, source: source, type: episode.kind,
-                                   severity: weights.points(for: episode.kind), confidence: episode.peakConfidence, frames: episode.frames,
-                                   details: details, evidenceKey: evidenceKey, createdAt: date)
+    public mutating func open(
+        _ episode: ViolationEpisode, chunkIndex: Int? = nil, evidenceKey: String?,
+        details: FindingDetails = FindingDetails(), at date: Date = Date()
+    ) -> FindingRecord {
+        var record = FindingRecord(
+            id: episode.id, sessionId: sessionId, source: source, type: episode.kind,
+            severity: weights.points(for: episode.kind), confidence: episode.peakConfidence, frames: episode.frames,
+            details: details, evidenceKey: evidenceKey, createdAt: date)
         record.chunkIndex = chunkIndex
         place(&record, episode, now: date)
         records[episode.id] = record

@@ -22,9 +22,11 @@ public struct LivePresenceRecord: Sendable, Hashable, Codable {
     /// Changes whenever a newer snapshot is stored (blob `live/<session id>.jpg`); 0 before the first.
     public var snapshotVersion: Int
 
-    public init(sessionId: String, serverSessionId: String, connection: String, server: String, connectedAt: Date, updatedAt: Date,
-                framesReceived: Int, framesProcessed: Int, framesDropped: Int, riskScore: Double, alertLevel: String,
-                lastViolation: String?, lastViolationAt: Date?, snapshotVersion: Int) {
+    public init(
+        sessionId: String, serverSessionId: String, connection: String, server: String, connectedAt: Date, updatedAt: Date,
+        framesReceived: Int, framesProcessed: Int, framesDropped: Int, riskScore: Double, alertLevel: String,
+        lastViolation: String?, lastViolationAt: Date?, snapshotVersion: Int
+    ) {
         self.sessionId = sessionId
         self.serverSessionId = serverSessionId
         self.connection = connection

@@ -55,9 +55,11 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
     /// Gaze calibrated: `explicit` or `automatic`.
     public var calibration: String?
 
-    public init(noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
-                endedByClient: Bool? = nil, masterSeconds: Double? = nil, clientEventId: String? = nil, durationMs: Double? = nil,
-                extended: String? = nil, calibration: String? = nil) {
+    public init(
+        noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
+        endedByClient: Bool? = nil, masterSeconds: Double? = nil, clientEventId: String? = nil, durationMs: Double? = nil,
+        extended: String? = nil, calibration: String? = nil
+    ) {
         self.clientEventId = clientEventId
         self.durationMs = durationMs
         self.extended = extended

@@ -17,8 +17,10 @@ public struct SessionSummaryRecord: Sendable, Hashable, Codable {
     public var duration: Double
     public var updatedAt: Date
 
-    public init(sessionId: String, totalFrames: Int, processedFrames: Int, skippedFrames: Int, droppedFrames: Int, violationCount: Int,
-                violationBreakdown: [String: Int], maxRisk: Double, averageRisk: Double, highestAlert: String, duration: Double, updatedAt: Date) {
+    public init(
+        sessionId: String, totalFrames: Int, processedFrames: Int, skippedFrames: Int, droppedFrames: Int, violationCount: Int,
+        violationBreakdown: [String: Int], maxRisk: Double, averageRisk: Double, highestAlert: String, duration: Double, updatedAt: Date
+    ) {
         self.sessionId = sessionId
         self.totalFrames = totalFrames
         self.processedFrames = processedFrames

@@ -28,7 +28,9 @@ public final class FaceDetector {
     /// Faces in `image`, largest first. `offset` is added to every coordinate (for a region of interest).
     /// `preparing` runs on the downscaled image the detector sees (preprocessing at detection scale
     /// costs a quarter of doing it on a 640-px frame).
-    public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError) -> [DetectedFace] {
+    public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError)
+        -> [DetectedFace]
+    {
         var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset, preparing: preparing)
         if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.retryWidth {
             faces = try detect(in: image, width: configuration.retryWidth, offset: offset, preparing: preparing)
@@ -36,8 +38,13 @@ public final class FaceDetector {
         return faces.sorted { $0.box.area > $1.box.area }
     }
 
+    /// YuNet's pooling layers fail on smaller inputs (OpenCV reports negative layer shapes for 16, 32
+    /// and 48 px; 64 px works); no face that small could be found anyway.
+    static let minimumSide = 64
+
     private func detect(in image: Image, width: Int, offset: Point2, preparing: (Image) throws(VisionError) -> Image) throws(VisionError) -> [DetectedFace] {
         let (downscaled, scale) = try image.downscaled(toWidth: width)
+        guard min(downscaled.width, downscaled.height) >= Self.minimumSide else { return [] }
         let small = try preparing(downscaled)
         var rows = [Float](repeating: 0, count: Self.maximumFaces * 15)
         let found = try checked("face detection") { status in

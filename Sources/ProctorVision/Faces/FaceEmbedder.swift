@@ -29,9 +29,10 @@ public final class FaceEmbedder {
     /// The embedding of `face` in `image`.
     public func embedding(of face: DetectedFace, in image: Image) throws(VisionError) -> FaceEmbedding {
         let row = face.row
-        let aligned = Image(handle: try created("face alignment") { status in
-            row.withUnsafeBufferPointer { pv_face_recognizer_align(handle, image.handle, $0.baseAddress, status) }
-        })
+        let aligned = Image(
+            handle: try created("face alignment") { status in
+                row.withUnsafeBufferPointer { pv_face_recognizer_align(handle, image.handle, $0.baseAddress, status) }
+            })
         if let model {
             // The same blob FaceRecognizerSF::feature builds: RGB, 0...255, 1x3x112x112.
             guard let output = try model.run(try aligned.tensor(scale: 1, swapRB: true)).first, output.count == Self.dimensions else {
@@ -58,9 +59,12 @@ public struct FaceEmbedding: Sendable, Hashable, Codable {
     /// Cosine similarity in -1...1 (1 = same direction); 0 when either vector is zero or sizes differ.
     public func cosineSimilarity(to other: FaceEmbedding) -> Double {
         guard values.count == other.values.count, !values.isEmpty else { return 0 }
-        var dot = 0.0, a = 0.0, b = 0.0
+        var dot = 0.0
+        var a = 0.0
+        var b = 0.0
         for i in values.indices {
-            let x = Double(values[i]), y = Double(other.values[i])
+            let x = Double(values[i])
+            let y = Double(other.values[i])
             dot += x * y
             a += x * x
             b += y * y

@@ -18,7 +18,8 @@ public final class FaceLandmarker {
 
     /// Landmarks of `face` in `image`, and the model's face-presence probability. `preparing` runs on
     /// the 192x192 crop (preprocessing only what the model sees).
-    public func landmarks(of face: DetectedFace, in image: Image, preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError) -> FaceLandmarks {
+    public func landmarks(of face: DetectedFace, in image: Image, preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError) -> FaceLandmarks
+    {
         let center = face.box.center
         let side = 1.5 * max(face.box.width, face.box.height)
         let eyes = face.leftEye - face.rightEye
@@ -30,7 +31,8 @@ public final class FaceLandmarker {
         let input = try crop.tensor(scale: 1 / 255, swapRB: true)
         let outputs = try model.run(input)
         guard let points = outputs.first(where: { $0.count == Self.landmarkCount * 3 }),
-              let presence = outputs.first(where: { $0.count == 1 }) else {
+            let presence = outputs.first(where: { $0.count == 1 })
+        else {
             throw VisionError(.modelInvalid, "face mesh outputs have unexpected sizes \(outputs.map(\.count))")
         }
         let probability = 1 / (1 + exp(-Double(presence.values[0])))

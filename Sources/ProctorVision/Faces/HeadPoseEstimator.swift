@@ -35,8 +35,9 @@ public struct HeadPoseEstimator: Sendable {
                 imagePoints.withUnsafeBufferPointer { image in
                     rvec.withUnsafeMutableBufferPointer { r in
                         tvec.withUnsafeMutableBufferPointer { t in
-                            pv_solve_pnp(object.baseAddress, image.baseAddress, Int32(indices.count), focal,
-                                         Double(frameWidth) / 2, Double(frameHeight) / 2, 0, r.baseAddress, t.baseAddress, status)
+                            pv_solve_pnp(
+                                object.baseAddress, image.baseAddress, Int32(indices.count), focal,
+                                Double(frameWidth) / 2, Double(frameHeight) / 2, 0, r.baseAddress, t.baseAddress, status)
                         }
                     }
                 }

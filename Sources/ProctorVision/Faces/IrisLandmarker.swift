@@ -32,17 +32,22 @@ public final class IrisLandmarker {
 
     /// The crops of the eyes of `landmarks` (468 face-mesh points in frame pixels) named in `sides`;
     /// an eye narrower than `minimumWidth` pixels comes back nil.
-    public func crops(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
-                      sides: [EyeSide] = EyeSide.allCases) throws(VisionError) -> [EyeSide: EyeCrop?] {
+    public func crops(
+        of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
+        sides: [EyeSide] = EyeSide.allCases
+    ) throws(VisionError) -> [EyeSide: EyeCrop?] {
         let points = landmarks.points
         guard points.count >= FaceLandmarker.landmarkCount else { return [:] }
         var crops: [EyeSide: EyeCrop?] = [:]
         for side in sides {
-            crops[side] = side == .right
-                ? try crop(.right, from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
-                           in: image, cropScale: cropScale, minimumWidth: minimumWidth)
-                : try crop(.left, from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
-                           in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+            crops[side] =
+                side == .right
+                ? try crop(
+                    .right, from: points[Self.rightEyeCorners.outer], to: points[Self.rightEyeCorners.inner], mirrored: false,
+                    in: image, cropScale: cropScale, minimumWidth: minimumWidth)
+                : try crop(
+                    .left, from: points[Self.leftEyeCorners.inner], to: points[Self.leftEyeCorners.outer], mirrored: true,
+                    in: image, cropScale: cropScale, minimumWidth: minimumWidth)
         }
         return crops
     }
@@ -51,7 +56,8 @@ public final class IrisLandmarker {
     public func landmarks(in crop: EyeCrop) throws(VisionError) -> EyeLandmarks? {
         let outputs = try model.run(try crop.image.tensor(scale: 1 / 255, swapRB: true))
         guard let contour = outputs.first(where: { $0.count == Self.contourPoints * 3 }),
-              let iris = outputs.first(where: { $0.count == Self.irisPoints * 3 }) else {
+            let iris = outputs.first(where: { $0.count == Self.irisPoints * 3 })
+        else {
             throw VisionError(.modelInvalid, "iris model outputs have unexpected sizes \(outputs.map(\.count))")
         }
         func mapped(_ tensor: Tensor, count: Int) -> [Point2] {
@@ -61,8 +67,10 @@ public final class IrisLandmarker {
     }
 
     /// Both eyes' landmarks (`crops` then `landmarks`).
-    public func eyes(of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
-                     sides: [EyeSide] = EyeSide.allCases) throws(VisionError) -> (right: EyeLandmarks?, left: EyeLandmarks?) {
+    public func eyes(
+        of landmarks: FaceLandmarks, in image: Image, cropScale: Double, minimumWidth: Double,
+        sides: [EyeSide] = EyeSide.allCases
+    ) throws(VisionError) -> (right: EyeLandmarks?, left: EyeLandmarks?) {
         let crops = try crops(of: landmarks, in: image, cropScale: cropScale, minimumWidth: minimumWidth, sides: sides)
         let right = try crops[.right].flatMap { $0 }.flatMap { crop throws(VisionError) in try self.landmarks(in: crop) }
         let left = try crops[.left].flatMap { $0 }.flatMap { crop throws(VisionError) in try self.landmarks(in: crop) }
@@ -78,14 +86,17 @@ public final class IrisLandmarker {
     }
 
     /// The crop of one eye whose corners run from `start` to `end` left to right in the image.
-    func crop(_ side: EyeSide, from start: Point2, to end: Point2, mirrored: Bool, in image: Image, cropScale: Double,
-              minimumWidth: Double) throws(VisionError) -> EyeCrop? {
+    func crop(
+        _ side: EyeSide, from start: Point2, to end: Point2, mirrored: Bool, in image: Image, cropScale: Double,
+        minimumWidth: Double
+    ) throws(VisionError) -> EyeCrop? {
         let width = start.distance(to: end)
         guard width >= max(1, minimumWidth) else { return nil }
         let line = end - start
         let size = Double(Self.inputSize)
-        var transform = AffineTransform.squareCrop(center: Point2(x: (start.x + end.x) / 2, y: (start.y + end.y) / 2),
-                                                   side: cropScale * width, angle: atan2(line.y, line.x), outputSize: size)
+        var transform = AffineTransform.squareCrop(
+            center: Point2(x: (start.x + end.x) / 2, y: (start.y + end.y) / 2),
+            side: cropScale * width, angle: atan2(line.y, line.x), outputSize: size)
         if mirrored {
             // x' = size - x about the crop's centre column.
             transform = AffineTransform(a: -transform.a, b: -transform.b, tx: size - transform.tx, c: transform.c, d: transform.d, ty: transform.ty)

@@ -20,9 +20,10 @@ extension Image {
 
     public func warped(by transform: AffineTransform, width: Int, height: Int) throws(VisionError) -> Image {
         let matrix = transform.matrix
-        return Image(handle: try created("warpAffine") { status in
-            matrix.withUnsafeBufferPointer { pv_image_warp_affine(handle, $0.baseAddress, Int32(width), Int32(height), status) }
-        })
+        return Image(
+            handle: try created("warpAffine") { status in
+                matrix.withUnsafeBufferPointer { pv_image_warp_affine(handle, $0.baseAddress, Int32(width), Int32(height), status) }
+            })
     }
 
     /// YOLOX-style letterbox into `size` x `size`, pasted at the top-left; returns the scale used.

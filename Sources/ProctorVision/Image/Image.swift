@@ -1,5 +1,5 @@
-import Foundation
 import CProctorVision
+import Foundation
 import ProctorCore
 
 /// An 8-bit BGR (or grayscale) image held by OpenCV.
@@ -52,8 +52,9 @@ public final class Image: @unchecked Sendable {
     /// A copy of packed BGR pixels.
     public static func fromBGR(_ bytes: [UInt8], width: Int, height: Int) throws(VisionError) -> Image {
         guard bytes.count >= width * height * 3 else { throw VisionError(.invalidArgument, "BGR buffer too small") }
-        return Image(handle: try created("cannot wrap pixels") { status in
-            bytes.withUnsafeBufferPointer { pv_image_from_bgr($0.baseAddress, Int32(width), Int32(height), Int32(width * 3), status) }
-        })
+        return Image(
+            handle: try created("cannot wrap pixels") { status in
+                bytes.withUnsafeBufferPointer { pv_image_from_bgr($0.baseAddress, Int32(width), Int32(height), Int32(width * 3), status) }
+            })
     }
 }

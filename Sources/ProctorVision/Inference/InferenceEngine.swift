@@ -23,7 +23,9 @@ public struct OpenCVInferenceEngine: InferenceEngine {
 public enum InferenceEngineSelection {
     /// The engine for `kind`; `auto` takes ONNX Runtime when its library loads and OpenCV otherwise,
     /// and says why in `note`. Asking for `onnxruntime` explicitly and not getting it is an error.
-    public static func select(_ kind: InferenceEngineKind, libraryPath: String, intraOpThreads: Int) throws(VisionError) -> (engine: any InferenceEngine, note: String?) {
+    public static func select(_ kind: InferenceEngineKind, libraryPath: String, intraOpThreads: Int) throws(VisionError) -> (
+        engine: any InferenceEngine, note: String?
+    ) {
         switch kind {
         case .opencv:
             return (OpenCVInferenceEngine(), nil)

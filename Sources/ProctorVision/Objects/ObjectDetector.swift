@@ -20,10 +20,11 @@ public final class ObjectDetector {
         let size = configuration.inputSize
         let (letterboxed, scale) = try image.letterboxed(size: size)
         // YOLOX takes raw BGR 0...255; YOLOv8 exports take RGB scaled to 0...1.
-        let input: Tensor = switch configuration.format {
-        case .yolox: try letterboxed.tensor(scale: 1, swapRB: false)
-        case .yolov8: try letterboxed.tensor(scale: 1 / 255, swapRB: true)
-        }
+        let input: Tensor =
+            switch configuration.format {
+            case .yolox: try letterboxed.tensor(scale: 1, swapRB: false)
+            case .yolov8: try letterboxed.tensor(scale: 1 / 255, swapRB: true)
+            }
         guard let output = try model.run(input).first else {
             throw VisionError(.modelInvalid, "object detector produced no output")
         }
@@ -42,7 +43,8 @@ public final class ObjectDetector {
         } catch {
             throw VisionError(.modelInvalid, error.description)
         }
-        let frameWidth = Double(image.width), frameHeight = Double(image.height)
+        let frameWidth = Double(image.width)
+        let frameHeight = Double(image.height)
         let clamped = raw.map { detection in
             var detection = detection
             detection.box = detection.box.clamped(toWidth: frameWidth, height: frameHeight).offsetBy(dx: offset.x, dy: offset.y)

@@ -24,8 +24,10 @@ enum TestEnvironment {
     /// The `proctor` executable built next to the tests.
     static var executable: URL {
         let build = Bundle.main.bundleURL  // .build/<triple>/debug
-        let candidates = [build.appendingPathComponent("proctor"), build.deletingLastPathComponent().appendingPathComponent("proctor"),
-                          checkout.appendingPathComponent(".build/debug/proctor")]
+        let candidates = [
+            build.appendingPathComponent("proctor"), build.deletingLastPathComponent().appendingPathComponent("proctor"),
+            checkout.appendingPathComponent(".build/debug/proctor"),
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 }

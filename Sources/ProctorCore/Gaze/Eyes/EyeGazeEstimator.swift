@@ -88,7 +88,9 @@ public enum EyeGazeEstimator {
         let blink = !measurable.isEmpty && measurable.allSatisfy { $0.1.openness < configuration.blinkOpenness }
         let radius = max(1e-6, configuration.eyeballRadiusRatio)
         var readings: [EyeSide: EyeReading] = [:]
-        var sumH = 0.0, sumV = 0.0, sumW = 0.0
+        var sumH = 0.0
+        var sumV = 0.0
+        var sumW = 0.0
         for (side, eye) in eyes {
             guard let centre = calibration.centre(side) else { continue }
             let dh = leftward(eye.horizontal, side: side) - leftward(centre.horizontal, side: side)
@@ -99,8 +101,9 @@ public enum EyeGazeEstimator {
             sumV += w * dv
             sumW += w
         }
-        var estimate = EyeGazeEstimate(right: readings[.right], left: readings[.left], detected: !measurable.isEmpty, blink: blink,
-                                       confidence: min(1, sumW / 2))
+        var estimate = EyeGazeEstimate(
+            right: readings[.right], left: readings[.left], detected: !measurable.isEmpty, blink: blink,
+            confidence: min(1, sumW / 2))
         guard !blink, sumW > 1e-6 else { return estimate }
         let horizontal = clamp(sumH / sumW / radius)
         let vertical = clamp(sumV / sumW / radius)

@@ -58,10 +58,12 @@ public struct GazeCalibration: Sendable, Hashable, Codable {
             guard !eyes.isEmpty else { return nil }
             return EyeCentre(horizontal: SampleStatistics.median(eyes.map(\.horizontal)), vertical: SampleStatistics.median(eyes.map(\.vertical)))
         }
-        let right = centre(.right), left = centre(.left)
+        let right = centre(.right)
+        let left = centre(.left)
         guard right != nil || left != nil else { return nil }
-        return GazeCalibration(source: source, right: right, left: left, yaw: SampleStatistics.median(usable.map(\.pose.yaw)),
-                               pitch: SampleStatistics.median(usable.map(\.pose.pitch)), range: range, frames: usable.count)
+        return GazeCalibration(
+            source: source, right: right, left: left, yaw: SampleStatistics.median(usable.map(\.pose.yaw)),
+            pitch: SampleStatistics.median(usable.map(\.pose.pitch)), range: range, frames: usable.count)
     }
 
     static func isOpen(_ eye: EyeMeasurement, configuration: EyeGazeConfiguration) -> Bool {
@@ -101,7 +103,8 @@ public struct GazeCalibrator: Sendable {
         last = timestamp
         let limit = configuration.calibrationHeadLimit
         guard abs(observation.pose.yaw) < limit, abs(observation.pose.pitch) < limit,
-              GazeCalibration.isUsable(observation, configuration: configuration) else { return nil }
+            GazeCalibration.isUsable(observation, configuration: configuration)
+        else { return nil }
         if first == nil { first = timestamp }
         samples.append(observation)
         guard let first, timestamp - first >= configuration.calibrationSeconds, samples.count >= configuration.calibrationMinimumFrames else { return nil }
@@ -166,7 +169,9 @@ extension GazeCalibration {
     /// The centre is the median of the centre frames. Each side of the range is the farthest corner
     /// on that side (its median gaze) plus `calibrationMargin`, kept within `minimumRange` and
     /// `maximumRange`; a side no corner measured keeps the default range.
-    public static func explicit(_ observations: [CalibrationTarget: [EyeObservation?]], configuration: EyeGazeConfiguration) -> Result<ExplicitCalibration, CalibrationProblem> {
+    public static func explicit(_ observations: [CalibrationTarget: [EyeObservation?]], configuration: EyeGazeConfiguration) -> Result<
+        ExplicitCalibration, CalibrationProblem
+    > {
         let centreFrames = observations[.center] ?? []
         let faces = centreFrames.compactMap { $0 }
         guard faces.count >= minimumCentreFrames else {
@@ -174,7 +179,8 @@ extension GazeCalibration {
         }
         let usable = faces.filter { isUsable($0, configuration: configuration) }
         guard usable.count >= minimumCentreFrames,
-              let centre = median(of: usable, source: .explicit, range: configuration.range, configuration: configuration) else {
+            let centre = median(of: usable, source: .explicit, range: configuration.range, configuration: configuration)
+        else {
             return .failure(CalibrationProblem(.eyesNotFound, "your eyes could not be measured; look at the dot with your eyes open, without glare on glasses"))
         }
         let limit = configuration.calibrationHeadLimit
@@ -206,8 +212,9 @@ extension GazeCalibration {
         }
         var calibration = centre
         let defaults = configuration.range
-        calibration.range = GazeRange(left: side(extremes.left, defaults.left), right: side(extremes.right, defaults.right),
-                                      up: side(extremes.up, defaults.up), down: side(extremes.down, defaults.down))
+        calibration.range = GazeRange(
+            left: side(extremes.left, defaults.left), right: side(extremes.right, defaults.right),
+            up: side(extremes.up, defaults.up), down: side(extremes.down, defaults.down))
         calibration.frames = observations.values.reduce(0) { $0 + $1.compactMap { $0 }.count }
         return .success(ExplicitCalibration(calibration: calibration, targets: summaries))
     }

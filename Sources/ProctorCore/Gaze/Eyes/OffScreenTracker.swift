@@ -23,8 +23,9 @@ public struct OffScreenTracker: Sendable {
     }
 
     public init(configuration: EyeGazeConfiguration) {
-        self.init(enterSeconds: configuration.offScreenSeconds, leaveSeconds: configuration.onScreenSeconds,
-                  returnFraction: configuration.returnFraction, maximumGap: configuration.maximumGap)
+        self.init(
+            enterSeconds: configuration.offScreenSeconds, leaveSeconds: configuration.onScreenSeconds,
+            returnFraction: configuration.returnFraction, maximumGap: configuration.maximumGap)
     }
 
     /// The state after a frame at `timestamp` whose gaze is `extent` (see `GazeRange.extent`: above

@@ -236,16 +236,21 @@ struct PlacedFinding: Sendable {
             switch finding.source {
             case .recorded:
                 guard let chunk = finding.chunkIndex else { return PlacedFinding(finding: finding) }
-                return PlacedFinding(finding: finding,
-                                     start: finding.videoStart ?? finding.chunkStart.flatMap { timeline?.time(chunk: chunk, offset: $0) },
-                                     end: finding.videoEnd ?? finding.chunkEnd.flatMap { timeline?.time(chunk: chunk, offset: $0) })
+                return PlacedFinding(
+                    finding: finding,
+                    start: finding.videoStart ?? finding.chunkStart.flatMap { timeline?.time(chunk: chunk, offset: $0) },
+                    end: finding.videoEnd ?? finding.chunkEnd.flatMap { timeline?.time(chunk: chunk, offset: $0) })
             case .browser:
                 let wall = { (date: Date?) in date.flatMap { timeline?.time(wallClock: $0.timeIntervalSince1970, chunkStarts: chunkStarts) } }
                 return PlacedFinding(finding: finding, start: wall(finding.startedAt), end: wall(finding.endedAt ?? finding.startedAt))
             case .live:
                 return PlacedFinding(finding: finding)
             }
-        }.sorted { ($0.start ?? .infinity, $0.finding.sessionStart ?? .infinity, $0.finding.id) < ($1.start ?? .infinity, $1.finding.sessionStart ?? .infinity, $1.finding.id) }
+        }.sorted {
+            ($0.start ?? .infinity, $0.finding.sessionStart ?? .infinity, $0.finding.id) < (
+                $1.start ?? .infinity, $1.finding.sessionStart ?? .infinity, $1.finding.id
+            )
+        }
     }
 }
 

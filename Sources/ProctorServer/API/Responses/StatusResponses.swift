@@ -94,8 +94,10 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
         struct Eyes: Encodable, Sendable {
             var enabled: Bool
             var model: String
-            var method = "MediaPipe iris on 64x64 eye crops from the face mesh (corners 33/133 and 362/263, the left eye mirrored); per eye the iris centre along the corner line (horizontal) and off it over the eye width (vertical), eyes weighted by openness and width; gaze = head pose + asin(ratio change / eyeball radius ratio)"
-            var calibration = "explicit (the candidate page's calibration step) or automatic (median of the first seconds of near-frontal frames); no decision before calibration"
+            var method =
+                "MediaPipe iris on 64x64 eye crops from the face mesh (corners 33/133 and 362/263, the left eye mirrored); per eye the iris centre along the corner line (horizontal) and off it over the eye width (vertical), eyes weighted by openness and width; gaze = head pose + asin(ratio change / eyeball radius ratio)"
+            var calibration =
+                "explicit (the candidate page's calibration step) or automatic (median of the first seconds of near-frontal frames); no decision before calibration"
             var calibrationSeconds: Double
             var calibrationHeadLimit: Double
             /// Degrees of gaze from the calibrated centre that are still on the screen (default, without the calibration step).
@@ -136,14 +138,16 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
             headPose = HeadPose(model: pipeline.faces.landmarkModel, yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
             gaze = Gaze(yawThreshold: pipeline.gaze.yawThreshold, pitchThreshold: pipeline.gaze.pitchThreshold)
             let eyeGaze = pipeline.gaze.eyes
-            eyes = Eyes(enabled: eyeGaze.enabled, model: eyeGaze.model, calibrationSeconds: eyeGaze.calibrationSeconds,
-                        calibrationHeadLimit: eyeGaze.calibrationHeadLimit, range: eyeGaze.range, offScreenSeconds: eyeGaze.offScreenSeconds,
-                        onScreenSeconds: eyeGaze.onScreenSeconds, returnFraction: eyeGaze.returnFraction, blinkOpenness: eyeGaze.blinkOpenness,
-                        minimumEyeWidth: eyeGaze.minimumEyeWidth, riskWeight: pipeline.risk.eyesOffScreen)
+            eyes = Eyes(
+                enabled: eyeGaze.enabled, model: eyeGaze.model, calibrationSeconds: eyeGaze.calibrationSeconds,
+                calibrationHeadLimit: eyeGaze.calibrationHeadLimit, range: eyeGaze.range, offScreenSeconds: eyeGaze.offScreenSeconds,
+                onScreenSeconds: eyeGaze.onScreenSeconds, returnFraction: eyeGaze.returnFraction, blinkOpenness: eyeGaze.blinkOpenness,
+                minimumEyeWidth: eyeGaze.minimumEyeWidth, riskWeight: pipeline.risk.eyesOffScreen)
             let classes = pipeline.objects.classes
-            objects = Objects(model: pipeline.objects.model, modelType: pipeline.objects.format.rawValue, format: pipeline.objects.format.rawValue,
-                              confidenceThreshold: classes.forbidden.map(\.threshold).min() ?? classes.defaultThreshold,
-                              intervalSeconds: pipeline.objects.interval)
+            objects = Objects(
+                model: pipeline.objects.model, modelType: pipeline.objects.format.rawValue, format: pipeline.objects.format.rawValue,
+                confidenceThreshold: classes.forbidden.map(\.threshold).min() ?? classes.defaultThreshold,
+                intervalSeconds: pipeline.objects.interval)
             behavior = Behaviour(windowSize: pipeline.behaviourWindow)
             identity = Identity(model: pipeline.identity.model, matchThreshold: pipeline.identity.matchThreshold)
         }
@@ -176,10 +180,13 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(detectors, forKey: .detectors)
             let risk = configuration.risk
-            try container.encode(RiskScorer(weights: .init(deviation: risk.gaze, forbiddenItems: risk.forbiddenItem, multiplePersons: risk.multiplePersons,
-                                                           noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence,
-                                                           eyesOffScreen: risk.eyesOffScreen)),
-                                 forKey: .riskScorer)
+            try container.encode(
+                RiskScorer(
+                    weights: .init(
+                        deviation: risk.gaze, forbiddenItems: risk.forbiddenItem, multiplePersons: risk.multiplePersons,
+                        noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence,
+                        eyesOffScreen: risk.eyesOffScreen)),
+                forKey: .riskScorer)
         }
     }
 }
