@@ -33,28 +33,8 @@ extension RecordingRoutes {
         let pipeline = configuration.pipeline
         guard pipeline.gaze.eyes.enabled else { throw APIError(.conflict, .conflict, "eye gaze is switched off on this server") }
         let bytes = try await RequestBody.collect(request, limit: configuration.recording.maxCalibrationBytes)
-        let body: CalibrationRequest
-        do {
-            body = try APICoding.decoder().decode(CalibrationRequest.self, from: Data(bytes))
-        } catch {
-            throw APIError(.badRequest, .invalidJSON, "the body is not the expected JSON: \(RequestBody.describe(error))")
-        }
-        guard body.targets.contains(where: { $0.target == .center }) else {
-            throw APIError(.badRequest, .missingField, "the calibration needs frames of the centre target")
-        }
-        var images: [CalibrationTarget: [[UInt8]]] = [:]
-        for (index, target) in body.targets.enumerated() {
-            guard images[target.target] == nil else { throw APIError(.badRequest, .invalidField, "target \(target.target.rawValue) is given twice") }
-            guard (1...Self.maximumCalibrationFramesPerTarget).contains(target.frames.count) else {
-                throw APIError(.badRequest, .invalidField, "targets[\(index)] must have 1-\(Self.maximumCalibrationFramesPerTarget) frames")
-            }
-            images[target.target] = try target.frames.enumerated().map { frameIndex, encoded in
-                guard let data = Data(base64Encoded: Self.strippingDataURL(encoded)), !data.isEmpty else {
-                    throw APIError(.badRequest, .invalidBase64, "targets[\(index)].frames[\(frameIndex)] is not valid base64")
-                }
-                return [UInt8](data)
-            }
-        }
+        // Megabytes of JSON and base64: parsed on the CV pool too, not on the server's threads.
+        let images = try await pool.run { _ in try Self.frames(in: bytes) }
         let maximumPixels = pipeline.maximumImagePixels
         var observations: [CalibrationTarget: [EyeObservation?]] = [:]
         for (target, frames) in images {
@@ -86,6 +66,33 @@ extension RecordingRoutes {
                 sessionId: record.sessionId, kind: .gazeCalibrated, at: Date(),
                 details: MilestoneDetails(calibration: stored.calibration.source.rawValue)))
         return CalibrationResponse(stored.calibration, targets: measured.targets)
+    }
+
+    /// The request's frames by target, checked: the centre present, each target once, 1-8 frames.
+    static func frames(in bytes: [UInt8]) throws -> [CalibrationTarget: [[UInt8]]] {
+        let body: CalibrationRequest
+        do {
+            body = try APICoding.decoder().decode(CalibrationRequest.self, from: Data(bytes))
+        } catch {
+            throw APIError(.badRequest, .invalidJSON, "the body is not the expected JSON: \(RequestBody.describe(error))")
+        }
+        guard body.targets.contains(where: { $0.target == .center }) else {
+            throw APIError(.badRequest, .missingField, "the calibration needs frames of the centre target")
+        }
+        var images: [CalibrationTarget: [[UInt8]]] = [:]
+        for (index, target) in body.targets.enumerated() {
+            guard images[target.target] == nil else { throw APIError(.badRequest, .invalidField, "target \(target.target.rawValue) is given twice") }
+            guard (1...maximumCalibrationFramesPerTarget).contains(target.frames.count) else {
+                throw APIError(.badRequest, .invalidField, "targets[\(index)] must have 1-\(maximumCalibrationFramesPerTarget) frames")
+            }
+            images[target.target] = try target.frames.enumerated().map { frameIndex, encoded in
+                guard let data = Data(base64Encoded: strippingDataURL(encoded)), !data.isEmpty else {
+                    throw APIError(.badRequest, .invalidBase64, "targets[\(index)].frames[\(frameIndex)] is not valid base64")
+                }
+                return [UInt8](data)
+            }
+        }
+        return images
     }
 
     private static func strippingDataURL(_ encoded: String) -> String {
