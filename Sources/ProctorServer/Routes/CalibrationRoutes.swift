@@ -70,12 +70,7 @@ extension RecordingRoutes {
 
     /// The request's frames by target, checked: the centre present, each target once, 1-8 frames.
     static func frames(in bytes: [UInt8]) throws -> [CalibrationTarget: [[UInt8]]] {
-        let body: CalibrationRequest
-        do {
-            body = try APICoding.decoder().decode(CalibrationRequest.self, from: Data(bytes))
-        } catch {
-            throw APIError(.badRequest, .invalidJSON, "the body is not the expected JSON: \(RequestBody.describe(error))")
-        }
+        let body = try RequestBody.decode(CalibrationRequest.self, from: bytes)
         guard body.targets.contains(where: { $0.target == .center }) else {
             throw APIError(.badRequest, .missingField, "the calibration needs frames of the centre target")
         }
