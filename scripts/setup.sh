@@ -2,7 +2,7 @@
 # Installs what Proctor needs on Debian 12, idempotently: system packages, then model files.
 #
 #   scripts/setup.sh            packages + models
-#   scripts/setup.sh models     models only
+#   scripts/setup.sh models     models only (the manifest's, and Silero VAD from its PyPI wheel)
 #   scripts/setup.sh packages   packages only
 #   scripts/setup.sh onnxruntime   the ONNX Runtime library only
 #   scripts/setup.sh contract   the API contract and fuzz tests' tools (vendor/venv, Tests/Contract/requirements.txt)
@@ -87,6 +87,56 @@ PY
     echo "setup: ONNX Runtime $ort_version in vendor/lib"
 }
 
+# Silero VAD (MIT), the voice-activity model for the chunks' sound: the ONNX file inside the pinned
+# silero-vad wheel on PyPI (the wheel's own sha256 and the model's are both checked).
+vad_version=6.2.3
+vad_wheel="silero_vad-${vad_version}-py3-none-any.whl"
+vad_wheel_sha=7b7f5436cfcb02fae583a05b512ea96467fd449fe54cb49a5e4f06c51a1e43b8
+vad_model_sha=1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3
+
+install_vad() {
+    local target="$root/models/silero_vad.onnx"
+    if [ -f "$target" ] && [ "$(sha_of "$target")" = "$vad_model_sha" ]; then return; fi
+    local mirror="${PROCTOR_MODEL_MIRROR:-}"
+    if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
+    mkdir -p "$root/models"
+    if [ -n "$mirror" ] && [ -f "$mirror/silero_vad.onnx" ] && [ "$(sha_of "$mirror/silero_vad.onnx")" = "$vad_model_sha" ]; then
+        install -m 0644 "$mirror/silero_vad.onnx" "$target"
+        echo "setup: silero_vad.onnx copied from $mirror"
+        return
+    fi
+    python3 -m pip --version >/dev/null 2>&1 || {
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+    }
+    local tmp
+    tmp="$(mktemp -d)"
+    if ! python3 -m pip download --no-deps -q -d "$tmp" "silero-vad==$vad_version" 2>"$tmp/pip.log" || [ ! -f "$tmp/$vad_wheel" ]; then
+        echo "setup: could not download $vad_wheel ($(tail -1 "$tmp/pip.log")); speech in recorded sessions will not be analysed" >&2
+        rm -rf "$tmp"
+        return
+    fi
+    if [ "$(sha_of "$tmp/$vad_wheel")" != "$vad_wheel_sha" ]; then
+        echo "setup: $vad_wheel has an unexpected sha256; not installing it" >&2
+        rm -rf "$tmp"
+        return 1
+    fi
+    python3 - "$tmp/$vad_wheel" "$target.part" <<'PY'
+import shutil, sys, zipfile
+wheel, target = sys.argv[1:]
+with zipfile.ZipFile(wheel) as archive, archive.open("silero_vad/data/silero_vad.onnx") as source, open(target, "wb") as out:
+    shutil.copyfileobj(source, out)
+PY
+    if [ "$(sha_of "$target.part")" != "$vad_model_sha" ]; then
+        echo "setup: silero_vad.onnx from $vad_wheel has an unexpected sha256; not installing it" >&2
+        rm -f "$target.part"; rm -rf "$tmp"
+        return 1
+    fi
+    mv "$target.part" "$target"
+    rm -rf "$tmp"
+    echo "setup: Silero VAD $vad_version in models/silero_vad.onnx"
+}
+
 install_models() {
     local mirror="${PROCTOR_MODEL_MIRROR:-}"
     if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
@@ -150,9 +200,9 @@ install_contract() {
 }
 
 case "$what" in
-    all) install_packages; install_models; install_onnxruntime ;;
+    all) install_packages; install_models; install_vad; install_onnxruntime ;;
     packages) install_packages ;;
-    models) install_models ;;
+    models) install_models; install_vad ;;
     onnxruntime) install_onnxruntime ;;
     contract) install_contract ;;
     *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime|contract]" >&2; exit 2 ;;

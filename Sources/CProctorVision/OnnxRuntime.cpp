@@ -241,27 +241,48 @@ const char *pv_ort_session_output_name(const pv_ort_session *session, int32_t in
 }
 
 int32_t pv_ort_session_run(pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status) {
+    pv_ort_input only = {input, PV_ORT_FLOAT, shape, rank};
+    return pv_ort_session_run_inputs(session, &only, 1, status);
+}
+
+int32_t pv_ort_session_run_inputs(pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status) {
     succeed(status);
     const Runtime *rt = runtime;
     if (rt == nullptr || session == nullptr || session->session == nullptr) {
         fail(status, PV_ERR_INVALID_ARGUMENT, "ONNX Runtime session is not open");
         return -1;
     }
+    if (inputs == nullptr || count < 1 || count > static_cast<int32_t>(session->inputNames.size())) {
+        fail(status, PV_ERR_INVALID_ARGUMENT, "the model takes " + std::to_string(session->inputNames.size()) + " inputs");
+        return -1;
+    }
     try {
-        size_t count = 1;
-        for (int32_t i = 0; i < rank; ++i) count *= static_cast<size_t>(shape[i]);
-        OrtValue *tensor = nullptr;
-        std::string error = rt->message(rt->function<OrtStatus *(*)(const OrtMemoryInfo *, void *, size_t, const int64_t *, size_t, int, OrtValue **)>(CreateTensorWithDataAsOrtValue)(
-            rt->cpu, const_cast<float *>(input), count * sizeof(float), shape, static_cast<size_t>(rank), kElementTypeFloat, &tensor));
+        std::string error;
+        std::vector<OrtValue *> tensors(static_cast<size_t>(count), nullptr);
+        std::vector<const char *> inputNames;
+        for (int32_t index = 0; index < count && error.empty(); ++index) {
+            const pv_ort_input &input = inputs[index];
+            if (input.element_type != PV_ORT_FLOAT && input.element_type != PV_ORT_INT64) {
+                error = "input " + std::to_string(index) + " has an unsupported element type";
+                break;
+            }
+            size_t elements = 1;
+            for (int32_t i = 0; i < input.rank; ++i) elements *= static_cast<size_t>(input.shape[i]);
+            const size_t size = input.element_type == PV_ORT_FLOAT ? sizeof(float) : sizeof(int64_t);
+            error = rt->message(rt->function<OrtStatus *(*)(const OrtMemoryInfo *, void *, size_t, const int64_t *, size_t, int, OrtValue **)>(CreateTensorWithDataAsOrtValue)(
+                rt->cpu, const_cast<void *>(input.data), elements * size, input.shape, static_cast<size_t>(input.rank), input.element_type, &tensors[index]));
+            inputNames.push_back(session->inputNames[index].c_str());
+        }
         std::vector<const char *> outputNames;
         for (const auto &name : session->outputNames) outputNames.push_back(name.c_str());
         std::vector<OrtValue *> outputs(outputNames.size(), nullptr);
-        const char *inputName = session->inputNames[0].c_str();
         if (error.empty()) {
             error = rt->message(rt->function<OrtStatus *(*)(OrtSession *, const OrtRunOptions *, const char *const *, const OrtValue *const *, size_t, const char *const *, size_t, OrtValue **)>(Run)(
-                session->session, nullptr, &inputName, &tensor, 1, outputNames.data(), outputNames.size(), outputs.data()));
+                session->session, nullptr, inputNames.data(), tensors.data(), tensors.size(), outputNames.data(), outputNames.size(), outputs.data()));
         }
-        if (tensor) rt->function<void (*)(OrtValue *)>(ReleaseValue)(tensor);
+        for (OrtValue *tensor : tensors) {
+            if (tensor) rt->function<void (*)(OrtValue *)>(ReleaseValue)(tensor);
+        }
         session->outputs.assign(outputs.size(), {});
         session->outputShapes.assign(outputs.size(), {});
         for (size_t i = 0; i < outputs.size(); ++i) {

@@ -13,7 +13,11 @@ public protocol FindingStore: Sendable {
     /// Inserts a finding unless one with its id exists; false when it did (a client event sent
     /// again after a reconnect changes nothing, not even a reviewer's decision on it).
     func addFinding(_ finding: FindingRecord) async throws -> Bool
-    /// Replaces the recorded findings of one chunk (reprocessing a chunk must not duplicate them).
+    /// Removes one finding (the finalizer joining speech that a chunk boundary cut in two); nothing
+    /// when there is none with its id.
+    func deleteFinding(sessionId: String, id: String) async throws
+    /// Replaces the findings a worker made from one chunk, of its pictures and its sound
+    /// (reprocessing a chunk must not duplicate them).
     func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws
     /// Finding counts by type for each session, from the given sources, dismissed findings excluded:
     /// the dashboard's ranking input.

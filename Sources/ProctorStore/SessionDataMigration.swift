@@ -85,4 +85,10 @@ public enum SessionDataMigration {
             """
         ]
     }
+
+    /// v9: the exam's audio policy with each recorded session (`AudioPolicy`; earlier sessions were
+    /// recorded without asking for sound, which `on` describes: nothing is flagged for its absence).
+    public static func audioPolicyStatements(dialect: Dialect) -> [String] {
+        ["ALTER TABLE recordings ADD COLUMN audio_policy text NOT NULL DEFAULT 'on'"]
+    }
 }

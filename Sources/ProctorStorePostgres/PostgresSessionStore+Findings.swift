@@ -39,11 +39,15 @@ extension PostgresSessionStore: FindingStore {
         }
     }
 
+    public func deleteFinding(sessionId: String, id: String) async throws {
+        _ = try await rows("DELETE FROM findings WHERE session_id = \(sessionId) AND id = \(id) RETURNING id")
+    }
+
     public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
         try await transaction { connection in
             try await connection.query(
                 """
-                DELETE FROM findings WHERE session_id = \(sessionId) AND source = \(FindingSource.recorded.rawValue) AND chunk_index = \(chunkIndex)
+                DELETE FROM findings WHERE session_id = \(sessionId) AND source IN (\(FindingSource.recorded.rawValue), \(FindingSource.audio.rawValue)) AND chunk_index = \(chunkIndex)
                 """, logger: logger)
             for finding in findings { try await Self.save(finding, on: connection, logger: logger) }
         }

@@ -302,5 +302,8 @@ extension PostgresSessionStore {
         PostgresMigration(
             version: 8, name: "v8: gaze calibrations",
             statements: SessionDataMigration.gazeCalibrationStatements(dialect: .postgres)),
+        PostgresMigration(
+            version: 9, name: "v9: audio policy",
+            statements: SessionDataMigration.audioPolicyStatements(dialect: .postgres)),
     ]
 }

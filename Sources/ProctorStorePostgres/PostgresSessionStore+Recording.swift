@@ -15,11 +15,11 @@ extension PostgresSessionStore: RecordingStore {
             try await connection.query(
                 """
                 INSERT INTO recordings (session_id, exam_id, candidate_id, chunk_seconds, upload_token_hash, reference_key, reference_embedding,
-                                        end_requested_at, last_index, master_key, master_duration, finalized_at, gaps, consent_at, consent_version)
+                                        end_requested_at, last_index, master_key, master_duration, finalized_at, gaps, consent_at, consent_version, audio_policy)
                 VALUES (\(recording.sessionId), \(recording.examId), \(recording.candidateId), \(recording.chunkSeconds), \(recording.uploadTokenHash),
                         \(recording.referenceKey), \(JSONColumn.optionalText(recording.referenceEmbedding)), \(recording.endRequestedAt), \(recording.lastIndex),
                         \(recording.masterKey), \(recording.masterDuration), \(recording.finalizedAt), \(JSONColumn.optionalText(recording.gaps)), \(recording.consentAt),
-                        \(recording.consentVersion))
+                        \(recording.consentVersion), \(recording.audioPolicy.rawValue))
                 """, logger: logger)
         }
     }
@@ -36,7 +36,7 @@ extension PostgresSessionStore: RecordingStore {
                 reference_embedding = \(JSONColumn.optionalText(recording.referenceEmbedding)), end_requested_at = \(recording.endRequestedAt),
                 last_index = \(recording.lastIndex), master_key = \(recording.masterKey), master_duration = \(recording.masterDuration),
                 finalized_at = \(recording.finalizedAt), gaps = \(JSONColumn.optionalText(recording.gaps)), consent_at = \(recording.consentAt),
-                consent_version = \(recording.consentVersion)
+                consent_version = \(recording.consentVersion), audio_policy = \(recording.audioPolicy.rawValue)
             WHERE session_id = \(recording.sessionId)
             RETURNING session_id
             """)

@@ -62,6 +62,7 @@ extension RecordingRecord {
         gaps = try JSONColumn.optional(try column("gaps"))
         consentAt = try column("consent_at")
         consentVersion = try column("consent_version")
+        audioPolicy = AudioPolicy(rawValue: try column("audio_policy")) ?? .on
     }
 }
 

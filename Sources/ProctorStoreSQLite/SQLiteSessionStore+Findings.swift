@@ -30,10 +30,16 @@ extension SQLiteSessionStore: FindingStore {
         }
     }
 
+    public func deleteFinding(sessionId: String, id: String) async throws {
+        _ = try await database.write { db in
+            try FindingRecord.filter(Column("session_id") == sessionId && Column("id") == id).deleteAll(db)
+        }
+    }
+
     public func replaceFindings(sessionId: String, chunkIndex: Int, with findings: [FindingRecord]) async throws {
         try await database.write { db in
             try FindingRecord.filter(
-                Column("session_id") == sessionId && Column("source") == FindingSource.recorded.rawValue
+                Column("session_id") == sessionId && [FindingSource.recorded.rawValue, FindingSource.audio.rawValue].contains(Column("source"))
                     && Column("chunk_index") == chunkIndex
             ).deleteAll(db)
             for finding in findings { try finding.insert(db) }

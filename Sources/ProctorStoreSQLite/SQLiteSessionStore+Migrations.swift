@@ -215,6 +215,9 @@ extension SQLiteSessionStore {
         migrator.registerMigration("v8: gaze calibrations") { db in
             for statement in SessionDataMigration.gazeCalibrationStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v9: audio policy") { db in
+            for statement in SessionDataMigration.audioPolicyStatements(dialect: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

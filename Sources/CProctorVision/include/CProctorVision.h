@@ -164,6 +164,18 @@ int32_t pv_ort_session_output_count(const pv_ort_session *session);
 const char *pv_ort_session_output_name(const pv_ort_session *session, int32_t index);
 /// Runs the model on one float tensor fed to its first input; outputs stay in the session until the next run.
 int32_t pv_ort_session_run(pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status);
+/// Element types of `pv_ort_input` (ONNX's TensorProto numbers).
+enum { PV_ORT_FLOAT = 1, PV_ORT_INT64 = 7 };
+/// One input tensor: `data` holds the product of `shape` elements of `element_type`.
+typedef struct pv_ort_input {
+    const void *data;
+    int32_t element_type;
+    const int64_t *shape;
+    int32_t rank;
+} pv_ort_input;
+/// Runs the model on `count` tensors fed to its first `count` inputs in order (a recurrent model's
+/// samples, state and rate); outputs stay in the session until the next run, as with `pv_ort_session_run`.
+int32_t pv_ort_session_run_inputs(pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status);
 int32_t pv_ort_session_output_rank(const pv_ort_session *session, int32_t index);
 /// Writes up to `capacity` dimensions of output `index`; returns how many.
 int32_t pv_ort_session_output_shape(const pv_ort_session *session, int32_t index, int64_t *dimensions, int32_t capacity);

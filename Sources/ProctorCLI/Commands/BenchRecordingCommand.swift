@@ -55,7 +55,10 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         defer { pool.shutdown() }
         var logger = Logger(label: "proctor.bench")
         logger.logLevel = .warning
-        let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+        let voice = VisionRuntime.voiceActivity(configuration)
+        if let note = voice.note { logger.warning("\(note)") }
+        let processor = ChunkProcessor(
+            pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: voice.detector, voiceActivityNote: voice.note)
         // Identity checks need a reference: the first face of the clip.
         let reference = try await pool.run { models -> FaceEmbedding? in
             let reader = try VideoReader(path: try blobs.localURL(chunkRecords[0].blobKey).path)

@@ -73,7 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreWriterService(writer: writer))]
             if configuration.recording.embeddedWorker, let pool = startedPool {
                 // One machine, no set-up: this process also analyses and merges recorded sessions, and purges.
-                let processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+                let voice = VisionRuntime.voiceActivity(configuration)
+                if let note = voice.note { logger.warning("\(note)") }
+                let processor = ChunkProcessor(
+                    pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: voice.detector, voiceActivityNote: voice.note)
                 let jobs = RecordingJobs(store: store, blobs: blobs, configuration: configuration, processor: processor, logger: logger)
                 serviceList.append(
                     .init(service: RecordingWorkerService(worker: RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, logger: logger))))

@@ -47,7 +47,10 @@ struct WorkerCommand: AsyncParsableCommand {
         var processor: ChunkProcessor?
         if kinds.contains(.processChunk) {
             let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
-            processor = ChunkProcessor(pool: pool, blobs: blobs, configuration: configuration, logger: logger)
+            let voice = VisionRuntime.voiceActivity(configuration)
+            if let note = voice.note { logger.warning("\(note)") }
+            processor = ChunkProcessor(
+                pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: voice.detector, voiceActivityNote: voice.note)
         }
         let chunkProcessor = processor
         let (role, concurrency, name) = (role, concurrency, name)

@@ -26,6 +26,20 @@ enum VisionRuntime {
             try VisionModels(configuration: pipeline, directory: directory, engine: engine)
         }
     }
+
+    /// Silero VAD for the chunks' sound, on ONNX Runtime (its recurrent graph does not run on OpenCV
+    /// DNN); nil with the reason when audio analysis is off or the model or the library is missing.
+    static func voiceActivity(_ configuration: ProctorConfiguration) -> (detector: VoiceActivityDetector?, note: String?) {
+        guard configuration.audio.enabled else { return (nil, "audio analysis is switched off (audio.enabled)") }
+        let library = ModelDirectory.locate(configuration.vision.onnxruntimeLibrary).path
+        do {
+            let engine = try OnnxRuntimeInferenceEngine(libraryPath: library, intraOpThreads: 1)
+            let path = try ModelDirectory.resolve(configuration.models.directory).path(for: configuration.audio.model)
+            return (try VoiceActivityDetector(modelPath: path, engine: engine), nil)
+        } catch {
+            return (nil, "speech is not analysed: \(error.message) (scripts/setup.sh installs ONNX Runtime and \(configuration.audio.model))")
+        }
+    }
 }
 
 /// Writes a line to standard error.

@@ -12,6 +12,8 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var auth = AuthConfiguration()
     /// What the exam page (the SDK) reports about itself.
     public var browser = ClientEventRules()
+    /// The room's sound in recorded sessions.
+    public var audio = AudioConfiguration()
 
     public init() {}
 }

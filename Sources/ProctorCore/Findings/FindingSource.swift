@@ -7,4 +7,9 @@ public enum FindingSource: String, Sendable, Hashable, Codable, CaseIterable {
     case recorded
     /// Reported by the exam page itself (the SDK's client events); times are the page's wall clock.
     case browser
+    /// Heard in an uploaded chunk's sound (speech); times are chunk offsets and, once finalized, video times.
+    case audio
+
+    /// Found by a worker in an uploaded chunk (its pictures or its sound): placed on the video by the finalizer.
+    public var isFromChunk: Bool { self == .recorded || self == .audio }
 }

@@ -17,13 +17,16 @@ public struct RiskWeights: Sendable, Hashable, Codable {
     public var maximumRepeats: Int
     /// What the exam page reports (review priority only: these never enter a frame's risk).
     public var browser: BrowserSignalWeights
+    /// What the room's sound shows (review priority only, like the browser's signals).
+    public var audio: AudioSignalWeights
 
     public init(
         gaze: Double = 20, forbiddenItem: Double = 30, multiplePersons: Double = 40, noFace: Double = 20,
         repeatedOccurrence: Double = 10, maximumRepeats: Int = 5, eyesOffScreen: Double = 15,
-        browser: BrowserSignalWeights = BrowserSignalWeights()
+        browser: BrowserSignalWeights = BrowserSignalWeights(), audio: AudioSignalWeights = AudioSignalWeights()
     ) {
         self.browser = browser
+        self.audio = audio
         self.gaze = gaze
         self.eyesOffScreen = eyesOffScreen
         self.forbiddenItem = forbiddenItem
@@ -52,6 +55,10 @@ public struct RiskWeights: Sendable, Hashable, Codable {
         case .cameraLost: browser.cameraLost
         case .pageLeft: browser.pageLeft
         case .networkOffline: browser.networkOffline
+        case .talking: audio.talking
+        case .otherVoice: audio.otherVoice
+        case .speechNoFace: audio.speechNoFace
+        case .audioUnavailable: audio.audioUnavailable
         }
     }
 }
@@ -70,6 +77,19 @@ public struct BrowserSignalWeights: Sendable, Hashable, Codable {
     public var cameraLost = 30.0
     public var pageLeft = 10.0
     public var networkOffline = 5.0
+
+    public init() {}
+}
+
+/// Review-priority points of what the room's sound shows. Someone else speaking weighs like a
+/// forbidden object (30): being told the answers is what it may be; speech with no face in view is
+/// nearly as serious (25); the candidate talking is a prompt to listen (10: many read aloud, which an
+/// accommodation can switch off); no sound where the exam requires it hides the room (25).
+public struct AudioSignalWeights: Sendable, Hashable, Codable {
+    public var talking = 10.0
+    public var otherVoice = 30.0
+    public var speechNoFace = 25.0
+    public var audioUnavailable = 25.0
 
     public init() {}
 }

@@ -23,6 +23,15 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     case cameraLost = "camera_lost"
     case pageLeft = "page_left"
     case networkOffline = "network_offline"
+    // What the room's sound says (speech in recorded chunks, `MouthActivityRule`).
+    /// Speech while the candidate's mouth moves: the candidate speaks.
+    case talking
+    /// Speech while the candidate's face is in view with a still, closed mouth: someone else speaks.
+    case otherVoice = "other_voice"
+    /// Speech with no face in view.
+    case speechNoFace = "speech_no_face"
+    /// An exam that requires audio got a chunk without sound (no microphone, refused, lost).
+    case audioUnavailable = "audio_unavailable"
 
     /// The kind for a forbidden class name from the class map.
     public init(forbiddenItem name: String) {
@@ -51,6 +60,10 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .cameraLost: "The camera stopped"
         case .pageLeft: "Left or closed the exam page"
         case .networkOffline: "The network was offline"
+        case .talking: "The candidate was talking"
+        case .otherVoice: "Someone else was speaking"
+        case .speechNoFace: "Speech with no face in view"
+        case .audioUnavailable: "No sound was recorded"
         }
     }
 
@@ -60,6 +73,14 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .tabHidden, .windowBlur, .fullscreenExit, .clipboard, .contextMenu, .printAttempt, .secondScreen, .cameraLost, .pageLeft,
             .networkOffline:
             true
+        default: false
+        }
+    }
+
+    /// Whether the room's sound (not the camera or the page) shows this kind.
+    public var isAudioSignal: Bool {
+        switch self {
+        case .talking, .otherVoice, .speechNoFace, .audioUnavailable: true
         default: false
         }
     }

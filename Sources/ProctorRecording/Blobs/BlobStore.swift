@@ -159,4 +159,26 @@ public enum BlobKeys {
     /// The latest snapshot of a live session, for every server's live grid.
     public static func liveSnapshot(_ session: String) -> String { "live/\(session).jpg" }
     public static func evidence(_ session: String, _ event: String) -> String { "sessions/\(session)/evidence/\(event).jpg" }
+    /// An audio finding's evidence: the sound of its time, Ogg/Opus.
+    public static func audioEvidence(_ session: String, _ finding: String) -> String { "sessions/\(session)/evidence/\(finding).ogg" }
+    /// The voice-activity model's state after a chunk, for the next chunk of the session.
+    public static func voiceActivityState(_ session: String, _ index: Int) -> String {
+        "sessions/\(session)/audio/\(String(format: "%06d", index)).state.json"
+    }
+
+    /// What an evidence blob holds, by its key: `audio` (Ogg/Opus) or `image` (JPEG).
+    public static func evidenceMedia(_ key: String) -> EvidenceMedia { key.hasSuffix(".ogg") ? .audio : .image }
+}
+
+/// The kind of a finding's evidence, and its content type.
+public enum EvidenceMedia: String, Sendable, Hashable, Codable {
+    case image
+    case audio
+
+    public var contentType: String {
+        switch self {
+        case .image: "image/jpeg"
+        case .audio: "audio/ogg"
+        }
+    }
 }

@@ -12,12 +12,26 @@ public struct ChunkProcessor: Sendable {
     public let blobs: any BlobStore
     public let configuration: ProctorConfiguration
     public let logger: Logger
+    /// Silero VAD for the chunks' sound; nil when audio analysis is off or cannot run
+    /// (`voiceActivityNote` says why).
+    public let voiceActivity: VoiceActivityDetector?
+    public let voiceActivityNote: String?
 
-    public init(pool: VisionWorkerPool, blobs: any BlobStore, configuration: ProctorConfiguration, logger: Logger) {
+    public init(
+        pool: VisionWorkerPool, blobs: any BlobStore, configuration: ProctorConfiguration, logger: Logger,
+        voiceActivity: VoiceActivityDetector? = nil, voiceActivityNote: String? = nil
+    ) {
         self.pool = pool
         self.blobs = blobs
         self.configuration = configuration
         self.logger = logger
+        self.voiceActivity = voiceActivity
+        self.voiceActivityNote = voiceActivityNote
+    }
+
+    /// The speech analysis of the chunks' sound.
+    var speech: SpeechAnalyser {
+        SpeechAnalyser(pool: pool, configuration: configuration.audio, voiceActivity: voiceActivity, note: voiceActivityNote)
     }
 
     public struct Result: Sendable {
@@ -27,12 +41,21 @@ public struct ChunkProcessor: Sendable {
         /// The gaze calibration the chunk was measured against: the given one, or the one it found
         /// in its own first seconds (nil when it found none).
         public var calibration: GazeCalibration?
+        /// The chunk's sound: status, speech segments, the voice model's state for the next chunk.
+        public var audio: ChunkAudioAnalysis
     }
 
     /// Processes `chunk`; `reference` is the enrolled face embedding, `calibration` the session's
-    /// stored gaze calibration, if any (without one the chunk calibrates from its own first seconds).
-    public func process(_ chunk: ChunkRecord, reference: FaceEmbedding?, calibration: GazeCalibration? = nil) async throws -> Result {
-        let path = try blobs.localURL(chunk.blobKey).path
+    /// stored gaze calibration, if any (without one the chunk calibrates from its own first seconds);
+    /// `voiceState` the voice model's state after the session's previous chunk, when known.
+    public func process(
+        _ chunk: ChunkRecord, reference: FaceEmbedding?, calibration: GazeCalibration? = nil, voiceState: VoiceActivityState? = nil
+    ) async throws -> Result {
+        let url = try blobs.localURL(chunk.blobKey)
+        let path = url.path
+        // The sound first (a fraction of a second): its speech tells which frames' mouths to look at.
+        let audio = await speech.analyse(url, previous: voiceState)
+        var mouths = SpeechAnalyser.MouthCollector(segments: audio.segments, configuration: configuration.audio)
         let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: path)) }
         var pipelineConfiguration = configuration.pipeline
         pipelineConfiguration.sampling.enabled = false  // sampling by time below
@@ -50,6 +73,10 @@ public struct ChunkProcessor: Sendable {
         while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next().map { ($0.image, $0.timestamp, reader.framesPerSecond) } }) {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
             lastTimestamp = timestamp
+            if mouths.wants(timestamp) {
+                let pipelineConfiguration = configuration.pipeline
+                mouths.add(try await pool.run { models in try models.mouth(in: frame, at: timestamp, configuration: pipelineConfiguration) })
+            }
             guard sampler.take(timestamp) else { continue }
             sampled += 1
             let outcome = try await pipeline.process(frame: frame, timestamp: timestamp)
@@ -81,7 +108,12 @@ public struct ChunkProcessor: Sendable {
         // Drop one-frame blips, and their snapshots.
         let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
         for key in dropped.compactMap(\.evidenceKey) { try? blobs.delete(key) }
-        return Result(duration: lastTimestamp + frameInterval, sampledFrames: sampled, findings: kept, calibration: pipeline.gazeCalibration)
+        var heard = FindingRecorder(sessionId: chunk.sessionId, source: .audio, weights: configuration.pipeline.risk)
+        heard.wallClockOrigin = chunk.startedAt
+        let speechFindings = await speechFindings(audio.segments, mouths: mouths.samples, chunk: chunk, url: url, recorder: &heard)
+        return Result(
+            duration: lastTimestamp + frameInterval, sampledFrames: sampled, findings: kept + speechFindings, calibration: pipeline.gazeCalibration,
+            audio: audio)
     }
 }
 

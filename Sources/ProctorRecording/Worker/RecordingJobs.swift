@@ -62,13 +62,18 @@ public struct RecordingJobs: Sendable {
         let reference = recording?.referenceEmbedding.map(FaceEmbedding.init)
         let calibration = try await store.gazeCalibration(sessionId: job.sessionId)?.calibration
         let started = ContinuousClock.now
-        let result = try await processor.process(chunk, reference: reference, calibration: calibration)
+        let voiceState = await previousVoiceState(session: job.sessionId, index: chunk.index)
+        let result = try await processor.process(chunk, reference: reference, calibration: calibration, voiceState: voiceState)
+        if let state = result.audio.state, let data = try? JSONEncoder().encode(state) {
+            try? await blobs.write(BlobKeys.voiceActivityState(job.sessionId, chunk.index), data: data)
+        }
+        let audioFindings = try await noteAudio(result, chunk: chunk, policy: recording?.audioPolicy ?? .on)
         // A session without a stored calibration (no live stream calibrated it) keeps the one its
         // first chunk found, so later chunks measure against the exam's start, not their own.
         if calibration == nil, chunk.index == 0, let found = result.calibration, found.source == .automatic {
             _ = try await store.saveGazeCalibration(GazeCalibrationRecord(sessionId: job.sessionId, calibration: found, createdAt: Date()))
         }
-        try await store.replaceFindings(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.findings)
+        try await store.replaceFindings(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.findings + audioFindings)
         chunk.status = .processed
         chunk.duration = result.duration
         chunk.error = nil
@@ -79,8 +84,41 @@ public struct RecordingJobs: Sendable {
             metadata: [
                 "session_id": "\(job.sessionId)", "chunk": "\(chunk.index)", "video_seconds": "\(String(format: "%.1f", result.duration))",
                 "sampled_frames": "\(result.sampledFrames)", "findings": "\(result.findings.count)", "wall_ms": "\(started.duration(to: .now))",
+                "audio": "\(result.audio.status.rawValue)", "speech_segments": "\(result.audio.segments.count)",
             ])
         return .done
+    }
+
+    /// The voice model's state after the session's previous chunk, when that chunk was analysed
+    /// first (chunks usually are, in order); otherwise the model starts afresh.
+    private func previousVoiceState(session: String, index: Int) async -> VoiceActivityState? {
+        guard index > 0, let data = try? await blobs.data(BlobKeys.voiceActivityState(session, index - 1)) else { return nil }
+        return try? JSONDecoder().decode(VoiceActivityState.self, from: data)
+    }
+
+    /// A chunk whose sound could not be decoded gets a milestone (once); where the exam requires
+    /// sound, a chunk without usable sound is an `audio_unavailable` finding over the chunk.
+    private func noteAudio(_ result: ChunkProcessor.Result, chunk: ChunkRecord, policy: AudioPolicy) async throws -> [FindingRecord] {
+        let status = result.audio.status
+        if status == .unreadable {
+            let noted = try await store.milestones(sessionId: chunk.sessionId).contains { $0.kind == .audioUnreadable && $0.details.chunk == chunk.index }
+            if !noted {
+                try await store.addMilestone(
+                    MilestoneRecord(
+                        sessionId: chunk.sessionId, kind: .audioUnreadable, at: chunk.startedAt ?? Date(),
+                        details: MilestoneDetails(chunk: chunk.index, message: String((result.audio.message ?? "").prefix(300)))))
+            }
+            logger.warning(
+                "chunk sound unreadable", metadata: ["session_id": "\(chunk.sessionId)", "chunk": "\(chunk.index)", "error": "\(result.audio.message ?? "")"])
+        }
+        guard policy == .required, status == .noAudio || status == .unreadable else { return [] }
+        var recorder = FindingRecorder(sessionId: chunk.sessionId, source: .audio, weights: configuration.pipeline.risk)
+        recorder.wallClockOrigin = chunk.startedAt
+        return [
+            recorder.add(
+                id: UUID().uuidString.lowercased(), kind: .audioUnavailable, start: 0, end: result.duration, confidence: 1, frames: 0,
+                chunkIndex: chunk.index, evidenceKey: nil, details: FindingDetails(audioStatus: status.rawValue))
+        ]
     }
 
     // MARK: Batches
@@ -150,7 +188,7 @@ public struct RecordingJobs: Sendable {
         }
         // Place every recorded finding on the master's clock and check it falls inside the video.
         var outside = 0
-        for var finding in try await store.findings(sessionId: session) where finding.source == .recorded {
+        for var finding in try await store.findings(sessionId: session) where finding.source.isFromChunk {
             guard let chunk = finding.chunkIndex else { continue }
             finding.videoStart = finding.chunkStart.flatMap { timeline.time(chunk: chunk, offset: $0) }
             finding.videoEnd = finding.chunkEnd.flatMap { timeline.time(chunk: chunk, offset: $0) }
@@ -158,8 +196,10 @@ public struct RecordingJobs: Sendable {
             try await store.updateFinding(finding)
         }
         if outside > 0 { logger.error("\(outside) findings fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
+        try await joinSpeech(session: session, master: recording.masterKey)
         // The master holds everything now: drop batches and chunk files.
         for key in Set(inputs) { try? blobs.delete(key) }
+        _ = try? blobs.deleteTree("sessions/\(session)/audio")
         recording.masterDuration = masterDuration
         recording.gaps = timeline.gaps
         recording.finalizedAt = Date()
@@ -172,6 +212,55 @@ public struct RecordingJobs: Sendable {
         logger.info("session finalized", metadata: ["session_id": "\(session)", "master_seconds": "\(masterDuration)", "gaps": "\(timeline.gaps)"])
         return .done
     }
+
+    /// Speech that a chunk boundary cut in two becomes one finding: pieces of one kind whose gap on
+    /// the video clock is within the segmenter's merge gap (plus the moment between two recorders)
+    /// join into the first, whose evidence is cut again from the master; a joined span still shorter
+    /// than the minimum speech is dropped, as within a chunk.
+    func joinSpeech(session: String, master: String?) async throws {
+        let audio = configuration.audio
+        let speechKinds: Set<ViolationKind> = [.talking, .otherVoice, .speechNoFace]
+        let pieces = try await store.findings(sessionId: session).filter { $0.source == .audio && speechKinds.contains($0.type) }
+        let byId = Dictionary(uniqueKeysWithValues: pieces.map { ($0.id, $0) })
+        let spans = pieces.compactMap { finding -> SpanJoiner.Span? in
+            guard let start = finding.videoStart, let end = finding.videoEnd else { return nil }
+            return SpanJoiner.Span(id: finding.id, kind: finding.type.rawValue, start: start, end: end)
+        }
+        var removed: [FindingRecord] = []
+        for group in SpanJoiner.groups(spans, maximumGap: audio.mergeGapSeconds + Self.recorderRestartSeconds) {
+            let members = group.compactMap { byId[$0.id] }
+            guard var first = members.first else { continue }
+            let end = group.map(\.end).max() ?? first.videoEnd ?? 0
+            if members.count > 1 {
+                first.videoEnd = end
+                first.endedAt = members.compactMap(\.endedAt).max() ?? first.endedAt
+                first.confidence = members.map(\.confidence).max() ?? first.confidence
+                first.frames = members.map(\.frames).reduce(0, +)
+                first.details.joinedChunks = members.compactMap(\.chunkIndex)
+                if let master, let start = first.videoStart, let key = first.evidenceKey {
+                    let segment = SpeechSegment(start: start, end: end, probability: first.details.speechProbability ?? 0)
+                    do {
+                        try await AudioEvidence.save(from: try blobs.localURL(master), segment: segment, key: key, blobs: blobs, settings: audio)
+                    } catch {
+                        logger.warning("audio evidence clip failed", metadata: ["session_id": "\(session)", "error": "\(error)"])
+                    }
+                }
+                removed += members.dropFirst()
+            }
+            if end - (first.videoStart ?? end) < audio.minimumSpeechSeconds {
+                removed.append(first)
+                continue
+            }
+            if members.count > 1 { try await store.updateFinding(first) }
+        }
+        for finding in removed {
+            if let key = finding.evidenceKey { try? blobs.delete(key) }
+            try await store.deleteFinding(sessionId: session, id: finding.id)
+        }
+    }
+
+    /// The moment between two chunks' recorders (one stops, the next starts), seconds.
+    static let recorderRestartSeconds = 0.1
 
     private func withSessionLock(_ job: JobRecord, owner: String, _ body: () async throws -> Outcome) async throws -> Outcome {
         let name = "session:\(job.sessionId)"

@@ -74,7 +74,7 @@ struct FindingEvidence {
             throw APIError(.notFound, .notFound, "no evidence for finding \(findingId)")
         }
         var headers = HTTPFields()
-        headers[.contentType] = "image/jpeg"
+        headers[.contentType] = BlobKeys.evidenceMedia(key).contentType
         headers[.cacheControl] = "private, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

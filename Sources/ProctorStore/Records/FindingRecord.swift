@@ -60,6 +60,8 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
         switch source {
         case .live: max(0, (sessionEnd ?? 0) - (sessionStart ?? 0))
         case .recorded: max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
+        // Speech cut by a chunk boundary is joined on the video clock (`SpanJoiner`).
+        case .audio: videoStart != nil && videoEnd != nil ? max(0, (videoEnd ?? 0) - (videoStart ?? 0)) : max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
         case .browser: max(0, (endedAt ?? startedAt ?? Date.distantPast).timeIntervalSince(startedAt ?? Date.distantPast))
         }
     }
@@ -80,11 +82,31 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     public var textLength: Int?
     /// Browser second screen: what the browser said.
     public var extended: Bool?
+    /// Speech: the voice model's mean probability over the segment.
+    public var speechProbability: Double?
+    /// Speech: how much the lip opening varied (standard deviation) and its mean, the share of the
+    /// frames with a face in view, and the frames looked at (`MouthActivityRule`).
+    public var mouthMovement: Double?
+    public var mouthOpening: Double?
+    public var faceShare: Double?
+    public var mouthFrames: Int?
+    /// Speech: the chunks a segment was joined from, when a chunk boundary cut it.
+    public var joinedChunks: [Int]?
+    /// Audio unavailable: why (`no_audio`, `unreadable`).
+    public var audioStatus: String?
 
     public init(
         lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
-        action: String? = nil, textLength: Int? = nil, extended: Bool? = nil
+        action: String? = nil, textLength: Int? = nil, extended: Bool? = nil, speechProbability: Double? = nil, mouthMovement: Double? = nil,
+        mouthOpening: Double? = nil, faceShare: Double? = nil, mouthFrames: Int? = nil, joinedChunks: [Int]? = nil, audioStatus: String? = nil
     ) {
+        self.speechProbability = speechProbability
+        self.mouthMovement = mouthMovement
+        self.mouthOpening = mouthOpening
+        self.faceShare = faceShare
+        self.mouthFrames = mouthFrames
+        self.joinedChunks = joinedChunks
+        self.audioStatus = audioStatus
         self.lowestSimilarity = lowestSimilarity
         self.verdict = verdict
         self.matchThreshold = matchThreshold
@@ -103,5 +125,12 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         case action
         case textLength = "text_length"
         case extended
+        case speechProbability = "speech_probability"
+        case mouthMovement = "mouth_movement"
+        case mouthOpening = "mouth_opening"
+        case faceShare = "face_share"
+        case mouthFrames = "mouth_frames"
+        case joinedChunks = "joined_chunks"
+        case audioStatus = "audio_status"
     }
 }

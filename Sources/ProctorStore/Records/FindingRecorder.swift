@@ -49,6 +49,16 @@ public struct FindingRecorder: Sendable {
         return record
     }
 
+    /// A finding known whole at once (a speech segment of a chunk): from `start` to `end` seconds on
+    /// the recorder's clock.
+    public mutating func add(
+        id: String, kind: ViolationKind, start: Double, end: Double, confidence: Double, frames: Int, chunkIndex: Int?, evidenceKey: String?,
+        details: FindingDetails, at date: Date = Date()
+    ) -> FindingRecord {
+        let episode = ViolationEpisode(id: id, kind: kind, start: start, end: end, peakConfidence: confidence, peakTimestamp: start, frames: frames)
+        return open(episode, chunkIndex: chunkIndex, evidenceKey: evidenceKey, details: details, at: date)
+    }
+
     /// Forgets a closed episode's finding (a live session runs for hours; its closed findings are stored).
     public mutating func forget(_ id: String) {
         records[id] = nil
@@ -68,7 +78,7 @@ public struct FindingRecorder: Sendable {
             record.sessionEnd = episode.end
             if record.startedAt == nil { record.startedAt = now }
             record.endedAt = now
-        case .recorded:
+        case .recorded, .audio:
             record.chunkStart = episode.start
             record.chunkEnd = episode.end
             record.startedAt = wallClockOrigin?.addingTimeInterval(episode.start)

@@ -18,6 +18,10 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
         case networkOnline = "network_online"
         /// What the browser said about a second screen when it did not report one (false or unknown).
         case screenCheck = "screen_check"
+        /// The exam page records no sound (`reason`: `policy_off`, `refused`, `no_microphone`, `lost`).
+        case audioUnavailable = "audio_unavailable"
+        /// A chunk's sound could not be decoded (`chunk`, `message`); its video was analysed.
+        case audioUnreadable = "audio_unreadable"
     }
 
     public var id: Int64?
@@ -54,12 +58,19 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
     public var extended: String?
     /// Gaze calibrated: `explicit` or `automatic`.
     public var calibration: String?
+    /// Audio unavailable: why; audio unreadable: the chunk and what ffmpeg said.
+    public var reason: String?
+    public var chunk: Int?
+    public var message: String?
 
     public init(
         noticeVersion: String? = nil, items: [String]? = nil, faceScore: Double? = nil, replacedConnection: Bool? = nil,
         endedByClient: Bool? = nil, masterSeconds: Double? = nil, clientEventId: String? = nil, durationMs: Double? = nil,
-        extended: String? = nil, calibration: String? = nil
+        extended: String? = nil, calibration: String? = nil, reason: String? = nil, chunk: Int? = nil, message: String? = nil
     ) {
+        self.reason = reason
+        self.chunk = chunk
+        self.message = message
         self.clientEventId = clientEventId
         self.durationMs = durationMs
         self.extended = extended
@@ -84,5 +95,8 @@ public struct MilestoneDetails: Sendable, Hashable, Codable {
         case durationMs = "duration_ms"
         case extended
         case calibration
+        case reason
+        case chunk
+        case message
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProctorCore
 
 /// The recorded-session side of a session: who, how it is uploaded, and how it ended.
 public struct RecordingRecord: Sendable, Hashable, Codable {
@@ -23,6 +24,8 @@ public struct RecordingRecord: Sendable, Hashable, Codable {
     /// When the candidate consented to the capture, and to which notice version.
     public var consentAt: Date?
     public var consentVersion: String?
+    /// Whether the exam records the room's sound (migration v9; sessions from before are `on`).
+    public var audioPolicy: AudioPolicy = .on
 
     public init(sessionId: String, examId: String, candidateId: String, chunkSeconds: Double, uploadTokenHash: String) {
         self.sessionId = sessionId

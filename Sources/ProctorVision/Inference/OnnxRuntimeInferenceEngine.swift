@@ -54,7 +54,65 @@ public final class OnnxRuntimeInferenceModel: InferenceModel {
                 shape.withUnsafeBufferPointer { pv_ort_session_run(handle, values.baseAddress, $0.baseAddress, Int32(shape.count), status) }
             }
         }
-        return (0..<Int32(outputNames.count)).map { index in
+        return outputs()
+    }
+
+    /// One input of a model with several (`run(_:)` of `[InferenceInput]`).
+    public enum Input: Sendable {
+        case float(Tensor)
+        /// An int64 tensor; shape `[]` is a scalar (e.g. a sample rate).
+        case int64(shape: [Int], values: [Int64])
+    }
+
+    /// Runs a model with several inputs, fed to its inputs in order (a recurrent model's samples and
+    /// state). Only ONNX Runtime does this: OpenCV DNN cannot feed integer inputs.
+    public func run(_ inputs: [Input]) throws(VisionError) -> [Tensor] {
+        let shapes: [[Int64]] = inputs.map {
+            switch $0 {
+            case .float(let tensor): tensor.shape.map { Int64($0) }
+            case .int64(let shape, _): shape.map { Int64($0) }
+            }
+        }
+        let isFloat = inputs.map { if case .float = $0 { true } else { false } }
+        let floats: [[Float]] = inputs.map { if case .float(let tensor) = $0 { tensor.values } else { [] } }
+        let integers: [[Int64]] = inputs.map { if case .int64(_, let values) = $0 { values } else { [] } }
+        _ = try checked("inference with \(path)") { status in
+            Self.withDescriptors(isFloat, floats, integers, shapes) { descriptors in
+                pv_ort_session_run_inputs(handle, descriptors, Int32(descriptors.count), status)
+            }
+        }
+        return outputs()
+    }
+
+    /// The C descriptors over the arrays' storage (nested closures keep every buffer in place), valid
+    /// inside `body` only.
+    private static func withDescriptors<R>(
+        _ isFloat: [Bool], _ floats: [[Float]], _ integers: [[Int64]], _ shapes: [[Int64]], _ body: ([pv_ort_input]) -> R
+    ) -> R {
+        var descriptors: [pv_ort_input] = []
+        func next(_ index: Int) -> R {
+            guard index < shapes.count else { return body(descriptors) }
+            // A scalar has no dimensions; ONNX Runtime still reads the pointer, so give it one.
+            let shape = shapes[index].isEmpty ? [Int64(1)] : shapes[index]
+            let rank = Int32(shapes[index].count)
+            return shape.withUnsafeBufferPointer { dimensions in
+                if isFloat[index] {
+                    return floats[index].withUnsafeBufferPointer { values in
+                        descriptors.append(pv_ort_input(data: values.baseAddress, element_type: Int32(PV_ORT_FLOAT), shape: dimensions.baseAddress, rank: rank))
+                        return next(index + 1)
+                    }
+                }
+                return integers[index].withUnsafeBufferPointer { values in
+                    descriptors.append(pv_ort_input(data: values.baseAddress, element_type: Int32(PV_ORT_INT64), shape: dimensions.baseAddress, rank: rank))
+                    return next(index + 1)
+                }
+            }
+        }
+        return next(0)
+    }
+
+    private func outputs() -> [Tensor] {
+        (0..<Int32(outputNames.count)).map { index in
             let rank = Int(pv_ort_session_output_rank(handle, index))
             var dimensions = [Int64](repeating: 0, count: max(rank, 1))
             _ = dimensions.withUnsafeMutableBufferPointer { pv_ort_session_output_shape(handle, index, $0.baseAddress, Int32(rank)) }

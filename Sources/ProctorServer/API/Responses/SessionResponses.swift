@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ProctorCore
+import ProctorRecording
 import ProctorStore
 
 /// A session as listed: ids, status, times and its live summary.
@@ -169,6 +170,8 @@ struct FindingResponse: Encodable, Sendable {
     var frames: Int
     var details: FindingDetails
     @Nullable var evidenceUrl: String?
+    /// What the evidence is: `image` (a JPEG snapshot) or `audio` (an Ogg/Opus clip of the speech).
+    @Nullable var evidenceType: EvidenceMedia?
     @Nullable var decision: FindingDecision?
     @Nullable var note: String?
     @Nullable var reviewer: String?
@@ -199,6 +202,7 @@ struct FindingResponse: Encodable, Sendable {
         frames = finding.frames
         details = finding.details
         evidenceUrl = Self.evidenceURL(finding)
+        evidenceType = finding.evidenceKey.map { BlobKeys.evidenceMedia($0) }
         decision = finding.decision
         note = finding.note
         reviewer = finding.reviewer
@@ -234,7 +238,7 @@ struct PlacedFinding: Sendable {
     static func place(_ findings: [FindingRecord], on timeline: RecordingTimeline?, chunkStarts: [Int: Double] = [:]) -> [PlacedFinding] {
         findings.map { finding in
             switch finding.source {
-            case .recorded:
+            case .recorded, .audio:
                 guard let chunk = finding.chunkIndex else { return PlacedFinding(finding: finding) }
                 return PlacedFinding(
                     finding: finding,

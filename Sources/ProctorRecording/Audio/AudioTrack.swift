@@ -1,0 +1,44 @@
+import Foundation
+
+/// The sound of a recorded chunk, through `ffprobe` and `ffmpeg`: whether there is any, its samples
+/// as the voice-activity model wants them, and short clips for evidence.
+public enum AudioTrack {
+    /// The codec of the file's first audio stream, nil when it has none.
+    public static func codec(of url: URL) async throws -> String? {
+        let output = try await VideoTools.run(
+            "ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name", "-of", "default=noprint_wrappers=1:nokey=1", url.path])
+        let codec = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return codec.isEmpty ? nil : codec
+    }
+
+    /// Decodes the first audio stream to 16 kHz mono 32-bit float samples, written to `output`
+    /// (raw little-endian floats). Any decoding error fails (`-xerror`): a corrupt stream is reported
+    /// as unreadable rather than analysed in part.
+    public static func extractSamples(from url: URL, to output: URL) async throws {
+        _ = try await VideoTools.run(
+            "ffmpeg",
+            [
+                "-nostdin", "-y", "-v", "error", "-xerror", "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-f", "f32le",
+                output.path,
+            ])
+    }
+
+    /// Reads raw little-endian float samples (blocking: call it on a worker thread).
+    public static func readSamples(at url: URL) throws -> [Float] {
+        let data = try Data(contentsOf: url)
+        var samples = [Float](repeating: 0, count: data.count / MemoryLayout<Float>.size)
+        _ = samples.withUnsafeMutableBytes { data.copyBytes(to: $0) }
+        return samples
+    }
+
+    /// Cuts `duration` seconds of sound from `start` into an Ogg/Opus clip (mono, 24 kbit/s: speech
+    /// stays intelligible and a minute is about 180 kB).
+    public static func clip(from url: URL, start: Double, duration: Double, to output: URL) async throws {
+        _ = try await VideoTools.run(
+            "ffmpeg",
+            [
+                "-nostdin", "-y", "-v", "error", "-ss", String(format: "%.3f", max(0, start)), "-t", String(format: "%.3f", max(0.1, duration)),
+                "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-c:a", "libopus", "-b:a", "24k", "-f", "ogg", output.path,
+            ])
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import ProctorCore
+import ProctorPipeline
+import ProctorVision
+
+/// Speech in a recorded file: the sound's voice activity (Silero VAD over ffmpeg's 16 kHz mono
+/// decoding), the mouth of the candidate in the frames of that time, and whose voice each segment
+/// is (`MouthActivityRule`). Used by the chunk processor and by `proctor analyze`.
+public struct SpeechAnalyser: Sendable {
+    public let pool: VisionWorkerPool
+    public let configuration: AudioConfiguration
+    /// Nil when the model or ONNX Runtime is missing (`note` says why).
+    public let voiceActivity: VoiceActivityDetector?
+    public let note: String?
+
+    public init(pool: VisionWorkerPool, configuration: AudioConfiguration, voiceActivity: VoiceActivityDetector?, note: String? = nil) {
+        self.pool = pool
+        self.configuration = configuration
+        self.voiceActivity = voiceActivity
+        self.note = note
+    }
+
+    /// Finds the speech in a chunk's sound: ffmpeg decodes it to 16 kHz mono, Silero VAD gives each
+    /// 32 ms window a probability (its state carried in from the session's previous chunk), and the
+    /// segmenter turns them into speech segments. Never throws: a chunk without usable sound says why
+    /// in its status and its video is analysed all the same. `previous`: the voice model's state
+    /// after the session's previous chunk, when known.
+    public func analyse(_ url: URL, previous: VoiceActivityState?) async -> ChunkAudioAnalysis {
+        let settings = configuration
+        guard settings.enabled else { return ChunkAudioAnalysis(status: .notAnalysed, message: "audio analysis is switched off") }
+        let codec: String?
+        do {
+            codec = try await AudioTrack.codec(of: url)
+        } catch {
+            return ChunkAudioAnalysis(status: .unreadable, message: "ffprobe could not read the chunk: \(error)")
+        }
+        guard let codec else { return ChunkAudioAnalysis(status: .noAudio, message: "the chunk has no sound") }
+        guard let voiceActivity else {
+            return ChunkAudioAnalysis(status: .notAnalysed, message: note ?? "no voice-activity model", codec: codec)
+        }
+        let extractStarted = ContinuousClock.now
+        let raw: URL
+        do {
+            raw = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-\(UUID().uuidString).f32")
+            try await AudioTrack.extractSamples(from: url, to: raw)
+        } catch {
+            return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be decoded: \(error)", codec: codec)
+        }
+        defer { try? FileManager.default.removeItem(at: raw) }
+        let extractMs = extractStarted.milliseconds
+        do {
+            let modelStarted = ContinuousClock.now
+            let initial = previous ?? VoiceActivityState()
+            // The previous chunk's last partial window comes first: window k starts there.
+            let carried = initial.pending.count
+            let (probabilities, state, samples) = try await pool.run { _ in
+                var state = initial
+                let samples = try AudioTrack.readSamples(at: raw)
+                let probabilities = try voiceActivity.probabilities(of: samples, state: &state)
+                return (probabilities, state, samples.count)
+            }
+            let rate = Double(VoiceActivityDetector.sampleRate)
+            let window = Double(VoiceActivityDetector.windowSamples) / rate
+            var segmenter = settings.segmenter
+            for (index, probability) in probabilities.enumerated() {
+                let start = (Double(index * VoiceActivityDetector.windowSamples) - Double(carried)) / rate
+                segmenter.add(probability: Double(probability), at: max(0, start), duration: window)
+            }
+            let seconds = Double(samples) / rate
+            let segments = segmenter.finish(at: seconds)
+            return ChunkAudioAnalysis(
+                status: .analysed, codec: codec, seconds: seconds, segments: segments, state: state, extractMilliseconds: extractMs,
+                modelMilliseconds: modelStarted.milliseconds)
+        } catch {
+            return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be analysed: \(error)", codec: codec, extractMilliseconds: extractMs)
+        }
+    }
+
+    /// Whether a frame at `timestamp` lies in (or near) speech, so its mouth is worth a look.
+    public static func isNearSpeech(_ timestamp: Double, _ segments: [SpeechSegment], padding: Double) -> Bool {
+        segments.contains { timestamp >= $0.start - padding && timestamp <= $0.end + padding }
+    }
+
+    /// Collects the mouth on frames near speech, at `mouthSampleFps` (call with every decoded frame).
+    public struct MouthCollector: Sendable {
+        let segments: [SpeechSegment]
+        let padding: Double
+        var sampler: TimeSampler
+        public private(set) var samples: [MouthSample] = []
+
+        public init(segments: [SpeechSegment], configuration: AudioConfiguration) {
+            self.segments = segments
+            padding = configuration.mouthPaddingSeconds
+            sampler = TimeSampler(fps: configuration.mouthSampleFps)
+        }
+
+        /// Whether the frame at `timestamp` should be looked at (and counts it as taken).
+        public mutating func wants(_ timestamp: Double) -> Bool {
+            !segments.isEmpty && SpeechAnalyser.isNearSpeech(timestamp, segments, padding: padding) && sampler.take(timestamp)
+        }
+
+        public mutating func add(_ sample: MouthSample) { samples.append(sample) }
+    }
+
+    /// Each segment with whose voice it is.
+    public func attribute(_ segments: [SpeechSegment], mouths: [MouthSample]) -> [(SpeechSegment, MouthActivityRule.Verdict)] {
+        segments.map { segment in
+            let padding = configuration.mouthPaddingSeconds
+            let samples = mouths.filter { $0.timestamp >= segment.start - padding && $0.timestamp <= segment.end + padding }
+            return (segment, configuration.mouth.verdict(for: segment, samples: samples))
+        }
+    }
+}
+
+extension ContinuousClock.Instant {
+    var milliseconds: Double {
+        let elapsed = duration(to: .now)
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    }
+}
