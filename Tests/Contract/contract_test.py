@@ -40,7 +40,7 @@ import common  # noqa: E402
 from common import Spec, Server, WebSocket, WebSocketRefused, request, schema_errors  # noqa: E402
 
 # What the SDK sends (`browser_activity` too; the server needs the first three).
-CONSENT = {"notice_version": "contract-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity"]}
+CONSENT = {"notice_version": "contract-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity", "microphone"]}
 # An exam site allowed to embed the SDK (server.allowed_origins), and one that is not.
 EXAM_ORIGIN = "https://exam.example"
 FOREIGN_ORIGIN = "http://evil.example"

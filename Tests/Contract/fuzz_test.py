@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from common import Server, Spec, WebSocket, request  # noqa: E402
 
-CONSENT = {"notice_version": "fuzz-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity"]}
+CONSENT = {"notice_version": "fuzz-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity", "microphone"]}
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
           "response_schema_conformance"]
 

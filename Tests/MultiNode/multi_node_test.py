@@ -185,7 +185,7 @@ def run(binary, server_url):
             assert status == 201, session
             invitation = session["upload_token"]
             status, _ = call(servers[(number + 1) % 2], "POST", f"/api/sessions/{session['id']}/consent", invitation,
-                             {"notice_version": "1", "items": ["webcam_frames", "video_chunks", "reference_photo"]})
+                             {"notice_version": "1", "items": ["webcam_frames", "video_chunks", "reference_photo", "microphone"]})
             assert status == 200
             sessions.append((session["id"], invitation))
 

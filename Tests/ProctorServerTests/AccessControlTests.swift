@@ -61,7 +61,7 @@ struct AccessControlTests {
         try await server.application.test(.router) { client in
             let own = try await createSession(client, server: server, candidate: "alice")
             let other = try await createSession(client, server: server, candidate: "bob")
-            let consent = #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo"]}"#
+            let consent = #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#
             let routes: [(HTTPRequest.Method, String, String?, Need)] = [
                 (.get, "/", nil, .public), (.get, "/health", nil, .public), (.get, "/metrics", nil, .public),
                 (.get, "/static/css/app.css", nil, .public), (.get, "/admin", nil, .public), (.get, "/login", nil, .public),

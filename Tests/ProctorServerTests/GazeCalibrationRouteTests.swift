@@ -29,7 +29,7 @@ struct GazeCalibrationRouteTests {
         }
         try await client.execute(
             uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
-            body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+            body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
         ) { response in
             #expect(response.status == .ok)
         }

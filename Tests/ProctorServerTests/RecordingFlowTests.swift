@@ -59,7 +59,9 @@ func worker(for server: TestServer, name: String = "test-worker") async throws -
     let services = server.services
     var logger = Logger(label: "proctor.test.worker")
     logger.logLevel = .warning
-    let processor = ChunkProcessor(pool: try await serverTestPool.value, blobs: services.blobs, configuration: services.configuration, logger: logger)
+    let processor = ChunkProcessor(
+        pool: try await serverTestPool.value, blobs: services.blobs, configuration: services.configuration, logger: logger,
+        voiceActivity: try await serverTestVoiceActivity.value)
     let store = services.recordings as! SQLiteSessionStore
     let jobs = RecordingJobs(store: store, blobs: services.blobs, configuration: services.configuration, processor: processor, logger: logger)
     return RecordingWorker(jobs: jobs, kinds: JobKind.allCases, concurrency: 1, name: name, logger: logger)
@@ -111,7 +113,7 @@ struct RecordingFlowTests {
             }
             try await client.execute(
                 uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
             ) { response in
                 #expect(response.status == .ok)
                 #expect(json(response)["consent_at"] is String)
@@ -319,7 +321,7 @@ struct RecordingFlowTests {
             let auth: HTTPFields = [.authorization: "Bearer \(body["upload_token"] as? String ?? "")"]
             try await client.execute(
                 uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                body: ByteBuffer(string: #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+                body: ByteBuffer(string: #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
             ) { response in
                 #expect(response.status == .ok)
             }

@@ -41,6 +41,13 @@ let serverTestPool = Task { () throws -> VisionWorkerPool in
     }
 }
 
+/// Silero VAD on ONNX Runtime, as `scripts/setup.sh` installs them, for the chunks' sound.
+let serverTestVoiceActivity = Task { () throws -> VoiceActivityDetector in
+    let engine = try OnnxRuntimeInferenceEngine(
+        libraryPath: ServerTestEnvironment.checkout.appendingPathComponent(VisionConfiguration().onnxruntimeLibrary).path, intraOpThreads: 1)
+    return try VoiceActivityDetector(modelPath: ServerTestEnvironment.checkout.appendingPathComponent("models/silero_vad.onnx").path, engine: engine)
+}
+
 /// A server on its own data folder, with its writer running.
 struct TestServer {
     let services: ProctorServices

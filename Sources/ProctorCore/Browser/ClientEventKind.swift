@@ -21,4 +21,7 @@ public enum ClientEventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case pageReturned = "page_returned"
     case networkOffline = "network_offline"
     case networkOnline = "network_online"
+    /// The page records no sound: `details.reason` is `policy_off`, `refused`, `no_microphone` or
+    /// `lost` (the microphone stopped during the exam).
+    case audioUnavailable = "audio_unavailable"
 }

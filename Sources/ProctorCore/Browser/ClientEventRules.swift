@@ -41,7 +41,10 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
     ///   - sessionStart: seconds since 1970 when the session began.
     ///   - now: seconds since 1970.
     ///   - detailsBytes: the encoded size of `details`.
-    public func validate(_ event: ClientEvent, sessionStart: Double, now: Double, detailsBytes: Int) -> Result<Outcome, Problem> {
+    ///   - audio: the exam's audio policy: where sound is required, its absence is a finding.
+    public func validate(_ event: ClientEvent, sessionStart: Double, now: Double, detailsBytes: Int, audio: AudioPolicy = .on) -> Result<
+        Outcome, Problem
+    > {
         guard (1...64).contains(event.id.count),
             event.id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0)) })
         else {
@@ -62,11 +65,21 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
         guard detailsBytes <= maximumDetailsBytes else {
             return .failure(Problem(field: "details", message: "details are larger than \(maximumDetailsBytes) bytes"))
         }
-        return .success(outcome(event))
+        if event.event == .audioUnavailable {
+            guard case .string(let reason)? = event.details?["reason"], Self.audioReasons.contains(reason) else {
+                return .failure(Problem(field: "details", message: "audio_unavailable needs details.reason: \(Self.audioReasons.sorted().joined(separator: ", "))"))
+            }
+        }
+        return .success(outcome(event, audio: audio))
     }
 
-    func outcome(_ event: ClientEvent) -> Outcome {
+    /// Why the page records no sound.
+    public static let audioReasons: Set<String> = ["policy_off", "refused", "no_microphone", "lost"]
+
+    func outcome(_ event: ClientEvent, audio: AudioPolicy = .on) -> Outcome {
         switch event.event {
+        // No sound is a fact for the timeline, never flagged, unless the exam requires sound.
+        case .audioUnavailable: audio == .required && event.details?["reason"] != .string("policy_off") ? .finding(.audioUnavailable) : .milestone
         case .tabHidden: .finding(.tabHidden)
         case .windowBlur:
             (event.durationMs ?? 0) / 1000 < minimumBlurSeconds
@@ -99,6 +112,7 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
         case .pageLeft: nil
         case .networkOffline: "Your connection was offline\(lasting); your recording is kept and will upload."
         case .cameraRestored, .pageReturned, .networkOnline: nil
+        case .audioUnavailable: nil
         }
     }
 }

@@ -29,9 +29,10 @@ struct ClientEventRecorder: Sendable {
     /// `sessionStart`. Throws `ClientEventRules.Problem` for an invalid event: nothing is stored.
     func record(_ event: ClientEvent, sessionId: String, sessionStart: Date, now: Date = Date()) async throws -> Outcome {
         let detailsBytes = try event.details.map { try APICoding.encoder().encode($0).count } ?? 0
+        let audio = event.event == .audioUnavailable ? (try await recordings.recording(sessionId: sessionId)?.audioPolicy ?? .on) : .on
         let outcome = try rules.validate(
             event, sessionStart: sessionStart.timeIntervalSince1970, now: now.timeIntervalSince1970,
-            detailsBytes: detailsBytes
+            detailsBytes: detailsBytes, audio: audio
         ).get()
         let startedAt = Date(timeIntervalSince1970: event.at / 1000)
         let endedAt = event.durationMs.map { startedAt.addingTimeInterval($0 / 1000) }
@@ -53,6 +54,7 @@ struct ClientEventRecorder: Sendable {
                 case .cameraRestored: .cameraRestored
                 case .pageReturned: .pageReturned
                 case .networkOnline: .networkOnline
+                case .audioUnavailable: .audioUnavailable
                 default: .screenCheck
                 }
             // Milestones have no id of their own: the page's event id, kept in the details, makes them idempotent.
@@ -69,9 +71,15 @@ struct ClientEventRecorder: Sendable {
                 MilestoneRecord(
                     sessionId: sessionId, kind: kind, at: startedAt,
                     details: MilestoneDetails(
-                        clientEventId: event.id, durationMs: event.durationMs, extended: extended)))
+                        clientEventId: event.id, durationMs: event.durationMs, extended: extended, reason: reason(of: event))))
             return .stored(kind: nil, duplicate: false)
         }
+    }
+
+    /// Audio unavailable: why (validated against `ClientEventRules.audioReasons`).
+    func reason(of event: ClientEvent) -> String? {
+        guard event.event == .audioUnavailable, case .string(let reason)? = event.details?["reason"] else { return nil }
+        return reason
     }
 
     /// What a finding keeps of the event's details: only the fields the product knows, never free text.
@@ -80,6 +88,7 @@ struct ClientEventRecorder: Sendable {
         if case .string(let action)? = event.details?["action"], ["copy", "cut", "paste"].contains(action) { details.action = action }
         if case .number(let length)? = event.details?["length"], length.isFinite, length >= 0 { details.textLength = Int(min(length, 1e9)) }
         if case .bool(let extended)? = event.details?["extended"] { details.extended = extended }
+        details.audioStatus = reason(of: event)
         return details
     }
 

@@ -53,7 +53,7 @@ struct DashboardRoutes {
         let sessions = try await store.listSessions(limit: Self.rankedSessionLimit, offset: 0)
         let ids = sessions.map(\.session.id)
         let recordings = Dictionary(try await recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
-        let counts = try await findings.openFindingCounts(sessionIds: ids, sources: [.recorded, .browser])
+        let counts = try await findings.openFindingCounts(sessionIds: ids, sources: [.recorded, .browser, .audio])
         // Connected to any server (the local registry covers the second before its first publication).
         let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
         let live = Set(presence.map(\.serverSessionId)).union(await registry.all.map(\.serverSessionId))

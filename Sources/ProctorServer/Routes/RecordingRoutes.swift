@@ -62,6 +62,8 @@ struct RecordingRoutes {
         var examId: String
         var candidateId: String
         var chunkSeconds: Double?
+        /// The exam's audio policy; the configuration's `audio.default_policy` when absent.
+        var audio: AudioPolicy?
     }
 
     @Sendable func create(_ request: Request, context: ProctorRequestContext) async throws -> Answer<CreatedSessionResponse> {
@@ -76,16 +78,17 @@ struct RecordingRoutes {
         let (token, expires) = try invitation(for: id)
         let metadata = ["kind": "recorded", "exam_id": body.examId, "candidate_id": body.candidateId]
         let session = SessionRecord(id: id, externalId: id, startedAt: Date(), endedAt: nil, status: .active, metadata: metadata)
-        let record = RecordingRecord(
+        var record = RecordingRecord(
             sessionId: id, examId: body.examId, candidateId: body.candidateId, chunkSeconds: chunkSeconds, uploadTokenHash: TokenSigner.fingerprint(token))
+        record.audioPolicy = body.audio ?? configuration.audio.defaultPolicy
         try await recordings.createRecording(record, session: session)
         await auditor.record(
-            caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId)],
+            caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId), "audio": .string(record.audioPolicy.rawValue)],
             context: context)
         return Answer(
             .created,
             CreatedSessionResponse(
-                id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId,
+                id: id, uploadToken: token, chunkSeconds: chunkSeconds, examId: body.examId, candidateId: body.candidateId, audio: record.audioPolicy,
                 chunkUploadUrl: "/api/sessions/\(id)/chunks/{index}", invitationUrl: "/exam/\(id)?token=\(token)", invitationExpiresAt: expires
             ))
     }
@@ -124,7 +127,7 @@ struct RecordingRoutes {
         return CandidateResponse(
             sessionId: record.sessionId, examId: record.examId, candidateId: record.candidateId, chunkSeconds: record.chunkSeconds,
             consentAt: record.consentAt, referenceEnrolled: record.referenceEmbedding != nil, endRequested: record.endRequestedAt != nil,
-            finalized: record.finalizedAt != nil,
+            finalized: record.finalizedAt != nil, audio: record.audioPolicy,
             retention: .init(videoDays: privacy.videoDays, evidenceDays: privacy.evidenceDays, faceDataDays: privacy.faceDataDays)
         )
     }
@@ -143,7 +146,7 @@ struct RecordingRoutes {
     @Sendable func consent(_ request: Request, context: ProctorRequestContext) async throws -> ConsentResponse {
         var record = try await authorisedRecording(request, context)
         let body = try await RequestBody.decode(ConsentRequest.self, from: request)
-        let missing = Self.consentItems.subtracting(body.items)
+        let missing = Self.consentItems(for: record.audioPolicy).subtracting(body.items)
         guard missing.isEmpty else {
             throw APIError(.badRequest, .consentIncomplete, "consent must cover \(missing.sorted().joined(separator: ", "))")
         }
@@ -168,6 +171,11 @@ struct RecordingRoutes {
 
     /// What a recorded session captures, named in the consent notice.
     static let consentItems: Set<String> = ["webcam_frames", "video_chunks", "reference_photo"]
+
+    /// What consent must cover: the microphone too when the exam records sound.
+    static func consentItems(for audio: AudioPolicy) -> Set<String> {
+        audio.capturesAudio ? consentItems.union(["microphone"]) : consentItems
+    }
 
     func requireConsent(_ record: RecordingRecord) throws {
         guard record.consentAt != nil else {

@@ -10,6 +10,8 @@ struct CreatedSessionResponse: Encodable, Sendable {
     var chunkSeconds: Double
     var examId: String
     var candidateId: String
+    /// The exam's audio policy (`off`, `on`, `required`).
+    var audio: AudioPolicy
     var chunkUploadUrl: String
     var invitationUrl: String
     var invitationExpiresAt: Date
@@ -39,6 +41,8 @@ struct CandidateResponse: ResponseEncodable, Sendable {
     var referenceEnrolled: Bool
     var endRequested: Bool
     var finalized: Bool
+    /// Whether the page asks for the microphone (`on`, `required`) and may start without one (`on`).
+    var audio: AudioPolicy
     var retention: Retention
 }
 
