@@ -214,6 +214,33 @@ struct StoreAndQueueTests {
         }
     }
 
+    @Test("Audio findings: replaced with their chunk's pictures, deleted one by one; the audio policy round-trips", arguments: Backend.all)
+    func audioFindings(backend: Backend) async throws {
+        try await backend.withStore { store in
+            var recording = F.recording("a1")
+            recording.audioPolicy = .required
+            try await store.createRecording(recording, session: F.session("a1"))
+            #expect(try await store.recording(sessionId: "a1")?.audioPolicy == .required)
+            recording.audioPolicy = .off
+            try await store.updateRecording(recording)
+            #expect(try await store.recording(sessionId: "a1")?.audioPolicy == .off)
+
+            var heard = F.event("s1", "a1", chunk: 0, offset: 2, type: .otherVoice)
+            heard.source = .audio
+            heard.details = FindingDetails(speechProbability: 0.97, mouthMovement: 0.004, faceShare: 1, mouthFrames: 40, joinedChunks: [0, 1])
+            let seen = F.event("v1", "a1", chunk: 0, offset: 1)
+            try await store.replaceFindings(sessionId: "a1", chunkIndex: 0, with: [seen, heard])
+            #expect(try await store.findings(sessionId: "a1").sorted { $0.id < $1.id } == [heard, seen])
+            #expect(try await store.openFindingCounts(sessionIds: ["a1"], sources: [.audio]) == ["a1": ["other_voice": 1]])
+            // Reprocessing the chunk replaces both kinds.
+            try await store.replaceFindings(sessionId: "a1", chunkIndex: 0, with: [heard])
+            #expect(try await store.findings(sessionId: "a1") == [heard])
+            try await store.deleteFinding(sessionId: "a1", id: "s1")
+            #expect(try await store.findings(sessionId: "a1").isEmpty)
+            try await store.deleteFinding(sessionId: "a1", id: "s1")  // gone already: nothing happens
+        }
+    }
+
     @Test("Milestones come back in time order", arguments: Backend.all)
     func milestones(backend: Backend) async throws {
         try await backend.withStore { store in
