@@ -188,7 +188,10 @@ public struct DetectionPipeline: Sendable {
             faces: faces.faces.map { FaceReport(box: $0.box, score: $0.score, keypoints: $0.keypoints) }
         )
         lastMessage = message
-        return FrameOutcome(message: message, frame: frame, observation: observation, risk: risk, newCalibration: eyes.newCalibration)
+        var outcome = FrameOutcome(message: message, frame: frame, observation: observation, risk: risk, newCalibration: eyes.newCalibration)
+        outcome.mouth = MouthSample(timestamp: timestamp, faceCount: faces.faces.count, opening: faces.mouthOpening)
+        outcome.mainFace = main
+        return outcome
     }
 
     /// A skipped frame repeats the last analysis with fresh metadata, so every reply has the same shape.
@@ -241,6 +244,9 @@ public struct FrameOutcome: Sendable {
     public var risk: RiskAssessment?
     /// Set on the frame that completed the automatic gaze calibration: store it with the session.
     public var newCalibration: GazeCalibration?
+    /// The main face's mouth (for speech attribution) and the face itself, on processed frames.
+    public var mouth: MouthSample?
+    public var mainFace: DetectedFace?
 
     public init(message: AnalysisMessage, frame: Image, observation: FrameObservation?, risk: RiskAssessment?, newCalibration: GazeCalibration? = nil) {
         self.message = message

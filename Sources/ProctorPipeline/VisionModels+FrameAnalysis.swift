@@ -31,6 +31,7 @@ extension VisionModels {
             result.presence = landmarks.presence
             if landmarks.presence >= configuration.minimumLandmarkPresence {
                 result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
+                result.mouthOpening = MouthSample.opening(of: landmarks.points)
             }
             result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
             if result.pose != nil, eyes.enabled, let irisLandmarker {
@@ -86,6 +87,8 @@ struct FacePathResult: Sendable {
     var landmarksCount = 0
     var presence = 0.0
     var pose: HeadPose?
+    /// The main face's lip opening (speech attribution), nil without usable landmarks.
+    var mouthOpening: Double?
     /// Each eye's measurement when the iris ran on this frame (nil for an eye not measurable); nil
     /// when it did not run.
     var eyes: [EyeSide: EyeMeasurement?]?

@@ -79,11 +79,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
         var frames = 0
         while let (frame, timestamp) = try await pool.run({ _ in try reader.next() }) {
             frames += 1
-            if mouths.wants(timestamp) {
-                mouths.add(try await pool.run { models in try models.mouth(in: frame, at: timestamp, configuration: pipelineConfiguration) })
-            }
             let outcome = try await pipeline.process(frame: frame, timestamp: timestamp)
             if !outcome.isSkipped { try printLine(outcome.message) }
+            if let mouth = outcome.mouth {
+                mouths.add(mouth, face: outcome.mainFace)
+            } else if mouths.wants(timestamp) {
+                let near = mouths.face
+                let look = try await pool.run { models in try models.mouth(in: frame, at: timestamp, near: near, configuration: pipelineConfiguration) }
+                mouths.add(look.sample, face: look.face)
+            }
         }
         guard frames > 0 else { throw VisionError(.notAnImage, "video has no decodable frames") }
         guard audio.status != .noAudio else { return }

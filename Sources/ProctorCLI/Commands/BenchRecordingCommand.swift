@@ -7,7 +7,9 @@ import ProctorRecording
 import ProctorStore
 import ProctorVision
 
-/// `proctor bench-recording`: chunk analysis throughput and merge time on real webm chunks.
+/// `proctor bench-recording`: chunk analysis throughput and merge time on real webm chunks, and
+/// what the chunks' sound costs: the same chunks are analysed silent and with speech (espeak-ng's
+/// voice for half of every 10 s, as Opus), and the audio stages are timed.
 struct BenchRecordingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-recording",
@@ -25,6 +27,9 @@ struct BenchRecordingCommand: AsyncParsableCommand {
     @Option(help: "Seconds per chunk.")
     var chunkSeconds = 10.0
 
+    @Flag(help: "Analyse only the chunks with sound (skip the silent pass that the audio cost is compared with).")
+    var soundOnly = false
+
     func run() async throws {
         let configuration = try common.loadConfiguration()
         let folder = data ?? ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"] ?? BenchCommand.defaultTestData()
@@ -34,31 +39,45 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let blobs = try FileBlobStore(root: scratch)
         let source = URL(fileURLWithPath: folder).appendingPathComponent("video/webcam_gaze_center_left_center.mp4").path
 
-        // 640x480 VP8 chunks like a browser's, cut from the webcam clip (looped as needed).
-        var records: [ChunkRecord] = []
-        for index in 0..<chunks {
-            let output = try blobs.temporaryURL(extension: "webm")
-            _ = try await VideoTools.run(
-                "ffmpeg",
-                [
-                    "-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source,
+        // Speech for half of every 10 s: espeak-ng's sentence, then silence, looped under the pictures.
+        let voice = scratch.appendingPathComponent("voice.wav")
+        _ = try await VideoTools.run(
+            "espeak-ng", ["-w", voice.path, "The answer to question four is seventeen. Write it down quickly before the proctor sees."])
+        let speech = scratch.appendingPathComponent("speech.wav")
+        _ = try await VideoTools.run("ffmpeg", ["-nostdin", "-y", "-v", "error", "-i", voice.path, "-af", "apad=whole_dur=10", "-ar", "48000", speech.path])
+
+        // 640x480 VP8 chunks like a browser's, cut from the webcam clip (looped as needed), silent and with sound.
+        func makeChunks(session: String, sound: Bool) async throws -> [ChunkRecord] {
+            var records: [ChunkRecord] = []
+            for index in 0..<chunks {
+                let output = try blobs.temporaryURL(extension: "webm")
+                var arguments = ["-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source]
+                if sound { arguments += ["-stream_loop", "-1", "-t", "\(chunkSeconds)", "-i", speech.path, "-map", "0:v", "-map", "1:a"] }
+                arguments += [
                     "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,format=yuv420p",
-                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", "-an", "-f", "webm", output.path,
-                ])
-            let key = BlobKeys.chunk("bench", index)
-            try blobs.put(key, movingFileAt: output)
-            records.append(
-                ChunkRecord(sessionId: "bench", index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
+                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M",
+                ]
+                arguments += sound ? ["-c:a", "libopus", "-ac", "1", "-t", "\(chunkSeconds)"] : ["-an"]
+                arguments += ["-f", "webm", output.path]
+                _ = try await VideoTools.run("ffmpeg", arguments)
+                let key = BlobKeys.chunk(session, index)
+                try blobs.put(key, movingFileAt: output)
+                records.append(
+                    ChunkRecord(sessionId: session, index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
+            }
+            return records
         }
+        let records = try await makeChunks(session: "bench", sound: false)
+        let sounding = try await makeChunks(session: "bench-sound", sound: true)
         let chunkRecords = records
         let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
         defer { pool.shutdown() }
         var logger = Logger(label: "proctor.bench")
         logger.logLevel = .warning
-        let voice = VisionRuntime.voiceActivity(configuration)
-        if let note = voice.note { logger.warning("\(note)") }
+        let vad = VisionRuntime.voiceActivity(configuration)
+        if let note = vad.note { logger.warning("\(note)") }
         let processor = ChunkProcessor(
-            pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: voice.detector, voiceActivityNote: voice.note)
+            pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: vad.detector, voiceActivityNote: vad.note)
         // Identity checks need a reference: the first face of the clip.
         let reference = try await pool.run { models -> FaceEmbedding? in
             let reader = try VideoReader(path: try blobs.localURL(chunkRecords[0].blobKey).path)
@@ -69,23 +88,28 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         }
 
         // As many chunks at once as there are CV workers, like `proctor worker --concurrency <cores>`.
-        let started = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: ChunkProcessor.Result.self) { group in
-            var pending = chunkRecords[...]
-            var finished: [ChunkProcessor.Result] = []
-            for _ in 0..<min(pool.size, pending.count) {
-                let chunk = pending.removeFirst()
-                group.addTask { try await processor.process(chunk, reference: reference) }
+        func analyse(_ chunkRecords: [ChunkRecord]) async throws -> (results: [ChunkProcessor.Result], seconds: Double) {
+            let started = ContinuousClock.now
+            let results = try await withThrowingTaskGroup(of: ChunkProcessor.Result.self) { group in
+                var pending = chunkRecords[...]
+                var finished: [ChunkProcessor.Result] = []
+                for _ in 0..<min(pool.size, pending.count) {
+                    let chunk = pending.removeFirst()
+                    group.addTask { try await processor.process(chunk, reference: reference) }
+                }
+                while let result = try await group.next() {
+                    finished.append(result)
+                    if let chunk = pending.popFirst() { group.addTask { try await processor.process(chunk, reference: reference) } }
+                }
+                return finished
             }
-            while let result = try await group.next() {
-                finished.append(result)
-                if let chunk = pending.popFirst() { group.addTask { try await processor.process(chunk, reference: reference) } }
-            }
-            return finished
+            let elapsed = started.duration(to: .now)
+            return (results, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
-        let analysis = started.duration(to: .now)
+        let silent = soundOnly ? nil : try await analyse(chunkRecords)
+        let heard = try await analyse(sounding)
+        let (results, analysisSeconds) = silent ?? heard
         let videoSeconds = results.reduce(0) { $0 + $1.duration }
-        let analysisSeconds = Double(analysis.components.seconds) + Double(analysis.components.attoseconds) / 1e18
 
         let mergeStarted = ContinuousClock.now
         let master = try blobs.temporaryURL(extension: "webm")
@@ -107,5 +131,28 @@ struct BenchRecordingCommand: AsyncParsableCommand {
             String(
                 format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds,
                 mergeSeconds / merged * 60))
+        // The sound: ffmpeg's decoding and Silero VAD, timed per chunk; the mouth looks during speech
+        // show in the throughput against the silent pass.
+        let audioSeconds = heard.results.reduce(0) { $0 + $1.audio.seconds }
+        let extractMs = heard.results.reduce(0) { $0 + $1.audio.extractMilliseconds }
+        let modelMs = heard.results.reduce(0) { $0 + $1.audio.modelMilliseconds }
+        let speechSeconds = heard.results.reduce(0) { $0 + $1.audio.segments.reduce(0) { $0 + $1.duration } }
+        let heardVideo = heard.results.reduce(0) { $0 + $1.duration }
+        let statuses = Dictionary(grouping: heard.results, by: { $0.audio.status.rawValue }).mapValues(\.count)
+        print(
+            String(
+                format:
+                    "  audio: %.1f s of sound (%.1f s speech, %d findings; %@): decode %.0f ms + voice model %.0f ms = %.1f s per minute of video, %.2f %% of one core per stream",
+                audioSeconds, speechSeconds, heard.results.reduce(0) { $0 + $1.findings.filter { $0.source == .audio }.count },
+                statuses.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "), extractMs, modelMs,
+                (extractMs + modelMs) / 1000 / max(heardVideo, 0.001) * 60, (extractMs + modelMs) / 1000 / max(heardVideo, 0.001) * 100))
+        if let silent {
+            let silentRate = videoSeconds / silent.seconds
+            let heardRate = heardVideo / heard.seconds
+            print(
+                String(
+                    format: "  with sound: %.1f video-s per wall-s against %.1f silent (%+.1f %%, the voice model and the mouth during speech included)",
+                    heardRate, silentRate, (heardRate / silentRate - 1) * 100))
+        }
     }
 }

@@ -20,7 +20,7 @@ public struct AudioConfiguration: Sendable, Hashable, Codable {
     public var mergeGapSeconds = 0.3
     /// Frames per second the chunk processor looks at the mouth during speech (besides the 2 fps of
     /// the vision analysis): lips move at syllable rate (4-5 Hz), which 2 fps cannot follow.
-    public var mouthSampleFps = 8.0
+    public var mouthSampleFps = 5.0
     /// Seconds before and after a speech segment whose frames still count for its mouth.
     public var mouthPaddingSeconds = 0.25
     /// The mouth rule (see `MouthActivityRule`).

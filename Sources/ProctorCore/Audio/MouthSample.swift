@@ -18,4 +18,10 @@ public struct MouthSample: Sendable, Hashable, Codable {
         guard width > 1e-6 else { return nil }
         return upperLip.distance(to: lowerLip) / width
     }
+
+    /// The opening from the 468 face-mesh points; nil for another layout.
+    public static func opening(of mesh: [Point2]) -> Double? {
+        guard mesh.count > 291 else { return nil }
+        return opening(upperLip: mesh[13], lowerLip: mesh[14], leftCorner: mesh[61], rightCorner: mesh[291])
+    }
 }

@@ -12,15 +12,27 @@ public enum AudioTrack {
     }
 
     /// Decodes the first audio stream to 16 kHz mono 32-bit float samples, written to `output`
-    /// (raw little-endian floats). Any decoding error fails (`-xerror`): a corrupt stream is reported
-    /// as unreadable rather than analysed in part.
-    public static func extractSamples(from url: URL, to output: URL) async throws {
-        _ = try await VideoTools.run(
-            "ffmpeg",
-            [
-                "-nostdin", "-y", "-v", "error", "-xerror", "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-f", "f32le",
-                output.path,
-            ])
+    /// (raw little-endian floats); returns the stream's codec, or nil when the file has no audio
+    /// stream. Any decoding error fails (`-xerror`): a corrupt stream is reported as unreadable
+    /// rather than analysed in part.
+    public static func extractSamples(from url: URL, to output: URL) async throws -> String? {
+        do {
+            // `-v info` prints the input's streams ("Stream #0:1: Audio: opus, 48000 Hz, mono…") on stderr.
+            let log = try await VideoTools.runCapturingErrors(
+                "ffmpeg",
+                [
+                    "-nostdin", "-y", "-hide_banner", "-v", "info", "-nostats", "-xerror", "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-ar",
+                    "16000", "-f", "f32le", output.path,
+                ])
+            let audioLine = log.split(separator: "\n").first { $0.contains("Audio: ") }
+            return audioLine.flatMap { $0.components(separatedBy: "Audio: ").last?.split(separator: ",").first.map { String($0.split(separator: " ").first ?? $0) } }
+                ?? "unknown"
+        } catch let error as VideoToolError {
+            if error.description.contains("matches no streams") { return nil }
+            // Keep what ffmpeg said was wrong, not the stream list printed before it.
+            let problems = error.description.split(separator: "\n").filter { $0.localizedCaseInsensitiveContains("error") || $0.contains("Invalid") }
+            throw VideoToolError("ffmpeg: " + (problems.isEmpty ? error.description : problems.suffix(3).joined(separator: "; ")))
+        }
     }
 
     /// Reads raw little-endian float samples (blocking: call it on a worker thread).

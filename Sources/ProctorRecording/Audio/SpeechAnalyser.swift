@@ -28,23 +28,25 @@ public struct SpeechAnalyser: Sendable {
     public func analyse(_ url: URL, previous: VoiceActivityState?) async -> ChunkAudioAnalysis {
         let settings = configuration
         guard settings.enabled else { return ChunkAudioAnalysis(status: .notAnalysed, message: "audio analysis is switched off") }
-        let codec: String?
-        do {
-            codec = try await AudioTrack.codec(of: url)
-        } catch {
-            return ChunkAudioAnalysis(status: .unreadable, message: "ffprobe could not read the chunk: \(error)")
-        }
-        guard let codec else { return ChunkAudioAnalysis(status: .noAudio, message: "the chunk has no sound") }
         guard let voiceActivity else {
-            return ChunkAudioAnalysis(status: .notAnalysed, message: note ?? "no voice-activity model", codec: codec)
+            // Without the model, say at least whether the chunk had sound.
+            let codec = try? await AudioTrack.codec(of: url)
+            return ChunkAudioAnalysis(
+                status: codec == nil ? .noAudio : .notAnalysed, message: codec == nil ? "the chunk has no sound" : (note ?? "no voice-activity model"), codec: codec ?? nil)
         }
         let extractStarted = ContinuousClock.now
-        let raw: URL
+        let raw = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-\(UUID().uuidString).f32")
+        let codec: String
         do {
-            raw = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-\(UUID().uuidString).f32")
-            try await AudioTrack.extractSamples(from: url, to: raw)
+            // One ffmpeg run, no ffprobe first (a process start is a good part of the cost): it says
+            // which codec it decoded, or that there was no audio stream.
+            guard let decoded = try await AudioTrack.extractSamples(from: url, to: raw) else {
+                return ChunkAudioAnalysis(status: .noAudio, message: "the chunk has no sound")
+            }
+            codec = decoded
         } catch {
-            return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be decoded: \(error)", codec: codec)
+            try? FileManager.default.removeItem(at: raw)
+            return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be decoded: \(error)")
         }
         defer { try? FileManager.default.removeItem(at: raw) }
         let extractMs = extractStarted.milliseconds
@@ -81,25 +83,40 @@ public struct SpeechAnalyser: Sendable {
         segments.contains { timestamp >= $0.start - padding && timestamp <= $0.end + padding }
     }
 
-    /// Collects the mouth on frames near speech, at `mouthSampleFps` (call with every decoded frame).
+    /// Collects the mouth on frames near speech, at `mouthSampleFps` in all: the frames the vision
+    /// analysis processes give theirs, and frames in between are looked at only for the mouth.
     public struct MouthCollector: Sendable {
         let segments: [SpeechSegment]
         let padding: Double
-        var sampler: TimeSampler
+        let interval: Double
+        private var last: Double?
+        /// The face of the last look, where the next look's mesh starts.
+        public var face: DetectedFace?
         public private(set) var samples: [MouthSample] = []
 
         public init(segments: [SpeechSegment], configuration: AudioConfiguration) {
             self.segments = segments
             padding = configuration.mouthPaddingSeconds
-            sampler = TimeSampler(fps: configuration.mouthSampleFps)
+            interval = configuration.mouthSampleFps > 0 ? 1 / configuration.mouthSampleFps : .infinity
         }
 
-        /// Whether the frame at `timestamp` should be looked at (and counts it as taken).
-        public mutating func wants(_ timestamp: Double) -> Bool {
-            !segments.isEmpty && SpeechAnalyser.isNearSpeech(timestamp, segments, padding: padding) && sampler.take(timestamp)
+        /// Whether the frame at `timestamp` is near speech.
+        public func isNearSpeech(_ timestamp: Double) -> Bool {
+            !segments.isEmpty && SpeechAnalyser.isNearSpeech(timestamp, segments, padding: padding)
         }
 
-        public mutating func add(_ sample: MouthSample) { samples.append(sample) }
+        /// Whether a frame at `timestamp` that the vision analysis skips should be looked at.
+        public func wants(_ timestamp: Double) -> Bool {
+            isNearSpeech(timestamp) && (last.map { timestamp - $0 >= interval - 0.001 } ?? true)
+        }
+
+        /// Keeps a mouth near speech (from a processed frame or a look of its own).
+        public mutating func add(_ sample: MouthSample, face: DetectedFace?) {
+            guard isNearSpeech(sample.timestamp) else { return }
+            samples.append(sample)
+            last = sample.timestamp
+            self.face = face
+        }
     }
 
     /// Each segment with whose voice it is.

@@ -73,13 +73,17 @@ public struct ChunkProcessor: Sendable {
         while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next().map { ($0.image, $0.timestamp, reader.framesPerSecond) } }) {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
             lastTimestamp = timestamp
-            if mouths.wants(timestamp) {
-                let pipelineConfiguration = configuration.pipeline
-                mouths.add(try await pool.run { models in try models.mouth(in: frame, at: timestamp, configuration: pipelineConfiguration) })
+            guard sampler.take(timestamp) else {
+                if mouths.wants(timestamp) {
+                    let (pipelineConfiguration, near) = (configuration.pipeline, mouths.face)
+                    let look = try await pool.run { models in try models.mouth(in: frame, at: timestamp, near: near, configuration: pipelineConfiguration) }
+                    mouths.add(look.sample, face: look.face)
+                }
+                continue
             }
-            guard sampler.take(timestamp) else { continue }
             sampled += 1
             let outcome = try await pipeline.process(frame: frame, timestamp: timestamp)
+            if let mouth = outcome.mouth { mouths.add(mouth, face: outcome.mainFace) }
             guard let risk = outcome.risk, let observation = outcome.observation else { continue }
             var findings = Finding.from(risk)
             if let reference, observation.faceCount >= 1, identity.isDue(at: timestamp) {

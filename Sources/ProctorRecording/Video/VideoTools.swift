@@ -24,6 +24,15 @@ public enum VideoTools {
 
     /// Runs a tool found on the PATH; its standard output on success, its standard error in the error.
     public static func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        try await execute(tool, arguments).stdout
+    }
+
+    /// Like `run`, for a tool that reports on standard error (ffmpeg's stream list): that on success.
+    public static func runCapturingErrors(_ tool: String, _ arguments: [String]) async throws -> String {
+        try await execute(tool, arguments).stderr
+    }
+
+    private static func execute(_ tool: String, _ arguments: [String]) async throws -> (stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
@@ -39,7 +48,7 @@ public enum VideoTools {
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard status == 0 else { throw VideoToolError("\(tool) failed (\(status)): \(stderr.suffix(400))") }
-        return stdout
+        return (stdout, stderr)
     }
 }
 

@@ -78,7 +78,7 @@ enum SecurityHeaders {
         headers[.xContentTypeOptions] = "nosniff"
         headers[.init("Referrer-Policy")!] = "no-referrer"
         headers[.init("X-Frame-Options")!] = "DENY"
-        headers[.init("Permissions-Policy")!] = "camera=(self), microphone=(), geolocation=()"
+        headers[.init("Permissions-Policy")!] = "camera=(self), microphone=(self), geolocation=()"
         return headers
     }
 }
