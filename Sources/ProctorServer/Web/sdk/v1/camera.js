@@ -22,6 +22,20 @@ async function missingMicrophone(error) {
   }
 }
 
+async function videoOnly() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: false });
+  } catch (error) {
+    throw cameraError(error);
+  }
+}
+
+/** Whether this document may use the microphone at all (its Permissions-Policy; a frame needs allow="microphone"). */
+function microphoneAllowed() {
+  const policy = document.permissionsPolicy || document.featurePolicy;
+  return typeof policy?.allowsFeature !== 'function' || policy.allowsFeature('microphone');
+}
+
 /**
  * Opens the camera, and the microphone unless the exam's audio policy is "off", with one
  * permission prompt. A microphone that is refused or missing does not stop the camera: the stream
@@ -30,13 +44,9 @@ async function missingMicrophone(error) {
  */
 export async function openCamera({ audio = 'off' } = {}) {
   if (!navigator.mediaDevices?.getUserMedia) throw new Error('This browser cannot use a webcam here (a secure https page is needed).');
-  if (audio === 'off') {
-    try {
-      return { stream: await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: false }), audio: { state: 'unavailable', reason: 'policy_off' } };
-    } catch (error) {
-      throw cameraError(error);
-    }
-  }
+  if (audio === 'off') return { stream: await videoOnly(), audio: { state: 'unavailable', reason: 'policy_off' } };
+  // The browser would drop the microphone anyway (and complain): do not ask.
+  if (!microphoneAllowed()) return { stream: await videoOnly(), audio: { state: 'unavailable', reason: 'refused' } };
   let refusal = null;
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: true });
@@ -46,12 +56,7 @@ export async function openCamera({ audio = 'off' } = {}) {
     refusal = error;
   }
   // The camera and the microphone were asked for together; try the camera alone before giving up.
-  let stream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: false });
-  } catch (error) {
-    throw cameraError(error);
-  }
+  const stream = await videoOnly();
   return { stream, audio: { state: 'unavailable', reason: await missingMicrophone(refusal) } };
 }
 
