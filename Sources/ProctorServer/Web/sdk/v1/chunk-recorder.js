@@ -3,6 +3,9 @@
 // every uploaded file is a complete webm that decodes on its own; a timeslice would give fragments
 // where only the first has the header. A microphone that stops leaves the next pieces video only.
 
+/** A piece smaller than this holds no frame (only the webm header: stopped just after it started). */
+const EMPTY_PIECE_BYTES = 1024;
+
 export class ChunkRecorder {
   constructor({ stream, chunkSeconds, firstIndex = 0, onChunk }) {
     this.stream = stream;
@@ -43,7 +46,9 @@ export class ChunkRecorder {
       recorder.ondataavailable = (event) => { if (event.data.size > 0) parts.push(event.data); };
       recorder.onstop = async () => {
         const blob = new Blob(parts, { type: 'video/webm' });
-        if (blob.size > 0) await this.onChunk({ index, blob, startedAt });
+        // The last piece, stopped a moment after it began, may hold no frame at all: it would not decode, so it is not sent.
+        if (blob.size >= EMPTY_PIECE_BYTES) await this.onChunk({ index, blob, startedAt });
+        else this.empty = index;
         resolve();
       };
     });
@@ -61,6 +66,6 @@ export class ChunkRecorder {
     clearTimeout(this.timer);
     if (this.current && this.current.state !== 'inactive') this.current.stop();
     await this.finished;
-    return this.index - 1;
+    return this.empty === this.index - 1 ? this.index - 2 : this.index - 1;
   }
 }
