@@ -201,10 +201,11 @@ class ProctorExam extends HTMLElement {
     let sent = [];
     try { sent = JSON.parse(localStorage.getItem(key) || '[]'); } catch { /* a damaged entry is replaced */ }
     if (!Array.isArray(sent)) sent = [];
-    if (sent.includes(reason)) return;
-    sent.push(reason);
-    localStorage.setItem(key, JSON.stringify(sent));
+    const known = sent.includes(reason);
+    if (!known) sent.push(reason);
     this.dataset.audioReported = sent.join(' ');
+    if (known) return;
+    localStorage.setItem(key, JSON.stringify(sent));
     events.add({ event: 'audio_unavailable', at: Date.now(), details: { reason } });
   }
 
@@ -312,7 +313,9 @@ class ProctorExam extends HTMLElement {
     if (returned) events.add({ event: 'page_returned', at: Date.now() });
     if (this.audio.state !== 'on') this.reportAudio(events, this.audio.reason);
     for (const track of this.stream.getAudioTracks()) {
-      track.addEventListener('ended', () => { if (!this.ending) this.reportAudio(events, 'lost'); }, { once: true });
+      // The microphone stopped (unplugged, switched off): the pieces go on without sound.
+      if (track.readyState === 'ended') this.reportAudio(events, 'lost');
+      else track.addEventListener('ended', () => { if (!this.ending) this.reportAudio(events, 'lost'); }, { once: true });
     }
     this.exam = { queue, recorder, live, events, signals };
     this.$('fullscreen-return').addEventListener('click', () => this.enterFullscreen());

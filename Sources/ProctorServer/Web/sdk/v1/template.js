@@ -17,7 +17,7 @@ export const template = `
           <dd><strong>What:</strong> the sound in your room, recorded with the video pieces (nothing separate is recorded). <strong>Why:</strong> to notice speech — someone else speaking, or you talking. <strong>Who hears it:</strong> proctors reviewing the flagged moments. <strong>How long:</strong> kept as long as the video<span id="microphone-days"></span>. <span id="microphone-policy"></span></dd>
         </div>
         <dt>What this exam page notes</dt>
-        <dd>When you leave the exam tab or window, leave fullscreen, copy, cut or paste (only that it happened and how many characters, never the text), open the context menu or try to print, when a second screen is connected (where your browser tells), when your camera stops, when the page is closed or reopened, and when you go offline. Nothing else on your computer is read.</dd>
+        <dd>When you leave the exam tab or window, leave fullscreen, copy, cut or paste (only that it happened and how many characters, never the text), open the context menu or try to print, when a second screen is connected (where your browser tells), when your camera stops or your microphone cannot be used, when the page is closed or reopened, and when you go offline. Nothing else on your computer is read.</dd>
         <dt>Why</dt>
         <dd>To check that the person taking the exam is the person who enrolled, and to point out moments a human proctor should look at. The automatic analysis only ranks moments for review; it never decides that anyone cheated.</dd>
         <dt>Who sees it</dt>
