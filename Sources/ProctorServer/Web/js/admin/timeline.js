@@ -63,8 +63,8 @@ export class Timeline {
         title: text, 'aria-label': text, dataset: { eventId: event.id, start: String(event.start), kind: event.type }, onclick: () => this.onSelect(event),
       });
     });
-    const empty = spans.length ? null : el('span', { class: 'empty small' }, 'No speech noticed');
-    this.speech.replaceChildren(...marks, empty, this.speechPlayhead);
+    const empty = spans.length ? [] : [el('span', { class: 'empty small' }, 'No speech noticed')];
+    this.speech.replaceChildren(...marks, ...empty, this.speechPlayhead);
     this.speech.dataset.spans = String(spans.length);
     const kinds = [...speechKinds, ...new Set(spans.map((event) => event.type).filter((type) => !speechKinds.includes(type)))];
     this.speechLegend?.replaceChildren(el('span', { class: 'lane-name' }, 'Speech activity:'),
