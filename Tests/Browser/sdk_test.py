@@ -103,6 +103,7 @@ def start_exam(driver, first):
         assert driver.find_element(By.CSS_SELECTOR, "proctor-exam").get_attribute("data-audio") == "on", "the microphone opens with the camera"
         wait(driver, lambda d: int(sdk(d, "audio-meter").get_attribute("data-peak") or 0) > 0, 15, "the level meter moves with the fake microphone's beep")
         log(f"microphone level peak {sdk(driver, 'audio-meter').get_attribute('data-peak')}: {sdk(driver, 'audio-status').text}")
+        shot(driver, "sdk-0b-camera-microphone")
         for attempt in range(8):
             sdk(driver, "capture" if attempt == 0 else "retake").click()
             status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(sdk(d, "reference-status").text), 30, "reference checked")
@@ -264,7 +265,8 @@ def run(binary):
         # Requests that failed while offline are expected there; nothing else.
         errors = [e for e in console_errors(driver) if "ERR_INTERNET_DISCONNECTED" not in e and "/ws/" not in e and "favicon" not in e]
         assert not errors, f"browser console errors: {errors}"
-        log("PASS: SDK on another origin (refused elsewhere), host page unaffected, tab switch, fullscreen, clipboard, reloads, offline events once")
+        log("PASS: SDK on another origin (refused elsewhere), host page unaffected, tab switch, fullscreen, clipboard, reloads, offline events once, "
+            "sound in every piece")
     except Exception:
         shot(driver, "sdk-failure")
         raise

@@ -211,43 +211,87 @@ def sdk_data(driver, element_id, key):
     return sdk(driver, element_id).get_attribute(f"data-{key}")
 
 
-# Before the page loads: note every getUserMedia request; and, where the server does not yet tell the page
-# the exam's audio policy, tell it "off" as the server would (only when the candidate answer has no "audio").
+# Before the page loads: note every getUserMedia request (and refuse the microphone when DENY is true, as a
+# candidate who clicks "Block" would); where the server does not yet tell the page the exam's audio policy, tell
+# it POLICY as the server would (only when the candidate answer has no "audio").
 MEDIA_PROBE = """
 window.__proctorMedia = [];
 const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = (constraints) => { window.__proctorMedia.push(JSON.stringify(constraints)); return getUserMedia(constraints); };
-if (%s) {
+navigator.mediaDevices.getUserMedia = (constraints) => {
+  window.__proctorMedia.push(JSON.stringify(constraints));
+  if (DENY && constraints.audio) return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  return getUserMedia(constraints);
+};
+const policy = POLICY;
+if (policy) {
   const original = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const response = await original(input, init);
     if (!String(input).endsWith('/candidate') || !response.ok) return response;
     const body = await response.clone().json();
     if ('audio' in body) return response;
-    return new Response(JSON.stringify({ ...body, audio: 'off' }), { status: response.status, headers: response.headers });
+    return new Response(JSON.stringify({ ...body, audio: policy }), { status: response.status, headers: response.headers });
   };
 }
 """
 
 
-def audio_off(driver, server, work, camera):
-    """An exam created with "audio":"off": the notice says no sound is recorded, the page never asks for the
-    microphone, sends audio_unavailable (policy_off) once, and its stored pieces have no audio stream."""
+def media_probe(told, policy, deny=False):
+    """The probe above for an exam created with `policy`; `told` is what the server's candidate answer says."""
+    if told is None:
+        log(f"the server does not tell the page the audio policy yet: the test tells it {policy!r}")
+    return MEDIA_PROBE.replace("DENY", "true" if deny else "false").replace("POLICY", json.dumps(policy) if told is None else "null")
+
+
+def create_session(server, exam, candidate, audio):
     request = urllib.request.Request(server.base + "/api/sessions", method="POST", data=json.dumps(
-        {"exam_id": "art-7", "candidate_id": "quiet", "chunk_seconds": CHUNK_SECONDS, "audio": "off"}).encode(),
+        {"exam_id": exam, "candidate_id": candidate, "chunk_seconds": CHUNK_SECONDS, "audio": audio}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.token}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         created = json.loads(response.read())
+    told = server.get(f"/api/sessions/{created['id']}/candidate", created["upload_token"]).get("audio")
+    assert told in (None, audio), f"the server keeps the exam's audio policy: {told}"
+    return created, told
+
+
+def audio_required(driver, server):
+    """An exam that requires the microphone, with the microphone refused: the notice says it is needed, the
+    camera check says so calmly and offers to try again, and the exam cannot start."""
+    created, told = create_session(server, "oral-3", "mute", "required")
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": media_probe(told, "required", deny=True)})
+        driver.get(server.base + created["invitation_url"])
+        wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown (microphone required)")
+        assert "needs your microphone" in sdk(driver, "consent-microphone").text, sdk(driver, "consent-microphone").text
+        sdk(driver, "consent-check").click()
+        sdk(driver, "consent-accept").click()
+        wait(driver, lambda d: sdk(d, "microphone-needed").is_displayed(), 20, "the camera check says the microphone is needed")
+        text = sdk(driver, "microphone-needed-text").text
+        assert text.startswith("This exam needs your microphone. Please allow it, or connect one, then try again"), text
+        assert not sdk(driver, "start-exam").is_enabled() and sdk(driver, "microphone-retry").is_enabled(), "no start without the microphone; a retry"
+        sdk(driver, "microphone-retry").click()
+        wait(driver, lambda d: sdk(d, "microphone-retry").is_enabled(), 20, "tried again")
+        host = driver.find_element(By.CSS_SELECTOR, "proctor-exam")
+        assert host.get_attribute("data-audio") == "needed" and not sdk(driver, "start-exam").is_enabled(), host.get_attribute("data-audio")
+        shot(driver, "3d-candidate-microphone-required")
+        log(f"microphone required and refused: {text}")
+    finally:
+        driver.close()
+        driver.switch_to.window(first_tab)
+
+
+def audio_off(driver, server, work, camera):
+    """An exam created with "audio":"off": the notice says no sound is recorded, the page never asks for the
+    microphone, sends audio_unavailable (policy_off) once, and its stored pieces have no audio stream."""
+    created, told = create_session(server, "art-7", "quiet", "off")
     session_id, token = created["id"], created["upload_token"]
-    told = server.get(f"/api/sessions/{session_id}/candidate", token).get("audio")
-    assert told in (None, "off"), f"the server keeps the exam's audio policy: {told}"
-    if told is None:
-        log("the server does not tell the page the audio policy yet: the test tells it \"off\"")
     collector = ChunkCollector(work, session_id, work / "chunks-audio-off")
     first_tab = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": MEDIA_PROBE % ("true" if told is None else "false")})
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": media_probe(told, "off")})
         driver.get(server.base + created["invitation_url"])
         wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown (audio off)")
         assert not sdk(driver, "consent-microphone").is_displayed() and sdk(driver, "sound-none").is_displayed(), "no sound: the notice says so"
@@ -285,6 +329,59 @@ def audio_off(driver, server, work, camera):
     codecs = {path.name: audio_codecs(path) for path in stored}
     log(f"audio off: {len(requests)} camera requests {requests}; audio streams in its pieces: {codecs}")
     assert stored and not any(codecs.values()), f"pieces of an exam without sound have no audio stream: {codecs}"
+
+
+# The review page with sound findings: where the recording yielded none (a beep is not speech), the test adds
+# three to the page's review answer, as the server sends them (source "audio", a clip as evidence).
+SOUND_FINDINGS = """
+const original = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const response = await original(input, init);
+  if (!String(input).endsWith('/review') || !response.ok) return response;
+  const body = await response.clone().json();
+  if (body.events.some((event) => event.source === 'audio')) return response;
+  const base = String(input).replace(/\\/review$/, '');
+  const finding = (id, type, start, end, clip) => ({ id, source: 'audio', type, label: type, description: null, start, end, duration: end - start,
+    confidence: 0.8, severity: 0.5, frames: 0, details: {}, evidence_url: clip ? `${base}/events/${id}/evidence` : null, evidence_type: clip ? 'audio' : null,
+    decision: null, note: null, reviewer: null, accommodation_scale: 1 });
+  body.events.push(finding('sound-talking', 'talking', 1, 3, true), finding('sound-voice', 'other_voice', 5, 8, true),
+    finding('sound-no-face', 'speech_no_face', 9, 10, false));
+  return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+};
+"""
+
+
+def review_sound(driver, server, session_id):
+    """The speech activity lane under the timeline (a mark per sound finding, by kind, with a legend) and the
+    evidence panel's clip player (`<audio controls preload="none">` instead of the snapshot)."""
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOUND_FINDINGS})
+        driver.get(f"{server.base}/admin/sessions/{session_id}")
+        marks = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#speech-lane .mark"), 30, "the speech lane shows the sound findings")
+        wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
+        lane = driver.find_element(By.ID, "speech-lane")
+        assert lane.get_attribute("role") == "group" and "Speech activity" in lane.get_attribute("aria-label"), lane.get_attribute("aria-label")
+        labels = [mark.get_attribute("aria-label") for mark in marks]
+        assert any(text.startswith("Someone else was speaking") for text in labels) and any(text.startswith("The candidate was talking") for text in labels), labels
+        legend = driver.find_element(By.ID, "speech-legend").text
+        assert all(name in legend for name in ["The candidate was talking", "Someone else was speaking", "Speech with no face in view"]), legend
+        voice = next(mark for mark in marks if mark.get_attribute("data-kind") == "other_voice")
+        start = float(voice.get_attribute("data-start"))
+        voice.click()
+        wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - start) <= 2, 15, "a speech mark seeks the video")
+        player = driver.find_element(By.ID, "evidence-audio")
+        assert player.is_displayed() and player.tag_name == "audio" and player.get_attribute("preload") == "none", "a sound clip gets a player"
+        assert player.get_attribute("controls") is not None and player.get_attribute("src").endswith("/events/sound-voice/evidence"), player.get_attribute("src")
+        assert not driver.find_element(By.ID, "evidence-image").is_displayed(), "no snapshot for a sound clip"
+        assert "Someone else was speaking" in driver.find_element(By.ID, "evidence-type").text
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", lane)
+        shot(driver, "8b-review-speech")
+        log(f"speech lane: {labels}")
+    finally:
+        driver.close()
+        driver.switch_to.window(first_tab)
 
 
 def run(binary):
@@ -457,6 +554,7 @@ def run(binary):
         # --- A second exam that records no sound: no microphone asked for, none in its pieces ------
         # (while the worker processes the first one)
         audio_off(driver, server, work, camera)
+        audio_required(driver, server)
 
         deadline = time.time() + 300
         review = {}
@@ -503,9 +601,11 @@ def run(binary):
         assert saved["decision"] == "confirmed" and saved["note"].startswith("Checked the recording"), saved
         status, headers, body = server.raw(f"/api/sessions/{session_id}/report?format=csv")
         assert status == 200 and headers["Content-Type"].startswith("text/csv") and target["id"] in body.decode(), "CSV export"
+        review_sound(driver, server, session_id)
         errors = console_errors(driver)
         assert not errors, f"browser console errors: {errors}"
-        log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export")
+        log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export, "
+            "sound (recorded or reported), audio off, speech lane and clip player")
     except Exception:
         shot(driver, "failure")
         raise
