@@ -1,7 +1,7 @@
 // The review timeline under the video: findings as coloured marks spanning their time, milestones
 // as ticks, and a playhead. Under it, the speech activity lane: every finding the recording's sound
-// yielded (talking, someone else speaking, speech with no face), coloured by kind. Every mark is a
-// button (keyboard reachable) that seeks the video.
+// yielded (talking, someone else speaking, speech with no face), coloured by kind, drawn there
+// instead of on the timeline. Every mark is a button (keyboard reachable) that seeks the video.
 import { clock, label, milestoneLabels, speechKinds, el } from '../shared/format.js';
 
 /** A finding from the sound of the recording (source "audio", or one of the speech kinds). */
@@ -24,7 +24,9 @@ export class Timeline {
   render({ duration, events, milestones, speechLane = false }) {
     this.duration = duration;
     const position = (time) => `${Math.min(100, Math.max(0, (time / duration) * 100))}%`;
-    const marks = events.filter((event) => event.start != null).map((event) => {
+    // With a speech lane, the sound's findings are drawn there only.
+    const main = this.speech ? events.filter((event) => !isSpeech(event)) : events;
+    const marks = main.filter((event) => event.start != null).map((event) => {
       const width = Math.max(0.6, (((event.end ?? event.start) - event.start) / duration) * 100);
       return el('button', {
         type: 'button', class: `mark type-${event.type}`, style: `left:${position(event.start)};width:${width}%`,
@@ -39,7 +41,7 @@ export class Timeline {
       dataset: { milestone: milestone.kind }, onclick: () => this.seek(milestone.video_time),
     }, '▲'));
     this.container.replaceChildren(...marks, ...ticks, this.playhead);
-    const types = [...new Set(events.map((event) => event.type))];
+    const types = [...new Set(main.map((event) => event.type))];
     this.legend.replaceChildren(...types.map((type) => el('span', {}, el('i', { class: `type-${type}` }), label(type))),
       el('span', {}, '▲ milestone'));
     this.renderSpeech(events.filter((event) => isSpeech(event) && event.start != null), { always: speechLane });
