@@ -351,31 +351,49 @@ window.fetch = async (input, init) => {
 """
 
 
-def review_sound(driver, server, session_id):
+def label_of(kind):
+    return {"talking": "The candidate was talking", "other_voice": "Someone else was speaking",
+            "speech_no_face": "Speech with no face in view"}.get(kind, kind.replace("_", " "))
+
+
+def review_sound(driver, server, session_id, review):
     """The speech activity lane under the timeline (a mark per sound finding, by kind, with a legend) and the
-    evidence panel's clip player (`<audio controls preload="none">` instead of the snapshot)."""
+    evidence panel's clip player (`<audio controls preload="none">` instead of the snapshot): with the
+    recording's own sound findings where it has any, else with the three the probe adds."""
+    sound = [e for e in review["events"] if e["source"] == "audio" and e["start"] is not None]
+    clip = next((e for e in sound if e["evidence_url"] and e.get("evidence_type") == "audio"), None)
+    if sound:
+        log(f"the recording's own sound findings: {[(e['type'], round(e['start'], 1)) for e in sound]}")
+    else:
+        clip = {"id": "sound-voice", "type": "other_voice", "start": 5.0}
     first_tab = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOUND_FINDINGS})
+        if not sound:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOUND_FINDINGS})
         driver.get(f"{server.base}/admin/sessions/{session_id}")
         marks = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#speech-lane .mark"), 30, "the speech lane shows the sound findings")
         wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
         lane = driver.find_element(By.ID, "speech-lane")
         assert lane.get_attribute("role") == "group" and "Speech activity" in lane.get_attribute("aria-label"), lane.get_attribute("aria-label")
         labels = [mark.get_attribute("aria-label") for mark in marks]
-        assert any(text.startswith("Someone else was speaking") for text in labels) and any(text.startswith("The candidate was talking") for text in labels), labels
+        assert len(marks) == (len(sound) or 3), labels
+        assert not driver.find_elements(By.CSS_SELECTOR, "#timeline .mark.speech"), "sound findings are drawn on the speech lane only"
+        if not sound:
+            assert any(t.startswith("Someone else was speaking, 0:05") for t in labels) and any(t.startswith("The candidate was talking") for t in labels), labels
         legend = driver.find_element(By.ID, "speech-legend").text
         assert all(name in legend for name in ["The candidate was talking", "Someone else was speaking", "Speech with no face in view"]), legend
-        voice = next(mark for mark in marks if mark.get_attribute("data-kind") == "other_voice")
-        start = float(voice.get_attribute("data-start"))
-        voice.click()
-        wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - start) <= 2, 15, "a speech mark seeks the video")
-        player = driver.find_element(By.ID, "evidence-audio")
-        assert player.is_displayed() and player.tag_name == "audio" and player.get_attribute("preload") == "none", "a sound clip gets a player"
-        assert player.get_attribute("controls") is not None and player.get_attribute("src").endswith("/events/sound-voice/evidence"), player.get_attribute("src")
-        assert not driver.find_element(By.ID, "evidence-image").is_displayed(), "no snapshot for a sound clip"
-        assert "Someone else was speaking" in driver.find_element(By.ID, "evidence-type").text
+        if clip:
+            mark = next(m for m in marks if m.get_attribute("data-event-id") == clip["id"])
+            mark.click()
+            wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - clip["start"]) <= 2, 15,
+                 "a speech mark seeks the video")
+            player = driver.find_element(By.ID, "evidence-audio")
+            assert player.is_displayed() and player.tag_name == "audio" and player.get_attribute("preload") == "none", "a sound clip gets a player"
+            assert player.get_attribute("controls") is not None and player.get_attribute("src").endswith(f"/events/{clip['id']}/evidence"), \
+                player.get_attribute("src")
+            assert not driver.find_element(By.ID, "evidence-image").is_displayed(), "no snapshot for a sound clip"
+            assert label_of(clip["type"]) in driver.find_element(By.ID, "evidence-type").text, driver.find_element(By.ID, "evidence-type").text
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", lane)
         shot(driver, "8b-review-speech")
         log(f"speech lane: {labels}")
@@ -601,7 +619,7 @@ def run(binary):
         assert saved["decision"] == "confirmed" and saved["note"].startswith("Checked the recording"), saved
         status, headers, body = server.raw(f"/api/sessions/{session_id}/report?format=csv")
         assert status == 200 and headers["Content-Type"].startswith("text/csv") and target["id"] in body.decode(), "CSV export"
-        review_sound(driver, server, session_id)
+        review_sound(driver, server, session_id, server.get(f"/api/sessions/{session_id}/review"))
         errors = console_errors(driver)
         assert not errors, f"browser console errors: {errors}"
         log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export, "
