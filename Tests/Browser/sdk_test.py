@@ -11,6 +11,10 @@ list tab_hidden (duration within 2 s of the real one), fullscreen_exit, clipboar
 on the video clock inside the video, and the page_returned milestones. The same page from an origin
 the server does not list gets a clear refusal.
 
+Sound: the exam site sets no Permissions-Policy, so the SDK opens the microphone with the camera
+(Chromium's fake one beeps): the notice names it, the camera check's level meter moves, every stored
+video piece carries an Opus stream (ffprobe), and a microphone that stops is reported once.
+
 Run by scripts/test.sh; alone:
     /usr/bin/python3 Tests/Browser/sdk_test.py --binary .build/debug/proctor
 """
@@ -29,7 +33,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_app_test import ARTIFACTS, Server, browser, console_errors, free_port, log, main, make_fake_camera, sdk, sdk_data, shot, wait  # noqa: E402
+from web_app_test import (ARTIFACTS, ChunkCollector, Server, audio_codecs, browser, console_errors, free_port, log, main,  # noqa: E402
+                          make_fake_camera, sdk, sdk_data, shot, wait)
 
 CHUNK_SECONDS = 5
 
@@ -88,12 +93,17 @@ def start_exam(driver, first):
     """Consent (first time only), reference photo, start: the steps of the SDK's overlay."""
     if first:
         wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 30, "the SDK shows its consent step on the exam site")
+        assert "microphone" in sdk(driver, "consent-microphone").text.lower(), "the notice names the microphone"
         sdk(driver, "consent-check").click()
         sdk(driver, "consent-accept").click()
     wait(driver, lambda d: sdk(d, "step-camera").is_displayed(), 30, "camera step shown")
     wait(driver, lambda d: d.execute_script("return document.querySelector('proctor-exam').shadowRoot.getElementById('camera-preview').videoWidth") > 0,
          20, "camera preview plays")
     if first:
+        assert driver.find_element(By.CSS_SELECTOR, "proctor-exam").get_attribute("data-audio") == "on", "the microphone opens with the camera"
+        wait(driver, lambda d: int(sdk(d, "audio-meter").get_attribute("data-peak") or 0) > 0, 15, "the level meter moves with the fake microphone's beep")
+        log(f"microphone level peak {sdk(driver, 'audio-meter').get_attribute('data-peak')}: {sdk(driver, 'audio-status').text}")
+        shot(driver, "sdk-0b-camera-microphone")
         for attempt in range(8):
             sdk(driver, "capture" if attempt == 0 else "retake").click()
             status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(sdk(d, "reference-status").text), 30, "reference checked")
@@ -127,6 +137,7 @@ def run(binary):
     try:
         server.login()
         session_id, token = create_session(server)
+        collector = ChunkCollector(work, session_id, work / "chunks")
         site.pages[f"/quiz/{session_id}"] = HOST_PAGE.format(server=server.base, session=session_id, token=token).encode()
         exam_url = f"{site_origin}/quiz/{session_id}"
 
@@ -208,6 +219,13 @@ def run(binary):
         log(f"network back with {stuck} events waiting")
         wait(driver, lambda d: waiting_events(d) == 0, 45, "waiting events are delivered once the network is back")
 
+        # --- The microphone stops (as when it is unplugged): reported once ------------------------------
+        lost = "document.querySelector('proctor-exam').stream.getAudioTracks()[0].dispatchEvent(new Event('ended'))"
+        driver.execute_script(lost)
+        driver.execute_script(lost)
+        reported = driver.find_element(By.CSS_SELECTOR, "proctor-exam").get_attribute("data-audio-reported")
+        assert reported == "lost", f"audio_unavailable (lost) once: {reported!r}"
+
         # --- End, and what the review shows ---------------------------------------------------------
         time.sleep(CHUNK_SECONDS)
         end = sdk(driver, "end-exam")
@@ -215,6 +233,10 @@ def run(binary):
         end.click()
         wait(driver, lambda d: sdk(d, "done-facts").get_attribute("data-uploaded"), 120, "the exam ends after flushing uploads")
         shot(driver, "sdk-4-done")
+        stored = collector.stop()
+        codecs = {path.name: audio_codecs(path) for path in stored}
+        log(f"audio streams in the stored pieces: {codecs}")
+        assert stored and all("opus" in found for found in codecs.values()), f"every piece carries the microphone's sound as Opus: {codecs}"
         deadline = time.time() + 300
         review = {}
         while time.time() < deadline:
@@ -243,7 +265,8 @@ def run(binary):
         # Requests that failed while offline are expected there; nothing else.
         errors = [e for e in console_errors(driver) if "ERR_INTERNET_DISCONNECTED" not in e and "/ws/" not in e and "favicon" not in e]
         assert not errors, f"browser console errors: {errors}"
-        log("PASS: SDK on another origin (refused elsewhere), host page unaffected, tab switch, fullscreen, clipboard, reloads, offline events once")
+        log("PASS: SDK on another origin (refused elsewhere), host page unaffected, tab switch, fullscreen, clipboard, reloads, offline events once, "
+            "sound in every piece")
     except Exception:
         shot(driver, "sdk-failure")
         raise

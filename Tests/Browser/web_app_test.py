@@ -7,6 +7,12 @@ pieces (with the upload route blocked for a while, to prove that nothing is lost
 server records the analyses and chunks; the dashboard lists the session, shows its findings once
 the worker has processed it, and clicking a finding seeks the video to it (within 2 s).
 
+Sound: the consent notice names the microphone, the camera check shows its level (Chromium's fake
+microphone beeps), and the stored pieces carry an Opus stream (ffprobe); where the server's pages
+forbid the microphone (Permissions-Policy `microphone=()`), the exam goes on video only and says
+why. A second session created with `"audio":"off"` never asks for the microphone and its pieces
+have no sound.
+
 Screenshots of every page go to artifacts/browser/. Run by scripts/test.sh; alone:
     /usr/bin/python3 Tests/Browser/web_app_test.py --binary .build/debug/proctor
 """
@@ -19,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -138,6 +145,52 @@ def shot(driver, name):
     log(f"screenshot {path.relative_to(ROOT)}")
 
 
+class ChunkCollector:
+    """Copies every video piece the server stores for a session (`<data>/blobs/sessions/<id>/chunks/*.webm`)
+    as it appears: the worker merges and deletes them once processed."""
+
+    def __init__(self, data, session_id, destination):
+        self.source = data / "data" / "blobs" / "sessions" / session_id / "chunks"
+        self.destination = destination
+        destination.mkdir(parents=True, exist_ok=True)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.stopped.is_set():
+            for path in sorted(self.source.glob("*.webm")) if self.source.is_dir() else []:
+                target = self.destination / path.name
+                if not target.exists():
+                    try:
+                        shutil.copyfile(path, target)
+                    except OSError:
+                        pass  # merged away between the listing and the copy
+            self.stopped.wait(0.2)
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        return sorted(self.destination.glob("*.webm"))
+
+
+def audio_codecs(path):
+    """The codecs of a file's audio streams, from ffprobe."""
+    result = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-select_streams", "a", "-of", "json", str(path)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.copy(path, ARTIFACTS / path.name)
+        raise AssertionError(f"ffprobe cannot read {path.name} ({path.stat().st_size} bytes, kept in artifacts/browser): {result.stderr.strip()}")
+    return [stream.get("codec_name") for stream in json.loads(result.stdout).get("streams", [])]
+
+
+def page_allows_microphone(url):
+    """Whether a page of the server lets its scripts use the microphone (its Permissions-Policy)."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        policy = response.headers.get("Permissions-Policy", "")
+    return "microphone=()" not in policy.replace(" ", ""), policy
+
+
 def console_errors(driver):
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -156,6 +209,197 @@ def sdk(driver, element_id):
 
 def sdk_data(driver, element_id, key):
     return sdk(driver, element_id).get_attribute(f"data-{key}")
+
+
+# Before the page loads: note every getUserMedia request (and refuse the microphone when DENY is true, as a
+# candidate who clicks "Block" would); where the server does not yet tell the page the exam's audio policy, tell
+# it POLICY as the server would (only when the candidate answer has no "audio").
+MEDIA_PROBE = """
+window.__proctorMedia = [];
+const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => {
+  window.__proctorMedia.push(JSON.stringify(constraints));
+  if (DENY && constraints.audio) return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  return getUserMedia(constraints);
+};
+const policy = POLICY;
+if (policy) {
+  const original = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const response = await original(input, init);
+    if (!String(input).endsWith('/candidate') || !response.ok) return response;
+    const body = await response.clone().json();
+    if ('audio' in body) return response;
+    return new Response(JSON.stringify({ ...body, audio: policy }), { status: response.status, headers: response.headers });
+  };
+}
+"""
+
+
+def media_probe(told, policy, deny=False):
+    """The probe above for an exam created with `policy`; `told` is what the server's candidate answer says."""
+    if told is None:
+        log(f"the server does not tell the page the audio policy yet: the test tells it {policy!r}")
+    return MEDIA_PROBE.replace("DENY", "true" if deny else "false").replace("POLICY", json.dumps(policy) if told is None else "null")
+
+
+def create_session(server, exam, candidate, audio):
+    request = urllib.request.Request(server.base + "/api/sessions", method="POST", data=json.dumps(
+        {"exam_id": exam, "candidate_id": candidate, "chunk_seconds": CHUNK_SECONDS, "audio": audio}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        created = json.loads(response.read())
+    told = server.get(f"/api/sessions/{created['id']}/candidate", created["upload_token"]).get("audio")
+    assert told in (None, audio), f"the server keeps the exam's audio policy: {told}"
+    return created, told
+
+
+def audio_required(driver, server):
+    """An exam that requires the microphone, with the microphone refused: the notice says it is needed, the
+    camera check says so calmly and offers to try again, and the exam cannot start."""
+    created, told = create_session(server, "oral-3", "mute", "required")
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": media_probe(told, "required", deny=True)})
+        driver.get(server.base + created["invitation_url"])
+        wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown (microphone required)")
+        assert "needs your microphone" in sdk(driver, "consent-microphone").text, sdk(driver, "consent-microphone").text
+        sdk(driver, "consent-check").click()
+        sdk(driver, "consent-accept").click()
+        wait(driver, lambda d: sdk(d, "microphone-needed").is_displayed(), 20, "the camera check says the microphone is needed")
+        text = sdk(driver, "microphone-needed-text").text
+        assert text.startswith("This exam needs your microphone. Please allow it, or connect one, then try again"), text
+        assert not sdk(driver, "start-exam").is_enabled() and sdk(driver, "microphone-retry").is_enabled(), "no start without the microphone; a retry"
+        sdk(driver, "microphone-retry").click()
+        wait(driver, lambda d: sdk(d, "microphone-retry").is_enabled(), 20, "tried again")
+        host = driver.find_element(By.CSS_SELECTOR, "proctor-exam")
+        assert host.get_attribute("data-audio") == "needed" and not sdk(driver, "start-exam").is_enabled(), host.get_attribute("data-audio")
+        shot(driver, "3d-candidate-microphone-required")
+        log(f"microphone required and refused: {text}")
+    finally:
+        driver.close()
+        driver.switch_to.window(first_tab)
+
+
+def audio_off(driver, server, work, camera):
+    """An exam created with "audio":"off": the notice says no sound is recorded, the page never asks for the
+    microphone, sends audio_unavailable (policy_off) once, and its stored pieces have no audio stream."""
+    created, told = create_session(server, "art-7", "quiet", "off")
+    session_id, token = created["id"], created["upload_token"]
+    collector = ChunkCollector(work, session_id, work / "chunks-audio-off")
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": media_probe(told, "off")})
+        driver.get(server.base + created["invitation_url"])
+        wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown (audio off)")
+        assert not sdk(driver, "consent-microphone").is_displayed() and sdk(driver, "sound-none").is_displayed(), "no sound: the notice says so"
+        sdk(driver, "consent-check").click()
+        sdk(driver, "consent-accept").click()
+        wait(driver, lambda d: sdk(d, "step-camera").is_displayed(), 20, "camera step shown (audio off)")
+        wait(driver, lambda d: d.execute_script(f"return {SDK_ROOT}.getElementById('camera-preview').videoWidth") > 0, 20, "camera preview plays")
+        assert not sdk(driver, "microphone-check").is_displayed(), "no level meter without sound"
+        # The reference photo over the API (a frame of the fake camera), then the page again: it is on file.
+        photo = work / "reference-off.jpg"
+        subprocess.run(["ffmpeg", "-nostdin", "-y", "-v", "error", "-ss", "1", "-i", str(camera), "-frames:v", "1", str(photo)], check=True)
+        enrol = urllib.request.Request(f"{server.base}/api/sessions/{session_id}/reference", data=photo.read_bytes(), method="POST",
+                                       headers={"Content-Type": "image/jpeg", "Authorization": f"Bearer {token}"})
+        urllib.request.urlopen(enrol, timeout=60).close()
+        driver.refresh()
+        wait(driver, lambda d: sdk(d, "start-exam").is_enabled(), 20, "start enabled with the reference on file")
+        sdk(driver, "start-exam").click()
+        wait(driver, lambda d: sdk(d, "step-calibration").is_displayed(), 20, "calibration step shown")
+        sdk(driver, "calibration-continue").click()
+        wait(driver, lambda d: int(sdk_data(d, "fact-uploads", "uploaded") or 0) >= 1, CHUNK_SECONDS * 4, "a video piece uploads (audio off)")
+        host = driver.find_element(By.CSS_SELECTOR, "proctor-exam")
+        requests = driver.execute_script("return window.__proctorMedia")
+        assert requests and all(json.loads(r).get("audio") in (False, None) for r in requests), f"the microphone is never asked for: {requests}"
+        assert host.get_attribute("data-audio") == "off" and host.get_attribute("data-audio-reported") == "policy_off", \
+            (host.get_attribute("data-audio"), host.get_attribute("data-audio-reported"))
+        shot(driver, "6b-candidate-audio-off")
+        end = sdk(driver, "end-exam")
+        end.click()
+        end.click()
+        wait(driver, lambda d: sdk(d, "done-facts").get_attribute("data-uploaded"), 60, "the exam ends (audio off)")
+    finally:
+        driver.close()
+        driver.switch_to.window(first_tab)
+    stored = collector.stop()
+    codecs = {path.name: audio_codecs(path) for path in stored}
+    log(f"audio off: {len(requests)} camera requests {requests}; audio streams in its pieces: {codecs}")
+    assert stored and not any(codecs.values()), f"pieces of an exam without sound have no audio stream: {codecs}"
+
+
+# The review page with sound findings: where the recording yielded none (a beep is not speech), the test adds
+# three to the page's review answer, as the server sends them (source "audio", a clip as evidence).
+SOUND_FINDINGS = """
+const original = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const response = await original(input, init);
+  if (!String(input).endsWith('/review') || !response.ok) return response;
+  const body = await response.clone().json();
+  if (body.events.some((event) => event.source === 'audio')) return response;
+  const base = String(input).replace(/\\/review$/, '');
+  const finding = (id, type, start, end, clip) => ({ id, source: 'audio', type, label: type, description: null, start, end, duration: end - start,
+    confidence: 0.8, severity: 0.5, frames: 0, details: {}, evidence_url: clip ? `${base}/events/${id}/evidence` : null, evidence_type: clip ? 'audio' : null,
+    decision: null, note: null, reviewer: null, accommodation_scale: 1 });
+  body.events.push(finding('sound-talking', 'talking', 1, 3, true), finding('sound-voice', 'other_voice', 5, 8, true),
+    finding('sound-no-face', 'speech_no_face', 9, 10, false));
+  return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+};
+"""
+
+
+def label_of(kind):
+    return {"talking": "The candidate was talking", "other_voice": "Someone else was speaking",
+            "speech_no_face": "Speech with no face in view"}.get(kind, kind.replace("_", " "))
+
+
+def review_sound(driver, server, session_id, review):
+    """The speech activity lane under the timeline (a mark per sound finding, by kind, with a legend) and the
+    evidence panel's clip player (`<audio controls preload="none">` instead of the snapshot): with the
+    recording's own sound findings where it has any, else with the three the probe adds."""
+    sound = [e for e in review["events"] if e["source"] == "audio" and e["start"] is not None]
+    clip = next((e for e in sound if e["evidence_url"] and e.get("evidence_type") == "audio"), None)
+    if sound:
+        log(f"the recording's own sound findings: {[(e['type'], round(e['start'], 1)) for e in sound]}")
+    else:
+        clip = {"id": "sound-voice", "type": "other_voice", "start": 5.0}
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        if not sound:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOUND_FINDINGS})
+        driver.get(f"{server.base}/admin/sessions/{session_id}")
+        marks = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#speech-lane .mark"), 30, "the speech lane shows the sound findings")
+        wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
+        lane = driver.find_element(By.ID, "speech-lane")
+        assert lane.get_attribute("role") == "group" and "Speech activity" in lane.get_attribute("aria-label"), lane.get_attribute("aria-label")
+        labels = [mark.get_attribute("aria-label") for mark in marks]
+        assert len(marks) == (len(sound) or 3), labels
+        assert not driver.find_elements(By.CSS_SELECTOR, "#timeline .mark.speech"), "sound findings are drawn on the speech lane only"
+        if not sound:
+            assert any(t.startswith("Someone else was speaking, 0:05") for t in labels) and any(t.startswith("The candidate was talking") for t in labels), labels
+        legend = driver.find_element(By.ID, "speech-legend").text
+        assert all(name in legend for name in ["The candidate was talking", "Someone else was speaking", "Speech with no face in view"]), legend
+        if clip:
+            mark = next(m for m in marks if m.get_attribute("data-event-id") == clip["id"])
+            mark.click()
+            wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - clip["start"]) <= 2, 15,
+                 "a speech mark seeks the video")
+            player = driver.find_element(By.ID, "evidence-audio")
+            assert player.is_displayed() and player.tag_name == "audio" and player.get_attribute("preload") == "none", "a sound clip gets a player"
+            assert player.get_attribute("controls") is not None and player.get_attribute("src").endswith(f"/events/{clip['id']}/evidence"), \
+                player.get_attribute("src")
+            assert not driver.find_element(By.ID, "evidence-image").is_displayed(), "no snapshot for a sound clip"
+            assert label_of(clip["type"]) in driver.find_element(By.ID, "evidence-type").text, driver.find_element(By.ID, "evidence-type").text
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", lane)
+        shot(driver, "8b-review-speech")
+        log(f"speech lane: {labels}")
+    finally:
+        driver.close()
+        driver.switch_to.window(first_tab)
 
 
 def run(binary):
@@ -198,9 +442,16 @@ def run(binary):
         shot(driver, "1-dashboard-invite")
 
         # --- Candidate: consent ---------------------------------------------------------------------
+        microphone_allowed, policy = page_allows_microphone(link)
+        collector = ChunkCollector(work, session_id, work / "chunks-audio-on")
         driver.get(link)
         wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown")
         assert "token=" not in driver.current_url, "the token must leave the address bar"
+        # The exam records sound (the default): the notice says what, why, who and how long, for the microphone too.
+        microphone_notice = sdk(driver, "consent-microphone")
+        assert microphone_notice.is_displayed() and "microphone" in microphone_notice.text.lower(), microphone_notice.text
+        assert "speech" in microphone_notice.text and "as long as the video" in microphone_notice.text, microphone_notice.text
+        assert not sdk(driver, "sound-none").is_displayed(), "the notice must not say that no sound is recorded"
         accept = sdk(driver, "consent-accept")
         assert not accept.is_enabled(), "consent cannot be given before ticking the box"
         shot(driver, "2-candidate-consent")
@@ -213,6 +464,24 @@ def run(binary):
         token = driver.execute_script(f"return sessionStorage.getItem('proctor-token:{session_id}')")
         info = server.get(f"/api/sessions/{session_id}/candidate", token)
         assert info["consent_at"], "consent is recorded on the server"
+        consent = next(m for m in server.get(f"/api/sessions/{session_id}/review")["milestones"] if m["kind"] == "consent")
+        assert "microphone" in consent["details"]["items"], consent
+        # The microphone: its level moves with the fake device's beep; or, where the page may not use it, video only.
+        audio_state = driver.find_element(By.CSS_SELECTOR, "proctor-exam").get_attribute("data-audio")
+        if microphone_allowed:
+            assert audio_state == "on", f"the microphone is open with the camera: {audio_state}"
+            assert sdk(driver, "microphone-check").is_displayed(), "the level meter shows in the camera check"
+            meter = sdk(driver, "audio-meter")
+            assert meter.get_attribute("role") == "meter" and meter.get_attribute("aria-labelledby") == "audio-meter-label", "the meter is labelled"
+            wait(driver, lambda d: int(sdk(d, "audio-meter").get_attribute("data-peak") or 0) > 0, 15, "the level meter moves with the fake microphone's beep")
+            wait(driver, lambda d: sdk(d, "audio-status").text.startswith("We can hear you"), 15, "the candidate is told the microphone works")
+            log(f"microphone level peak {sdk(driver, 'audio-meter').get_attribute('data-peak')}: {sdk(driver, 'audio-status').text}")
+            shot(driver, "3a-candidate-microphone")
+        else:
+            # The server's pages forbid the microphone: the exam goes on with video only, and the page says why once.
+            assert audio_state == "unavailable", f"video only where the page may not use the microphone: {audio_state}"
+            assert not sdk(driver, "microphone-check").is_displayed()
+            log(f"the server's pages forbid the microphone ({policy}): video only")
         for attempt in range(8):
             button = sdk(driver, "capture" if attempt == 0 else "retake")
             button.click()
@@ -271,6 +540,8 @@ def run(binary):
         time.sleep(CHUNK_SECONDS * 2)
         shot(driver, "5-candidate-exam")
         analyses = int(sdk_data(driver, "fact-rate", "analyses"))
+        reported = driver.find_element(By.CSS_SELECTOR, "proctor-exam").get_attribute("data-audio-reported") or ""
+        assert reported in ([""] if microphone_allowed else ["refused", "no_microphone"]), f"audio_unavailable sent only without a microphone: {reported!r}"
         notice = sdk(driver, "fact-alert").text
         assert notice != "None", "the candidate is told in plain words when three people or an empty room are in view"
         log(f"candidate's last notice: {notice}")
@@ -289,6 +560,19 @@ def run(binary):
         detail = server.get(f"/api/sessions/{session_id}")
         assert detail["detections"] >= 5, f"analyses stored: {detail['detections']}"
         log(f"server: chunks {indices}, {detail['detections']} analyses stored")
+        stored = collector.stop()
+        codecs = {path.name: audio_codecs(path) for path in stored}
+        log(f"audio streams in the stored pieces: {codecs}")
+        assert stored, "the stored pieces were seen before the worker merged them"
+        if microphone_allowed:
+            assert all("opus" in found for found in codecs.values()), f"every piece carries the microphone's sound as Opus: {codecs}"
+        else:
+            assert not any(codecs.values()), f"video-only pieces have no sound: {codecs}"
+
+        # --- A second exam that records no sound: no microphone asked for, none in its pieces ------
+        # (while the worker processes the first one)
+        audio_off(driver, server, work, camera)
+        audio_required(driver, server)
 
         deadline = time.time() + 300
         review = {}
@@ -315,7 +599,8 @@ def run(binary):
         driver.execute_script(f"document.querySelector(\"#sessions tr[data-session-id='{session_id}'] a\").click()")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .mark"), 30, "timeline marks shown")
         wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
-        target = max(events, key=lambda e: e["start"])
+        # The latest finding with a snapshot (a sound finding's evidence is a clip, a browser finding has none).
+        target = max((e for e in events if e["evidence_url"] and e.get("evidence_type") in (None, "image")), key=lambda e: e["start"])
         mark = driver.find_element(By.CSS_SELECTOR, f"#timeline .mark[data-event-id='{target['id']}']")
         mark.click()
         wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - target["start"]) <= 2, 15,
@@ -334,9 +619,11 @@ def run(binary):
         assert saved["decision"] == "confirmed" and saved["note"].startswith("Checked the recording"), saved
         status, headers, body = server.raw(f"/api/sessions/{session_id}/report?format=csv")
         assert status == 200 and headers["Content-Type"].startswith("text/csv") and target["id"] in body.decode(), "CSV export"
+        review_sound(driver, server, session_id, server.get(f"/api/sessions/{session_id}/review"))
         errors = console_errors(driver)
         assert not errors, f"browser console errors: {errors}"
-        log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export")
+        log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export, "
+            "sound (recorded or reported), audio off, speech lane and clip player")
     except Exception:
         shot(driver, "failure")
         raise

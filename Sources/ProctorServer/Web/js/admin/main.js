@@ -34,7 +34,10 @@ $('new-session').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
     const session = await request('POST', '/api/sessions', {
-      json: { exam_id: $('new-exam').value.trim(), candidate_id: $('new-candidate').value.trim(), chunk_seconds: Number($('new-chunk').value) || 20 },
+      json: {
+        exam_id: $('new-exam').value.trim(), candidate_id: $('new-candidate').value.trim(), chunk_seconds: Number($('new-chunk').value) || 20,
+        audio: $('new-audio').value,
+      },
     });
     const link = session.invitation_url
       ? new URL(session.invitation_url, window.location.origin).href

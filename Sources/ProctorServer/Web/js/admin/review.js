@@ -18,7 +18,10 @@ function fail(message) {
   box.classList.toggle('hidden', !message);
 }
 
-const timeline = new Timeline({ container: $('timeline'), legend: $('legend'), video: $('video'), onSelect: (event) => select(event, { seek: true }) });
+const timeline = new Timeline({
+  container: $('timeline'), legend: $('legend'), speech: $('speech-lane'), speechLegend: $('speech-legend'), video: $('video'),
+  onSelect: (event) => select(event, { seek: true }),
+});
 
 async function load() {
   try {
@@ -91,7 +94,9 @@ function renderVideo() {
     videoLoaded = true;
   }
   $('timeline').classList.remove('hidden');
-  timeline.render({ duration: recording.video_duration || 1, events: report.events, milestones: report.milestones });
+  // The speech lane shows for an exam that records sound (when the server says so) or whenever the sound yielded findings.
+  const speechLane = recording.audio === 'on' || recording.audio === 'required';
+  timeline.render({ duration: recording.video_duration || 1, events: report.events, milestones: report.milestones, speechLane });
 }
 
 function renderEvents() {
@@ -99,6 +104,7 @@ function renderEvents() {
   body.replaceChildren(...report.events.map((event) => el('tr', { dataset: { eventId: event.id }, class: selected?.id === event.id ? 'selected' : null },
     el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => select(event, { seek: true }), 'aria-label': `Show ${label(event.type)} at ${clock(event.start)}` }, clock(event.start))),
     el('td', {}, event.description || label(event.type), event.source === 'browser' ? el('span', { class: 'small muted' }, ' (exam page)') : null,
+      event.source === 'audio' ? el('span', { class: 'small muted' }, ' (sound)') : null,
       event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
     el('td', {}, percent(event.confidence)),
     el('td', { class: event.decision ? `decision-${event.decision}` : 'muted' }, event.decision || 'pending'))));
@@ -136,13 +142,27 @@ function select(event, { seek }) {
   $('evidence-empty').classList.add('hidden');
   $('evidence').classList.remove('hidden');
   const image = $('evidence-image');
-  if (event.evidence_url) {
+  const audio = $('evidence-audio');
+  // Evidence is a snapshot (JPEG) unless the server says it is a sound clip (Ogg/Opus).
+  const kind = event.evidence_url ? (event.evidence_type === 'audio' ? 'audio' : 'image') : null;
+  if (kind === 'image') {
     image.src = event.evidence_url;
     image.alt = `Snapshot: ${label(event.type)} at ${clock(event.start)}`;
-    image.classList.remove('hidden');
-  } else {
-    image.classList.add('hidden');
   }
+  image.classList.toggle('hidden', kind !== 'image');
+  if (kind === 'audio') {
+    if (audio.getAttribute('src') !== event.evidence_url) {
+      audio.pause();
+      audio.src = event.evidence_url;
+    }
+    audio.setAttribute('aria-label', `Sound clip: ${label(event.type)} at ${clock(event.start)}`);
+  } else if (audio.hasAttribute('src')) {
+    audio.pause();
+    audio.removeAttribute('src');
+    audio.load();
+  }
+  audio.classList.toggle('hidden', kind !== 'audio');
+  $('evidence').dataset.evidenceType = kind || 'none';
   $('evidence-type').textContent = label(event.type);
   $('evidence-time').textContent = `${clock(event.start)} – ${clock(event.end)}`;
   $('evidence-confidence').textContent = event.source === 'browser' ? 'reported by the exam page' : percent(event.confidence);

@@ -21,7 +21,14 @@ export const findingLabels = {
   camera_lost: 'The camera stopped',
   page_left: 'Left or closed the exam page',
   network_offline: 'The network was offline',
+  talking: 'The candidate was talking',
+  other_voice: 'Someone else was speaking',
+  speech_no_face: 'Speech with no face in view',
+  audio_unavailable: 'The microphone was not recorded',
 };
+
+/** Findings the sound of the recording yields (source "audio"), in the order of the speech lane's legend. */
+export const speechKinds = ['talking', 'other_voice', 'speech_no_face'];
 
 export const milestoneLabels = {
   consent: 'Consent given',
@@ -35,6 +42,7 @@ export const milestoneLabels = {
   page_returned: 'Exam page reopened',
   network_online: 'Back online',
   screen_check: 'Screens checked',
+  audio_unavailable: 'Microphone not recorded',
 };
 
 export function label(type) {

@@ -10,11 +10,14 @@ import { UploadQueue } from './upload-queue.js';
 import { EventQueue } from './event-queue.js';
 import { BrowserSignals } from './signals.js';
 import { collectCalibration } from './calibration.js';
+import { AudioLevelMeter } from './audio-level.js';
 import { template } from './template.js';
 
 export const VERSION = '1.0.0';
-const NOTICE_VERSION = '2026-12';
+const NOTICE_VERSION = '2027-01';
 const CONSENT_ITEMS = ['webcam_frames', 'video_chunks', 'reference_photo', 'browser_activity'];
+/** The exam's audio policy (`audio` of the candidate route): "on" when the server does not say. */
+const AUDIO_POLICIES = ['off', 'on', 'required'];
 
 /** What the candidate is told when the analysis notices something: calm, practical words. */
 const advice = {
@@ -62,10 +65,14 @@ class ProctorExam extends HTMLElement {
         : `The exam could not be loaded: ${error.message}`);
     }
     const info = this.info;
+    this.audioPolicy = AUDIO_POLICIES.includes(info.audio) ? info.audio : 'on';
+    this.dataset.audioPolicy = this.audioPolicy;
     this.$('exam-title').textContent = `${info.exam_id} · ${info.candidate_id}`;
     if (info.retention) {
       this.$('retention-text').textContent = `Video recordings are deleted after ${info.retention.video_days} days, snapshots of flagged moments after ${info.retention.evidence_days} days, and your reference photo and face data after ${info.retention.face_data_days} days.`;
+      this.$('microphone-days').textContent = ` (${info.retention.video_days} days)`;
     }
+    this.describeMicrophone();
     this.$('chunk-seconds').textContent = String(info.chunk_seconds);
     if (info.end_requested) return this.finished({ alreadyEnded: true });
     if (!info.consent_at) return this.showConsent();
@@ -92,6 +99,20 @@ class ProctorExam extends HTMLElement {
     element.className = `status ${tone}`.trim();
   }
 
+  /** The consent notice names the microphone unless the exam records no sound. */
+  describeMicrophone() {
+    const recorded = this.audioPolicy !== 'off';
+    for (const id of ['consent-microphone', 'sound-recorded', 'consent-sound']) this.$(id).classList.toggle('hidden', !recorded);
+    this.$('sound-none').classList.toggle('hidden', recorded);
+    this.$('microphone-policy').textContent = this.audioPolicy === 'required'
+      ? 'This exam needs your microphone: it cannot start without it.'
+      : 'If you do not allow your microphone, the exam goes on with video only, and that is noted.';
+  }
+
+  consentItems() {
+    return this.audioPolicy === 'off' ? CONSENT_ITEMS : [...CONSENT_ITEMS, 'microphone'];
+  }
+
   showConsent() {
     this.show('step-consent');
     const check = this.$('consent-check');
@@ -100,7 +121,7 @@ class ProctorExam extends HTMLElement {
       event.preventDefault();
       this.$('consent-accept').disabled = true;
       try {
-        await this.session.consent(CONSENT_ITEMS, NOTICE_VERSION);
+        await this.session.consent(this.consentItems(), NOTICE_VERSION);
         this.showCamera();
       } catch (error) {
         this.fail(`Your consent could not be recorded: ${error.message}`);
@@ -115,22 +136,77 @@ class ProctorExam extends HTMLElement {
 
   async showCamera() {
     this.show('step-camera');
-    try {
-      this.stream = await openCamera();
-    } catch (error) {
-      this.status(this.$('reference-status'), error.message, 'bad');
-      this.$('capture').disabled = true;
-      return;
-    }
-    this.$('camera-preview').srcObject = this.stream;
-    if (this.info.reference_enrolled) {
-      this.state.enrolled = true;
-      this.status(this.$('reference-status'), 'Your reference photo is already on file. You can start the exam, or take a new photo.', 'ok');
-      this.$('start-exam').disabled = false;
-    }
     this.$('capture').addEventListener('click', () => this.captureReference());
     this.$('retake').addEventListener('click', () => this.captureReference());
     this.$('start-exam').addEventListener('click', () => this.showCalibration());
+    this.$('microphone-retry').addEventListener('click', () => this.openDevices());
+    this.meter = new AudioLevelMeter({ meter: this.$('audio-meter'), text: this.$('audio-status'), gesture: this.root });
+    await this.openDevices();
+  }
+
+  /**
+   * Opens the camera, and the microphone unless the exam records no sound (one permission prompt).
+   * Without a microphone the exam goes on with video only, unless the exam requires one: then it
+   * waits, says so, and offers to try again.
+   */
+  async openDevices() {
+    this.meter.stop();
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+    this.state.microphoneNeeded = false;
+    this.$('microphone-needed').classList.add('hidden');
+    this.$('microphone-check').classList.add('hidden');
+    this.$('microphone-retry').disabled = true;
+    let opened;
+    try {
+      opened = await openCamera({ audio: this.audioPolicy });
+    } catch (error) {
+      this.status(this.$('reference-status'), error.message, 'bad');
+      this.$('capture').disabled = true;
+      this.$('start-exam').disabled = true;
+      return;
+    }
+    this.stream = opened.stream;
+    this.audio = opened.audio;
+    this.dataset.audio = this.audioPolicy === 'off' ? 'off' : opened.audio.state;
+    this.dataset.audioReason = opened.audio.reason || '';
+    this.$('camera-preview').srcObject = this.stream;
+    this.$('capture').disabled = false;
+    if (opened.audio.state === 'on') {
+      this.$('microphone-check').classList.remove('hidden');
+      this.meter.start(this.stream);
+    } else if (this.audioPolicy === 'required') {
+      this.state.microphoneNeeded = true;
+      this.dataset.audio = 'needed';
+      this.$('microphone-needed-text').textContent = 'This exam needs your microphone. Please allow it, or connect one, then try again.'
+        + (opened.audio.reason === 'refused' ? ' If you refused it before, allow the microphone in your browser\u2019s settings for this page first.' : '');
+      this.$('microphone-needed').classList.remove('hidden');
+      this.$('microphone-retry').disabled = false;
+    }
+    if (this.info.reference_enrolled || this.state.enrolled) {
+      this.state.enrolled = true;
+      if (!this.state.microphoneNeeded) this.status(this.$('reference-status'), 'Your reference photo is already on file. You can start the exam, or take a new photo.', 'ok');
+    }
+    this.allowStart();
+  }
+
+  /** The exam can start once the reference photo is on file and, where required, the microphone works. */
+  allowStart() {
+    this.$('start-exam').disabled = !this.state.enrolled || this.state.microphoneNeeded;
+  }
+
+  /** Tells the server, once per session, that the recording has no sound and why. */
+  reportAudio(events, reason) {
+    const key = `proctor-audio-unavailable:${this.session.id}`;
+    let sent = [];
+    try { sent = JSON.parse(localStorage.getItem(key) || '[]'); } catch { /* a damaged entry is replaced */ }
+    if (!Array.isArray(sent)) sent = [];
+    const known = sent.includes(reason);
+    if (!known) sent.push(reason);
+    this.dataset.audioReported = sent.join(' ');
+    if (known) return;
+    localStorage.setItem(key, JSON.stringify(sent));
+    events.add({ event: 'audio_unavailable', at: Date.now(), details: { reason } });
   }
 
   /** The optional gaze calibration, between the reference photo and the exam. */
@@ -180,12 +256,12 @@ class ProctorExam extends HTMLElement {
       image.classList.remove('hidden');
       await this.session.enrol(photo);
       this.state.enrolled = true;
-      this.status(status, 'Photo accepted: one clear face. You can start the exam.', 'ok');
-      this.$('start-exam').disabled = false;
+      this.status(status, this.state.microphoneNeeded ? 'Photo accepted: one clear face. The exam can start once your microphone works.'
+        : 'Photo accepted: one clear face. You can start the exam.', 'ok');
     } catch (error) {
       this.status(status, `Photo not accepted: ${error.body?.message || error.message}. Please retake it.`, 'bad');
-      this.$('start-exam').disabled = !this.state.enrolled;
     } finally {
+      this.allowStart();
       this.$('capture').classList.add('hidden');
       this.$('retake').classList.remove('hidden');
       this.$('retake').disabled = false;
@@ -205,6 +281,7 @@ class ProctorExam extends HTMLElement {
 
   async startExam() {
     const fullscreen = await this.enterFullscreen();
+    this.meter.stop();
     this.show('step-exam');
     this.makeMovable();
     this.$('exam-preview').srcObject = this.stream;
@@ -234,6 +311,12 @@ class ProctorExam extends HTMLElement {
     this.wantsFullscreen = fullscreen;
     signals.start({ stream: this.stream, wantsFullscreen: fullscreen });
     if (returned) events.add({ event: 'page_returned', at: Date.now() });
+    if (this.audio.state !== 'on') this.reportAudio(events, this.audio.reason);
+    for (const track of this.stream.getAudioTracks()) {
+      // The microphone stopped (unplugged, switched off): the pieces go on without sound.
+      if (track.readyState === 'ended') this.reportAudio(events, 'lost');
+      else track.addEventListener('ended', () => { if (!this.ending) this.reportAudio(events, 'lost'); }, { once: true });
+    }
     this.exam = { queue, recorder, live, events, signals };
     this.$('fullscreen-return').addEventListener('click', () => this.enterFullscreen());
     this.$('end-exam').addEventListener('click', () => this.confirmEnd());
@@ -278,6 +361,7 @@ class ProctorExam extends HTMLElement {
 
   async endExam() {
     const { queue, recorder, live, events, signals } = this.exam;
+    this.ending = true;
     signals.stop();
     this.show('step-done');
     const status = this.$('done-status');

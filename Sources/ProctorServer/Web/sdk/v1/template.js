@@ -11,9 +11,13 @@ export const template = `
       <h2 id="consent-title" tabindex="-1">Before you start: what is captured and why</h2>
       <dl class="notice">
         <dt>What is captured</dt>
-        <dd>Frames from your webcam while the exam runs (sent for automatic analysis), a video recording of your webcam in <span id="chunk-seconds">20</span>-second pieces, and one reference photo of your face. No sound is recorded.</dd>
+        <dd>Frames from your webcam while the exam runs (sent for automatic analysis), a video recording of your webcam in <span id="chunk-seconds">20</span>-second pieces, and one reference photo of your face. <span id="sound-none">No sound is recorded.</span><span id="sound-recorded" class="hidden">The video pieces include the sound from your microphone.</span></dd>
+        <div id="consent-microphone" class="hidden">
+          <dt>Your microphone</dt>
+          <dd><strong>What:</strong> the sound in your room, recorded with the video pieces (nothing separate is recorded). <strong>Why:</strong> to notice speech — someone else speaking, or you talking. <strong>Who hears it:</strong> proctors reviewing the flagged moments. <strong>How long:</strong> kept as long as the video<span id="microphone-days"></span>. <span id="microphone-policy"></span></dd>
+        </div>
         <dt>What this exam page notes</dt>
-        <dd>When you leave the exam tab or window, leave fullscreen, copy, cut or paste (only that it happened and how many characters, never the text), open the context menu or try to print, when a second screen is connected (where your browser tells), when your camera stops, when the page is closed or reopened, and when you go offline. Nothing else on your computer is read.</dd>
+        <dd>When you leave the exam tab or window, leave fullscreen, copy, cut or paste (only that it happened and how many characters, never the text), open the context menu or try to print, when a second screen is connected (where your browser tells), when your camera stops or your microphone cannot be used, when the page is closed or reopened, and when you go offline. Nothing else on your computer is read.</dd>
         <dt>Why</dt>
         <dd>To check that the person taking the exam is the person who enrolled, and to point out moments a human proctor should look at. The automatic analysis only ranks moments for review; it never decides that anyone cheated.</dd>
         <dt>Who sees it</dt>
@@ -22,7 +26,7 @@ export const template = `
         <dd id="retention-text">For the period your institution has set.</dd>
       </dl>
       <form id="consent-form" class="stack">
-        <div class="row"><input type="checkbox" id="consent-check" required><label for="consent-check">I have read this notice and agree to the capture of webcam frames, video recordings, a reference photo and the exam page's activity for this exam.</label></div>
+        <div class="row"><input type="checkbox" id="consent-check" required><label for="consent-check">I have read this notice and agree to the capture of webcam frames, video recordings<span id="consent-sound" class="hidden"> with sound from my microphone</span>, a reference photo and the exam page's activity for this exam.</label></div>
         <div class="row">
           <button type="submit" id="consent-accept" disabled>Agree and continue</button>
           <button type="button" id="consent-decline" class="secondary">I do not agree</button>
@@ -36,6 +40,15 @@ export const template = `
       <div class="columns">
         <div class="stack">
           <video id="camera-preview" class="preview" autoplay muted playsinline aria-label="Your webcam preview"></video>
+          <div id="microphone-check" class="microphone hidden">
+            <span id="audio-meter-label" class="small">Microphone</span>
+            <div id="audio-meter" class="audio-level" role="meter" aria-labelledby="audio-meter-label" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span class="level-bar"></span></div>
+            <p id="audio-status" class="small" role="status" aria-live="polite">Listening…</p>
+          </div>
+          <div id="microphone-needed" class="stack hidden">
+            <p id="microphone-needed-text" class="status warn" role="alert">This exam needs your microphone. Please allow it, or connect one, then try again.</p>
+            <div class="row"><button type="button" id="microphone-retry">Try again</button></div>
+          </div>
           <div class="row"><button type="button" id="capture">Take reference photo</button></div>
         </div>
         <div class="stack">
