@@ -115,7 +115,9 @@ struct MouthActivityRuleTests {
         let value = MouthSample.opening(
             upperLip: Point2(x: 50, y: 40), lowerLip: Point2(x: 50, y: 46), leftCorner: Point2(x: 30, y: 43), rightCorner: Point2(x: 70, y: 43))
         #expect(abs((value ?? 0) - 0.15) < 1e-9)
-        #expect(MouthSample.opening(upperLip: Point2(x: 0, y: 0), lowerLip: Point2(x: 0, y: 1), leftCorner: Point2(x: 5, y: 5), rightCorner: Point2(x: 5, y: 5)) == nil)
+        #expect(
+            MouthSample.opening(upperLip: Point2(x: 0, y: 0), lowerLip: Point2(x: 0, y: 1), leftCorner: Point2(x: 5, y: 5), rightCorner: Point2(x: 5, y: 5))
+                == nil)
     }
 }
 

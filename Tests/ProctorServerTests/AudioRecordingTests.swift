@@ -76,7 +76,8 @@ func recordSession(
             return (json(response)["id"] as? String ?? "", json(response)["upload_token"] as? String ?? "")
         }
         let auth: HTTPFields = [.authorization: "Bearer \(token)"]
-        let items = audio.capturesAudio ? #"["webcam_frames","video_chunks","reference_photo","microphone"]"# : #"["webcam_frames","video_chunks","reference_photo"]"#
+        let items =
+            audio.capturesAudio ? #"["webcam_frames","video_chunks","reference_photo","microphone"]"# : #"["webcam_frames","video_chunks","reference_photo"]"#
         try await client.execute(
             uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth, body: ByteBuffer(string: #"{"notice_version":"a1","items":\#(items)}"#)
         ) { response in

@@ -28,7 +28,8 @@ struct ClientEventTests {
         }
         try await client.execute(
             uri: "/api/sessions/\(session.id)/consent", method: .post, headers: [.authorization: "Bearer \(session.token)"],
-            body: ByteBuffer(string: #"{"notice_version":"2026-12","items":["webcam_frames","video_chunks","reference_photo","browser_activity","microphone"]}"#)
+            body: ByteBuffer(
+                string: #"{"notice_version":"2026-12","items":["webcam_frames","video_chunks","reference_photo","browser_activity","microphone"]}"#)
         ) { response in
             #expect(response.status == .ok)
         }

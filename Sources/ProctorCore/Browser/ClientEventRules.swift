@@ -67,7 +67,8 @@ public struct ClientEventRules: Sendable, Hashable, Codable {
         }
         if event.event == .audioUnavailable {
             guard case .string(let reason)? = event.details?["reason"], Self.audioReasons.contains(reason) else {
-                return .failure(Problem(field: "details", message: "audio_unavailable needs details.reason: \(Self.audioReasons.sorted().joined(separator: ", "))"))
+                return .failure(
+                    Problem(field: "details", message: "audio_unavailable needs details.reason: \(Self.audioReasons.sorted().joined(separator: ", "))"))
             }
         }
         return .success(outcome(event, audio: audio))

@@ -25,7 +25,9 @@ public enum AudioTrack {
                     "16000", "-f", "f32le", output.path,
                 ])
             let audioLine = log.split(separator: "\n").first { $0.contains("Audio: ") }
-            return audioLine.flatMap { $0.components(separatedBy: "Audio: ").last?.split(separator: ",").first.map { String($0.split(separator: " ").first ?? $0) } }
+            return audioLine.flatMap {
+                $0.components(separatedBy: "Audio: ").last?.split(separator: ",").first.map { String($0.split(separator: " ").first ?? $0) }
+            }
                 ?? "unknown"
         } catch let error as VideoToolError {
             if error.description.contains("matches no streams") { return nil }

@@ -32,7 +32,8 @@ public struct SpeechAnalyser: Sendable {
             // Without the model, say at least whether the chunk had sound.
             let codec = try? await AudioTrack.codec(of: url)
             return ChunkAudioAnalysis(
-                status: codec == nil ? .noAudio : .notAnalysed, message: codec == nil ? "the chunk has no sound" : (note ?? "no voice-activity model"), codec: codec ?? nil)
+                status: codec == nil ? .noAudio : .notAnalysed, message: codec == nil ? "the chunk has no sound" : (note ?? "no voice-activity model"),
+                codec: codec ?? nil)
         }
         let extractStarted = ContinuousClock.now
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-\(UUID().uuidString).f32")

@@ -83,7 +83,8 @@ struct RecordingRoutes {
         record.audioPolicy = body.audio ?? configuration.audio.defaultPolicy
         try await recordings.createRecording(record, session: session)
         await auditor.record(
-            caller, "invitation_created", target: id, details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId), "audio": .string(record.audioPolicy.rawValue)],
+            caller, "invitation_created", target: id,
+            details: ["exam_id": .string(body.examId), "candidate_id": .string(body.candidateId), "audio": .string(record.audioPolicy.rawValue)],
             context: context)
         return Answer(
             .created,

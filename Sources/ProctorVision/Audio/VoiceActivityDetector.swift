@@ -26,7 +26,8 @@ public final class VoiceActivityDetector: @unchecked Sendable {
         }
         guard model.inputNames.count == 3, model.outputNames.count == 2 else {
             throw VisionError(
-                .modelInvalid, "\(modelPath) is not Silero VAD: inputs \(model.inputNames), outputs \(model.outputNames) (expected input, state, sr → output, stateN)")
+                .modelInvalid,
+                "\(modelPath) is not Silero VAD: inputs \(model.inputNames), outputs \(model.outputNames) (expected input, state, sr → output, stateN)")
         }
         self.model = model
         path = modelPath

@@ -119,6 +119,8 @@ struct RecordingResponse: Encodable, Sendable {
     var chunkSeconds: Double
     @Nullable var consentAt: Date?
     @Nullable var consentVersion: String?
+    /// The exam's audio policy: whether sound was asked for (the review's speech lane).
+    var audio: AudioPolicy
     var referenceEnrolled: Bool
     var endRequested: Bool
     @Nullable var lastIndex: Int?
@@ -134,6 +136,7 @@ struct RecordingResponse: Encodable, Sendable {
         chunkSeconds = recording.chunkSeconds
         consentAt = recording.consentAt
         consentVersion = recording.consentVersion
+        audio = recording.audioPolicy
         referenceEnrolled = recording.referenceEmbedding != nil
         endRequested = recording.endRequestedAt != nil
         lastIndex = recording.lastIndex
