@@ -34,7 +34,7 @@ struct ClientEventRulesTests {
         #expect(try check(event(.secondScreen, details: ["extended": false])).get() == .milestone)
         // Every finding kind a page can send is a browser signal with a weight of its own.
         for kind in ClientEventKind.allCases {
-            if case .finding(let finding) = try check(event(kind, duration: 5_000, details: ["extended": true])).get() {
+            if case .finding(let finding) = try check(event(kind, duration: 5_000, details: ["extended": true, "reason": "refused"])).get() {
                 #expect(finding.isBrowserSignal)
                 #expect(RiskWeights().points(for: finding) >= 0)
             }

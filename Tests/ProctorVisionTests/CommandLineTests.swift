@@ -53,7 +53,19 @@ struct CommandLineTests {
     func analyzeVideo() throws {
         let run = try proctor(["analyze", "--objects-every", "2", TestEnvironment.file("video/news_single_face_frontal.mp4").path])
         #expect(run.status == 0, "\(run.stderr)")
-        let messages = try run.stdout.split(separator: "\n").map { try AnalysisMessage.decoder.decode(AnalysisMessage.self, from: Data($0.utf8)) }
+        // Frame lines first, then (the clip has sound: the newsreader) one audio line and the speech lines.
+        let lines = try run.stdout.split(separator: "\n").map { line in
+            (Data(line.utf8), try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:])
+        }
+        let frames = lines.filter { $0.1["type"] as? String == "analysis" }
+        let messages = try frames.map { try AnalysisMessage.decoder.decode(AnalysisMessage.self, from: $0.0) }
+        #expect(lines.prefix(frames.count).allSatisfy { $0.1["type"] as? String == "analysis" })
+        let audio = try #require(lines.first { $0.1["type"] as? String == "audio" }?.1)
+        #expect(audio["status"] as? String == "analysed")
+        #expect(audio["codec"] as? String == "aac")
+        let speech = lines.filter { $0.1["type"] as? String == "speech" }.map(\.1)
+        #expect(audio["speech_segments"] as? Int == speech.count)
+        #expect(speech.contains { $0["finding"] as? String == "talking" }, "\(speech)")
         #expect(messages.count >= 4)
         #expect(messages.allSatisfy { !$0.metadata.frameSkipped })
         #expect(messages.map(\.timestamp) == messages.map(\.timestamp).sorted())
