@@ -117,8 +117,11 @@ export class LiveStream {
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     if (this.sent - this.answered >= 3) return;
     const blob = await captureJPEG(this.video, { maxWidth: 640, quality: 0.7, canvas: this.canvas });
-    if (!blob || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(await blob.arrayBuffer());
+    if (!blob) return;
+    const bytes = await blob.arrayBuffer();
+    // The socket may have closed while the frame was encoded and read: sending then is an error.
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(bytes);
     this.sent += 1;
   }
 
