@@ -30,6 +30,9 @@ struct BenchRecordingCommand: AsyncParsableCommand {
     @Flag(help: "Analyse only the chunks with sound (skip the silent pass that the audio cost is compared with).")
     var soundOnly = false
 
+    @Option(help: "Seconds between the starts of two spoken sentences (each about 5 s) in the chunks with sound; the rest is quiet room noise.")
+    var speechEvery = 20.0
+
     func run() async throws {
         let configuration = try common.loadConfiguration()
         let folder = data ?? ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"] ?? BenchCommand.defaultTestData()
@@ -39,12 +42,19 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let blobs = try FileBlobStore(root: scratch)
         let source = URL(fileURLWithPath: folder).appendingPathComponent("video/webcam_gaze_center_left_center.mp4").path
 
-        // Speech for half of every 10 s: espeak-ng's sentence, then silence, looped under the pictures.
+        // A sentence of espeak-ng's speech every `speechEvery` seconds over quiet pink noise (a room,
+        // not digital silence), looped under the pictures.
         let voice = scratch.appendingPathComponent("voice.wav")
         _ = try await VideoTools.run(
             "espeak-ng", ["-w", voice.path, "The answer to question four is seventeen. Write it down quickly before the proctor sees."])
         let speech = scratch.appendingPathComponent("speech.wav")
-        _ = try await VideoTools.run("ffmpeg", ["-nostdin", "-y", "-v", "error", "-i", voice.path, "-af", "apad=whole_dur=10", "-ar", "48000", speech.path])
+        guard speechEvery >= 6 else { throw ValidationError("--speech-every must be at least 6 s (a sentence is about 5 s)") }
+        _ = try await VideoTools.run(
+            "ffmpeg",
+            [
+                "-nostdin", "-y", "-v", "error", "-i", voice.path, "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.003:sample_rate=22050",
+                "-filter_complex", "[0:a]apad=whole_dur=\(speechEvery)[v];[v][1:a]amix=inputs=2:duration=first:normalize=0", "-ar", "48000", speech.path,
+            ])
 
         // 640x480 VP8 chunks like a browser's, cut from the webcam clip (looped as needed), silent and with sound.
         func makeChunks(session: String, sound: Bool) async throws -> [ChunkRecord] {
@@ -52,7 +62,11 @@ struct BenchRecordingCommand: AsyncParsableCommand {
             for index in 0..<chunks {
                 let output = try blobs.temporaryURL(extension: "webm")
                 var arguments = ["-nostdin", "-y", "-v", "error", "-stream_loop", "-1", "-ss", "\(Double(index) * 3)", "-t", "\(chunkSeconds)", "-i", source]
-                if sound { arguments += ["-stream_loop", "-1", "-t", "\(chunkSeconds)", "-i", speech.path, "-map", "0:v", "-map", "1:a"] }
+                if sound {
+                    // Each chunk continues the sound where the previous one stopped.
+                    let offset = (Double(index) * chunkSeconds).truncatingRemainder(dividingBy: speechEvery)
+                    arguments += ["-stream_loop", "-1", "-ss", "\(offset)", "-t", "\(chunkSeconds)", "-i", speech.path, "-map", "0:v", "-map", "1:a"]
+                }
                 arguments += [
                     "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30,format=yuv420p",
                     "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M",
@@ -88,7 +102,8 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         }
 
         // As many chunks at once as there are CV workers, like `proctor worker --concurrency <cores>`.
-        func analyse(_ chunkRecords: [ChunkRecord]) async throws -> (results: [ChunkProcessor.Result], seconds: Double) {
+        func analyse(_ chunkRecords: [ChunkRecord]) async throws -> (results: [ChunkProcessor.Result], seconds: Double, cpu: Double) {
+            let cpuBefore = Self.cpuSeconds()
             let started = ContinuousClock.now
             let results = try await withThrowingTaskGroup(of: ChunkProcessor.Result.self) { group in
                 var pending = chunkRecords[...]
@@ -104,11 +119,11 @@ struct BenchRecordingCommand: AsyncParsableCommand {
                 return finished
             }
             let elapsed = started.duration(to: .now)
-            return (results, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return (results, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, Self.cpuSeconds() - cpuBefore)
         }
         let silent = soundOnly ? nil : try await analyse(chunkRecords)
         let heard = try await analyse(sounding)
-        let (results, analysisSeconds) = silent ?? heard
+        let (results, analysisSeconds, _) = silent ?? heard
         let videoSeconds = results.reduce(0) { $0 + $1.duration }
 
         let mergeStarted = ContinuousClock.now
@@ -142,17 +157,36 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "  audio: %.1f s of sound (%.1f s speech, %d findings; %@): decode %.0f ms + voice model %.0f ms = %.1f s per minute of video, %.2f %% of one core per stream",
+                    "  audio: %.1f s of sound (%.1f s speech, %d findings; %@), wall time: decode %.0f ms + voice model %.0f ms = %.1f s per minute of video, %.2f %% of one core per stream",
                 audioSeconds, speechSeconds, heard.results.reduce(0) { $0 + $1.findings.filter { $0.source == .audio }.count },
                 statuses.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "), extractMs, modelMs,
                 (extractMs + modelMs) / 1000 / max(heardVideo, 0.001) * 60, (extractMs + modelMs) / 1000 / max(heardVideo, 0.001) * 100))
         if let silent {
             let silentRate = videoSeconds / silent.seconds
             let heardRate = heardVideo / heard.seconds
+            let silentCPU = silent.cpu / max(videoSeconds, 0.001) * 1000
+            let heardCPU = heard.cpu / max(heardVideo, 0.001) * 1000
             print(
                 String(
-                    format: "  with sound: %.1f video-s per wall-s against %.1f silent (%+.1f %%, the voice model and the mouth during speech included)",
-                    heardRate, silentRate, (heardRate / silentRate - 1) * 100))
+                    format:
+                        "  CPU per video-second (this process and its ffmpeg children): %.0f ms silent, %.0f ms with sound = +%.1f ms, %.2f %% of one core per stream (speech %.0f %% of the time: the voice model, decoding, clips and the mouth during speech)",
+                    silentCPU, heardCPU, heardCPU - silentCPU, (heardCPU - silentCPU) / 10, speechSeconds / max(heardVideo, 0.001) * 100))
+            print(
+                String(
+                    format: "  throughput with sound: %.1f video-s per wall-s against %.1f silent (%+.1f %%)", heardRate, silentRate,
+                    (heardRate / silentRate - 1) * 100))
         }
+    }
+
+    /// CPU seconds used so far by this process and its finished children (ffmpeg).
+    static func cpuSeconds() -> Double {
+        func seconds(_ who: __rusage_who_t) -> Double {
+            var usage = rusage()
+            getrusage(who, &usage)
+            let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            return user + system
+        }
+        return seconds(RUSAGE_SELF.rawValue) + seconds(RUSAGE_CHILDREN.rawValue)
     }
 }

@@ -21,8 +21,9 @@ public enum AudioTrack {
             let log = try await VideoTools.runCapturingErrors(
                 "ffmpeg",
                 [
-                    "-nostdin", "-y", "-hide_banner", "-v", "info", "-nostats", "-xerror", "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-ar",
-                    "16000", "-f", "f32le", output.path,
+                    // A small probe, and the pictures ignored at the input: the sound alone is demuxed and decoded.
+                    "-nostdin", "-y", "-hide_banner", "-v", "info", "-nostats", "-xerror", "-probesize", "65536", "-analyzeduration", "0", "-vn", "-i",
+                    url.path, "-map", "0:a:0", "-ac", "1", "-ar", "16000", "-f", "f32le", output.path,
                 ])
             let audioLine = log.split(separator: "\n").first { $0.contains("Audio: ") }
             return audioLine.flatMap {
@@ -52,7 +53,8 @@ public enum AudioTrack {
             "ffmpeg",
             [
                 "-nostdin", "-y", "-v", "error", "-ss", String(format: "%.3f", max(0, start)), "-t", String(format: "%.3f", max(0.1, duration)),
-                "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-c:a", "libopus", "-b:a", "24k", "-f", "ogg", output.path,
+                "-i", url.path, "-map", "0:a:0", "-vn", "-ac", "1", "-c:a", "libopus", "-b:a", "24k", "-compression_level", "0", "-f", "ogg",
+                output.path,
             ])
     }
 }
