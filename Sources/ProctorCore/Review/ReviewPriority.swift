@@ -26,8 +26,11 @@ public struct ReviewPriority: Sendable, Hashable, Comparable {
         for (type, count) in eventCounts where count > 0 {
             let kind = ViolationKind(rawValue: type) ?? .forbiddenObject
             let factor = max(0, scale[type] ?? 1)
+            let points = weights.points(for: kind)
+            // A kind that weighs nothing (poor lighting, by default) does not count its repeats either.
+            guard points > 0 else { continue }
             let repeats = Double(min(count - 1, weights.maximumRepeats))
-            events += factor * (weights.points(for: kind) + repeats * weights.repeatedOccurrence)
+            events += factor * (points + repeats * weights.repeatedOccurrence)
         }
         return ReviewPriority(score: min(100, max(maxLiveRisk, events)), reviewed: reviewed)
     }

@@ -80,10 +80,13 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     public var textLength: Int?
     /// Browser second screen: what the browser said.
     public var extended: Bool?
+    /// No face: at least one of its frames was poorly lit (the camera may not have seen the face),
+    /// so it weighs less (`RiskWeights.noFacePoorLightingScale`).
+    public var poorLighting: Bool?
 
     public init(
         lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
-        action: String? = nil, textLength: Int? = nil, extended: Bool? = nil
+        action: String? = nil, textLength: Int? = nil, extended: Bool? = nil, poorLighting: Bool? = nil
     ) {
         self.lowestSimilarity = lowestSimilarity
         self.verdict = verdict
@@ -92,6 +95,7 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         self.action = action
         self.textLength = textLength
         self.extended = extended
+        self.poorLighting = poorLighting
     }
 
     /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
@@ -103,5 +107,6 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         case action
         case textLength = "text_length"
         case extended
+        case poorLighting = "poor_lighting"
     }
 }

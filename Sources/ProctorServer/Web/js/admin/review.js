@@ -99,6 +99,8 @@ function renderEvents() {
   body.replaceChildren(...report.events.map((event) => el('tr', { dataset: { eventId: event.id }, class: selected?.id === event.id ? 'selected' : null },
     el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => select(event, { seek: true }), 'aria-label': `Show ${label(event.type)} at ${clock(event.start)}` }, clock(event.start))),
     el('td', {}, event.description || label(event.type), event.source === 'browser' ? el('span', { class: 'small muted' }, ' (exam page)') : null,
+      event.type === 'poor_lighting' ? el('span', { class: 'small muted', dataset: { technical: 'true' } }, ' (technical condition, not behaviour)') : null,
+      event.details?.poor_lighting ? el('span', { class: 'small muted' }, ' (in poor lighting: the camera may not have seen the face; weighs less)') : null,
       event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
     el('td', {}, percent(event.confidence)),
     el('td', { class: event.decision ? `decision-${event.decision}` : 'muted' }, event.decision || 'pending'))));
