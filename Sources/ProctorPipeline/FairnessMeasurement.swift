@@ -34,6 +34,8 @@ public struct FairnessMeasurement: Sendable {
         public var lightMs: LatencyStatistics
         public var preprocessMs: LatencyStatistics
         public var faceDetectMs: LatencyStatistics
+        /// Face detection on the images whose face the second pass found (the mesh ran on them).
+        public var secondPassFaceDetectMs: LatencyStatistics
         public var observations: [FairnessObservation]
     }
 
@@ -117,6 +119,7 @@ public struct FairnessMeasurement: Sendable {
             darkFrames: lights.filter { $0.condition != .good }.count, poorFrames: lights.filter { $0.condition == .poor }.count,
             foundBySecondPass: lights.filter(\.foundBySecondPass).count, lightMs: LatencyStatistics(results.map(\.3.lightMs)),
             preprocessMs: LatencyStatistics(results.map(\.3.preprocessMs)), faceDetectMs: LatencyStatistics(results.map(\.3.faceDetectMs)),
+            secondPassFaceDetectMs: LatencyStatistics(results.filter { $0.2?.foundBySecondPass == true }.map(\.3.faceDetectMs)),
             observations: observations)
     }
 }

@@ -84,7 +84,12 @@ struct FairnessReport: Encodable {
             print(
                 String(
                     format: "  cost per image, p50/p95 ms: light %.2f/%.2f, preprocess %.1f/%.1f, face detect %.1f/%.1f", level.lightMs.p50, level.lightMs.p95,
-                    level.preprocessMs.p50, level.preprocessMs.p95, level.faceDetectMs.p50, level.faceDetectMs.p95))
+                    level.preprocessMs.p50, level.preprocessMs.p95, level.faceDetectMs.p50, level.faceDetectMs.p95)
+                    + (level.secondPassFaceDetectMs.count == 0
+                        ? ""
+                        : String(
+                            format: "; face detect where the second pass found the face %.1f/%.1f", level.secondPassFaceDetectMs.p50,
+                            level.secondPassFaceDetectMs.p95)))
             print(
                 "  " + "group".padding(toLength: 28, withPad: " ", startingAt: 0) + "all ages [95 % Wilson]".padding(toLength: 26, withPad: " ", startingAt: 0)
                     + "without children (0-9)")
