@@ -3,12 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
 import HummingbirdWSTesting
+import NIOCore
 import ProctorCore
 import ProctorServer
+import ProctorStore
 import ProctorVision
 import Testing
 
-@Suite("Live poor lighting", .serialized, .timeLimit(.minutes(2)))
+@Suite("Poor lighting, live and recorded", .serialized, .timeLimit(.minutes(3)))
 struct LivePoorLightingTests {
     /// A candidate's frame and an empty room, both as a camera in a dark room gives them: 12 % of
     /// the light with sensor noise.
@@ -68,6 +70,42 @@ struct LivePoorLightingTests {
             }
         }
         await second.stop()
+    }
+
+    @Test("a recorded chunk of a dark empty room: a poor_lighting finding of severity 0 and a no_face that says so, at half severity")
+    func recordedDarkChunk() async throws {
+        let server = try await TestServer.make(configure: quickRecording)
+        // 12 % of the light with temporal noise, as a webcam in a dark room records it.
+        let chunk = try await ChunkFactory.make(
+            "no_face/nyu_empty_classroom.jpg", seconds: 4, still: true, filter: "colorlevels=romax=0.12:gomax=0.12:bomax=0.12,noise=alls=6:allf=t")
+        let sessionId = try await server.application.test(.router) { client in
+            let id = try await client.execute(
+                uri: "/api/sessions", method: .post, headers: server.admin,
+                body: ByteBuffer(string: #"{"exam_id":"dark-1","candidate_id":"c-dark","chunk_seconds":4}"#)
+            ) { json($0) }
+            let sessionId = try #require(id["id"] as? String)
+            let auth: HTTPFields = [.authorization: "Bearer \(try #require(id["upload_token"] as? String))"]
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
+                body: ByteBuffer(bytes: chunk)
+            ) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/sessions/\(sessionId)/end", method: .post, headers: auth, body: ByteBuffer(string: #"{"last_index":0}"#)) {
+                #expect($0.status == .accepted)
+            }
+            return sessionId
+        }
+        try await drain(try await worker(for: server), session: sessionId, store: server.services.recordings)
+        let findings = try await server.services.findings.findings(sessionId: sessionId)
+        print("recorded dark chunk: \(findings.map { "\($0.type.rawValue) severity \($0.severity) \($0.details.poorLighting.map(String.init) ?? "-")" })")
+        let lighting = try #require(findings.first { $0.type == .poorLighting })
+        #expect(lighting.source == .recorded && lighting.severity == 0)
+        let noFace = try #require(findings.first { $0.type == .noFace })
+        #expect(noFace.details.poorLighting == true && noFace.severity == 10)
+        await server.stop()
     }
 
     @Test("the reference photo check refuses a dark photo with the same calm words")
