@@ -103,6 +103,9 @@ struct LightingTests {
         #expect(priority.score == 0)
         let withFace = ReviewPriority.compute(maxLiveRisk: 0, eventCounts: ["poor_lighting": 6, "no_face": 1], reviewed: false)
         #expect(withFace.score == 20)
+        // Every no_face in poor light: the kind weighs half; one in good light among them: full weight.
+        #expect(ReviewPriority.compute(maxLiveRisk: 0, eventCounts: ["no_face": 2], reviewed: false, poorLightingNoFace: 2).score == 20)
+        #expect(ReviewPriority.compute(maxLiveRisk: 0, eventCounts: ["no_face": 2], reviewed: false, poorLightingNoFace: 1).score == 30)
     }
 
     @Test("the reference photo check refuses a poorly lit frame as too dark, in the live notice's words")
