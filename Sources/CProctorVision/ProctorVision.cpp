@@ -281,12 +281,82 @@ int32_t pv_image_quality(const pv_image *image, double *mean_luma, double *lapla
     });
 }
 
+int32_t pv_image_light(const pv_image *image, double *mean_luma, double *noise, pv_status *status) {
+    return guarded<int32_t>(status, -1, [&]() -> int32_t {
+        if (!requireImage(image, status)) return -1;
+        cv::Mat gray = asGray(image->mat);
+        *mean_luma = cv::mean(gray)[0];
+        if (gray.cols < 3 || gray.rows < 3) {
+            *noise = 0;
+            return 0;
+        }
+        static const cv::Mat mask = (cv::Mat_<float>(3, 3) << 1, -2, 1, -2, 4, -2, 1, -2, 1);
+        cv::Mat response;
+        cv::filter2D(gray, response, CV_32F, mask, cv::Point(-1, -1), 0, cv::BORDER_REPLICATE);
+        cv::Rect inner(1, 1, gray.cols - 2, gray.rows - 2);
+        double total = cv::norm(response(inner), cv::NORM_L1);
+        *noise = total * std::sqrt(CV_PI / 2.0) / (6.0 * inner.width * inner.height);
+        return 0;
+    });
+}
+
+pv_image *pv_image_pad(const pv_image *image, int32_t width, int32_t height, double fill, pv_status *status) {
+    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
+        if (!requireImage(image, status)) return nullptr;
+        if (width <= 0 || height <= 0) {
+            setStatus(status, PV_ERR_INVALID_ARGUMENT, "pad to an empty size");
+            return nullptr;
+        }
+        cv::Mat src = asBGR(image->mat);
+        cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(fill, fill, fill));
+        int w = std::min(src.cols, static_cast<int>(width));
+        int h = std::min(src.rows, static_cast<int>(height));
+        cv::Rect from((src.cols - w) / 2, (src.rows - h) / 2, w, h);
+        cv::Rect to((width - w) / 2, (height - h) / 2, w, h);
+        src(from).copyTo(canvas(to));
+        return wrap(std::move(canvas));
+    });
+}
+
+pv_image *pv_image_simulate_light(const pv_image *image, double scale, double noise_sigma, uint64_t seed, pv_status *status) {
+    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
+        if (!requireImage(image, status)) return nullptr;
+        cv::Mat values;
+        image->mat.convertTo(values, CV_32F, scale);
+        if (noise_sigma > 0) {
+            cv::Mat noise(values.size(), values.type());
+            cv::RNG rng(seed);
+            rng.fill(noise, cv::RNG::NORMAL, 0, noise_sigma);
+            values += noise;
+        }
+        cv::Mat out;
+        values.convertTo(out, CV_8U);
+        return wrap(std::move(out));
+    });
+}
+
 // MARK: Preprocessing and motion
 
 pv_image *pv_preprocess(const pv_image *image, const pv_preprocess_options *options, pv_status *status) {
     return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
         if (!requireImage(image, status)) return nullptr;
         cv::Mat current = asBGR(image->mat);
+        if (options->denoise_kernel > 1) {
+            int k = static_cast<int>(options->denoise_kernel) | 1;
+            cv::Mat blurred;
+            cv::GaussianBlur(current, blurred, cv::Size(k, k), 0);
+            current = blurred;
+        }
+        if (options->brighten_gamma > 0 && std::fabs(options->brighten_gamma - 1.0) > 1e-6) {
+            cv::Mat lut(1, 256, CV_8U);
+            double inverse = 1.0 / options->brighten_gamma;
+            for (int i = 0; i < 256; ++i) {
+                lut.at<uint8_t>(i) = cv::saturate_cast<uint8_t>(std::pow(i / 255.0, inverse) * 255.0);
+            }
+            cv::Mat brightened;
+            cv::LUT(current, lut, brightened);
+            current = brightened;
+        }
         if (options->clahe_enabled) {
             cv::Mat lab;
             cv::cvtColor(current, lab, cv::COLOR_BGR2Lab);

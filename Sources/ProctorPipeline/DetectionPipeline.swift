@@ -132,6 +132,9 @@ public struct DetectionPipeline: Sendable {
         stages.faceDetectMs = faces.faceDetectMs
         stages.landmarksPoseMs = faces.landmarksPoseMs
         stages.irisMs = faces.irisMs
+        stages.lightMs = faces.lightMs
+        // The mesh that confirms a dark frame's weaker candidate is part of finding the face.
+        stages.faceDetectMs += faces.secondPassMs
         if let objectPass {
             stages.objectsMs = objectPass.milliseconds
             lastObjects = objectPass.detections
@@ -154,7 +157,8 @@ public struct DetectionPipeline: Sendable {
         let observation = FrameObservation(
             timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,
             deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden,
-            eyesOffScreen: eyes.report.offScreen, eyesOffScreenDuration: eyes.report.offScreenDuration, eyesConfidence: eyes.report.confidence
+            eyesOffScreen: eyes.report.offScreen, eyesOffScreenDuration: eyes.report.offScreenDuration, eyesConfidence: eyes.report.confidence,
+            light: faces.light, lightCondition: faces.lightCondition
         )
         window.append(observation)
         let behaviour = window.summary
@@ -184,7 +188,7 @@ public struct DetectionPipeline: Sendable {
             risk: RiskReport(risk),
             metadata: metadata(
                 timestamp: timestamp, decision: decision, stages: stages, processingMs: processingMs,
-                detectionMs: detectionMs, region: region, skipped: false),
+                detectionMs: detectionMs, region: region, skipped: false, light: faces.light.map { ($0, faces.lightCondition, faces.foundBySecondPass) }),
             faces: faces.faces.map { FaceReport(box: $0.box, score: $0.score, keypoints: $0.keypoints) }
         )
         lastMessage = message
@@ -209,7 +213,8 @@ public struct DetectionPipeline: Sendable {
 
     private func metadata(
         timestamp: Double, decision: SamplingDecision, stages: StageTimings, processingMs: Double,
-        detectionMs: Double, region: PixelRegion?, skipped: Bool
+        detectionMs: Double, region: PixelRegion?, skipped: Bool,
+        light: (measurement: LightMeasurement, condition: LightCondition, foundBySecondPass: Bool)? = nil
     ) -> FrameMetadata {
         let pre = configuration.preprocessing
         return FrameMetadata(
@@ -224,7 +229,14 @@ public struct DetectionPipeline: Sendable {
                 enabled: preprocessor.isActive,
                 config: .init(claheEnabled: pre.enabled && pre.claheEnabled, bilateralEnabled: pre.enabled && pre.bilateralEnabled, gamma: pre.gamma),
                 roi: .init(enabled: configuration.roi.enabled, region: region.map { [$0.x, $0.y, $0.width, $0.height] }),
-                sampling: .init(decision)
+                sampling: .init(decision),
+                light: light.map { light in
+                    let rule = LightingRule(configuration: pre.lowLight)
+                    return .init(
+                        meanLuma: light.measurement.meanLuma, noise: light.measurement.noise, condition: light.condition,
+                        adapted: pre.enabled && light.condition != .good, gamma: rule.brighteningGamma(for: light.measurement),
+                        foundBySecondPass: light.foundBySecondPass)
+                }
             ),
             performance: performance,
             stages: stages

@@ -14,19 +14,72 @@ extension VisionModels {
     ) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
+        var lightMs = 0.0
+        var light: LightMeasurement?
+        // The frame's light is measured on the first image the detector sees (the frame at the
+        // detection width, before preprocessing); a dark frame's preprocessing is adapted to it, for
+        // the detector's input and the mesh crop alike.
+        var adapted = preprocessor
         let prepare = { (image: Image) throws(VisionError) -> Image in
             let started = ContinuousClock.now
             defer { preprocessMs += started.millisecondsElapsed }
-            return try preprocessor.process(image)
+            return try adapted.process(image)
+        }
+        let prepareDetection = { (image: Image) throws(VisionError) -> Image in
+            if light == nil {
+                let started = ContinuousClock.now
+                let measured = try image.light()
+                light = measured
+                adapted = preprocessor.adapted(to: measured)
+                lightMs = started.millisecondsElapsed
+            }
+            return try prepare(image)
         }
         let started = ContinuousClock.now
         let (searchArea, offset) = try region.crop(frame)
-        result.faces = try faceDetector.detect(in: searchArea, offset: offset, preparing: prepare)
-        result.faceDetectMs = started.millisecondsElapsed - preprocessMs
+        var detection = try faceDetector.detectWithCandidates(in: searchArea, offset: offset, preparing: prepareDetection)
+        result.faces = detection.faces
+        result.faceDetectMs = started.millisecondsElapsed - preprocessMs - lightMs
+        result.light = light
+        result.lightMs = lightMs
+        let lowLight = preprocessor.configuration.lowLight
+        let rule = LightingRule(configuration: lowLight)
+        result.lightCondition = light.map(rule.condition) ?? .good
+        if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassDenoiseKernel > 1, adapted.configuration.enabled {
+            // A dark frame without a face: look again through a stronger blur (the noise hides faces
+            // the first pass's blur keeps too noisy). What it finds is a candidate, first in line for
+            // the face mesh's confirmation: unconfirmed, it found a face in a dark empty desk.
+            let secondStarted = ContinuousClock.now
+            let before = preprocessMs
+            var stronger = adapted.configuration
+            stronger.denoiseKernel = lowLight.secondPassDenoiseKernel
+            let blurred = FramePreprocessor(configuration: stronger)
+            let again = try faceDetector.detectWithCandidates(in: searchArea, offset: offset) { (image: Image) throws(VisionError) -> Image in
+                let started = ContinuousClock.now
+                defer { preprocessMs += started.millisecondsElapsed }
+                return try blurred.process(image)
+            }
+            detection.candidates = again.faces + (detection.candidates + again.candidates).sorted { $0.box.area > $1.box.area }
+            result.secondPassMs += secondStarted.millisecondsElapsed - (preprocessMs - before)
+        }
+        var mainLandmarks: FaceLandmarks?
+        if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassScore > 0, let candidate = detection.candidates.first {
+            // A dark frame without a face at the threshold: its largest weaker candidate is a face when
+            // the face mesh, on the adapted crop, says so.
+            let confirmStarted = ContinuousClock.now
+            let before = preprocessMs
+            let landmarks = try landmarker.landmarks(of: candidate, in: frame, preparing: prepare)
+            result.secondPassMs += confirmStarted.millisecondsElapsed - (preprocessMs - before)
+            if landmarks.presence >= lowLight.confirmationPresence {
+                result.faces = [candidate]
+                result.foundBySecondPass = true
+                mainLandmarks = landmarks
+            }
+        }
         if let main = result.faces.first {
             let poseStarted = ContinuousClock.now
             let before = preprocessMs
-            let landmarks = try landmarker.landmarks(of: main, in: frame, preparing: prepare)
+            let landmarks = try mainLandmarks ?? landmarker.landmarks(of: main, in: frame, preparing: prepare)
             result.landmarksCount = landmarks.points.count
             result.presence = landmarks.presence
             if landmarks.presence >= configuration.minimumLandmarkPresence {
@@ -99,6 +152,15 @@ struct FacePathResult: Sendable {
     var irisMs = 0.0
     /// Preprocessing inside the face path (detection input and mesh crop).
     var preprocessMs = 0.0
+    /// The light of the detector's input, what it means, and what measuring it cost.
+    var light: LightMeasurement?
+    var lightCondition = LightCondition.good
+    var lightMs = 0.0
+    /// A dark frame's face was found only by the second pass: the second detection through a stronger
+    /// blur, or a weaker candidate confirmed by the face mesh.
+    var foundBySecondPass = false
+    /// A dark frame's second detection and the face mesh on its candidate (0 when neither ran).
+    var secondPassMs = 0.0
 }
 
 /// One run of the object detector.

@@ -22,4 +22,11 @@ public protocol FindingStore: Sendable {
     /// Finding counts by type for each session, from the given sources, dismissed findings excluded:
     /// the dashboard's ranking input.
     func openFindingCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: [String: Int]]
+    /// How many of those counts' `no_face` findings were seen in poor lighting (`details.poor_lighting`),
+    /// for each session that has any: they weigh less in the ranking.
+    func openPoorLightingNoFaceCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: Int]
 }
+
+/// The pattern of a finding whose details say it was seen in poor lighting (details are stored as
+/// compact JSON text by both backends).
+public let poorLightingDetailsPattern = #"%"poor_lighting":true%"#

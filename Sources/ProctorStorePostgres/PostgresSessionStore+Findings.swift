@@ -69,6 +69,23 @@ extension PostgresSessionStore: FindingStore {
         return counts
     }
 
+    public func openPoorLightingNoFaceCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: Int] {
+        guard !sessionIds.isEmpty, !sources.isEmpty else { return [:] }
+        let rows = try await rows(
+            """
+            SELECT session_id, count(*) AS n FROM findings
+            WHERE session_id = ANY(\(sessionIds)) AND source = ANY(\(sources.map(\.rawValue))) AND (decision IS NULL OR decision <> 'dismissed')
+              AND type = 'no_face' AND details LIKE \(poorLightingDetailsPattern)
+            GROUP BY session_id
+            """)
+        var counts: [String: Int] = [:]
+        for row in rows {
+            let (sessionId, count) = try row.decode((String, Int).self)
+            counts[sessionId] = count
+        }
+        return counts
+    }
+
     /// Inserts a finding unless its id exists; true when inserted.
     static func insert(_ record: FindingRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await connection.query(insertQuery(record, onConflict: "DO NOTHING RETURNING id"), logger: logger).collect().count == 1

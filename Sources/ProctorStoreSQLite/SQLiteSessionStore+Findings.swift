@@ -63,4 +63,23 @@ extension SQLiteSessionStore: FindingStore {
             return counts
         }
     }
+
+    public func openPoorLightingNoFaceCounts(sessionIds: [String], sources: [FindingSource]) async throws -> [String: Int] {
+        guard !sessionIds.isEmpty, !sources.isEmpty else { return [:] }
+        return try await database.read { db in
+            let placeholders = sessionIds.map { _ in "?" }.joined(separator: ",")
+            let sourcePlaceholders = sources.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT session_id, COUNT(*) AS n FROM findings
+                    WHERE session_id IN (\(placeholders)) AND source IN (\(sourcePlaceholders)) AND (decision IS NULL OR decision <> 'dismissed')
+                      AND type = 'no_face' AND details LIKE ?
+                    GROUP BY session_id
+                    """, arguments: StatementArguments(sessionIds + sources.map(\.rawValue) + [poorLightingDetailsPattern]))
+            var counts: [String: Int] = [:]
+            for row in rows { counts[row["session_id"]] = row["n"] }
+            return counts
+        }
+    }
 }

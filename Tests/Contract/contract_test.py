@@ -268,6 +268,12 @@ def scenario(c, server):
     c.report(eyes.get("model") == "iris_landmark.onnx" and eyes.get("enabled") is True and eyes.get("risk_weight") == info.get("pipeline", {}).get("risk", {}).get("eyes_off_screen")
              and (info.get("pipeline", {}).get("gaze", {}).get("eyes") or {}).get("model") == "iris_landmark.onnx",
              "GET /ws/pipeline/info describes the iris (detectors.eyes, pipeline.gaze.eyes, the eyes_off_screen weight)", json.dumps(eyes)[:300])
+    risk = (info.get("pipeline") or {}).get("risk") or {}
+    low_light = ((info.get("pipeline") or {}).get("preprocessing") or {}).get("low_light") or {}
+    c.report(risk.get("poor_lighting") == 0 and risk.get("no_face_poor_lighting_scale") == 0.5
+             and ((info.get("pipeline") or {}).get("risk_scorer") or {}).get("weights", {}).get("poor_lighting") == 0
+             and low_light.get("enabled") is True and low_light.get("poor_luma", 0) > 0,
+             "GET /ws/pipeline/info: poor_lighting weighs 0, a no_face in it half, and the light rule is described", json.dumps({"risk": risk, "low_light": low_light})[:300])
     c.call("GET", "/ws/pipeline/info", 403, token=reviewer, note="reviewer")
 
     # ---------------------------------------------------------------- pages

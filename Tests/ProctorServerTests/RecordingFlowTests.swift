@@ -12,15 +12,18 @@ import Testing
 
 /// Real webm chunks made with ffmpeg from the test data, uploaded, processed by a worker, merged.
 enum ChunkFactory {
-    /// Encodes `seconds` of a clip or a still image as a 640x480 VP8 webm that decodes on its own.
-    static func make(_ source: String, seconds: Double, start: Double = 0, still: Bool = false) async throws -> [UInt8] {
+    /// Encodes `seconds` of a clip or a still image as a 640x480 VP8 webm that decodes on its own;
+    /// `filter` is an ffmpeg video filter applied after the scaling (e.g. to darken it).
+    static func make(_ source: String, seconds: Double, start: Double = 0, still: Bool = false, filter: String? = nil) async throws -> [UInt8] {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("chunk-\(UUID().uuidString).webm")
         defer { try? FileManager.default.removeItem(at: output) }
         let input = ServerTestEnvironment.testData.appendingPathComponent(source).path
         var arguments = ["-nostdin", "-y", "-v", "error"]
         arguments += still ? ["-loop", "1", "-t", "\(seconds)", "-i", input] : ["-ss", "\(start)", "-t", "\(seconds)", "-i", input]
         arguments += [
-            "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=15,format=yuv420p", "-c:v", "libvpx", "-deadline",
+            "-vf",
+            "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2," + (filter.map { $0 + "," } ?? "") + "fps=15,format=yuv420p",
+            "-c:v", "libvpx", "-deadline",
             "realtime", "-cpu-used", "8", "-b:v", "800k", "-an", "-f", "webm", output.path,
         ]
         _ = try await VideoTools.run("ffmpeg", arguments)

@@ -73,6 +73,15 @@ int32_t pv_image_to_tensor(const pv_image *image, float *tensor, size_t capacity
                            const double mean[3], int32_t swap_rb, pv_status *status);
 /// Mean luma (0..255) and variance of the Laplacian (a sharpness measure) of the image.
 int32_t pv_image_quality(const pv_image *image, double *mean_luma, double *laplacian_variance, pv_status *status);
+/// The light of a frame: mean luma (0..255) of its grey image and the standard deviation of its
+/// noise in grey levels, estimated from the absolute response to the 3x3 mask [1 -2 1; -2 4 -2; 1 -2 1]
+/// (Immerkaer 1996, "Fast noise variance estimation"), which cancels smooth image structure.
+int32_t pv_image_light(const pv_image *image, double *mean_luma, double *noise, pv_status *status);
+/// The image centred on a width x height canvas of grey `fill` (cropped centrally where it is larger).
+pv_image *pv_image_pad(const pv_image *image, int32_t width, int32_t height, double fill, pv_status *status);
+/// Simulated light: every value times `scale`, plus Gaussian noise of standard deviation `noise_sigma`
+/// grey levels drawn independently per pixel and channel from cv::RNG(seed), saturated to 0..255.
+pv_image *pv_image_simulate_light(const pv_image *image, double scale, double noise_sigma, uint64_t seed, pv_status *status);
 
 // MARK: Preprocessing and motion
 
@@ -86,9 +95,14 @@ typedef struct pv_preprocess_options {
     double bilateral_sigma_space;
     /// 1.0 leaves the image as it is.
     double gamma;
+    /// Dark frames: a Gaussian blur of this odd kernel first (0 or 1: none).
+    int32_t denoise_kernel;
+    /// Dark frames: gamma after the blur and before CLAHE (1.0: none; above 1 brightens).
+    double brighten_gamma;
 } pv_preprocess_options;
 
-/// CLAHE on L of LAB, then a bilateral filter, then gamma; each step optional. Returns a new image.
+/// A Gaussian blur, a brightening gamma, CLAHE on L of LAB, then a bilateral filter, then gamma; each
+/// step optional. Returns a new image.
 pv_image *pv_preprocess(const pv_image *image, const pv_preprocess_options *options, pv_status *status);
 /// Grayscale, optionally downscaled to `width` (0 keeps the size), then a Gaussian blur with an odd kernel.
 pv_image *pv_motion_signature(const pv_image *image, int32_t width, int32_t kernel, pv_status *status);

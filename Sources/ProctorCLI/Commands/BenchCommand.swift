@@ -11,7 +11,8 @@ import ProctorVision
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure per-stage and whole-frame latency (p50/p95) and frames/s on all cores."
+        abstract: "Measure per-stage and whole-frame latency (p50/p95) and frames/s on all cores.",
+        subcommands: [FairnessBenchCommand.self]
     )
 
     @OptionGroup var common: CommonOptions
@@ -125,7 +126,7 @@ struct BenchCommand: AsyncParsableCommand {
             let s = outcome.message.metadata.stages
             whole.append(outcome.message.metadata.processingTimeMs)
             for (name, value) in [
-                ("decode", s.decodeMs), ("sampling", s.samplingMs), ("preprocess", s.preprocessMs), ("face_detect", s.faceDetectMs),
+                ("decode", s.decodeMs), ("sampling", s.samplingMs), ("light", s.lightMs), ("preprocess", s.preprocessMs), ("face_detect", s.faceDetectMs),
                 ("landmarks_pose", s.landmarksPoseMs), ("objects", s.objectsMs), ("behaviour_risk", s.behaviourRiskMs),
             ] {
                 stages[name, default: []].append(value)
@@ -266,7 +267,7 @@ struct BenchReport: Encodable {
             print(name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%8.1f %8.1f %8.1f", s.p50, s.p95, s.mean))
         }
         print("\n" + "stage (one session, objects every frame)".padding(toLength: 40, withPad: " ", startingAt: 0) + "     p50      p95     mean  [ms]")
-        for name in ["decode", "sampling", "preprocess", "face_detect", "landmarks_pose", "iris", "objects", "behaviour_risk"] {
+        for name in ["decode", "sampling", "light", "preprocess", "face_detect", "landmarks_pose", "iris", "objects", "behaviour_risk"] {
             if let s = stages[name] { row("  " + (name == "iris" ? "iris (\(s.count) frames with a face)" : name), s) }
         }
         row("whole frame, with objects", wholeFrameWithObjects)

@@ -42,6 +42,7 @@ extension RiskWeights {
         weights.gaze *= accommodation.scale(for: .lookingAway)
         weights.eyesOffScreen *= accommodation.scale(for: .eyesOffScreen)
         weights.noFace *= accommodation.scale(for: .noFace)
+        weights.poorLighting *= accommodation.scale(for: .poorLighting)
         weights.multiplePersons *= accommodation.scale(for: .multiplePeople)
         let objectScales = [ViolationKind.cellPhone, .book, .laptop, .forbiddenObject].compactMap { accommodation.scales[$0.rawValue] }
         weights.forbiddenItem *= objectScales.min() ?? 1

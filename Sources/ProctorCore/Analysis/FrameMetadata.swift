@@ -35,12 +35,39 @@ public struct FrameMetadata: Sendable, Hashable, Codable {
         public var config: Config
         public var roi: ROI
         public var sampling: Sampling
+        /// The frame's light and what was done about it (absent on frames whose detectors did not run).
+        public var light: Light?
 
-        public init(enabled: Bool, config: Config, roi: ROI, sampling: Sampling) {
+        public init(enabled: Bool, config: Config, roi: ROI, sampling: Sampling, light: Light? = nil) {
             self.enabled = enabled
             self.config = config
             self.roi = roi
             self.sampling = sampling
+            self.light = light
+        }
+    }
+
+    /// The light measure of the detector's input (`LightMeasurement`) and the dark-frame adaptation.
+    public struct Light: Sendable, Hashable, Codable {
+        public var meanLuma: Double
+        public var noise: Double
+        /// `good`, `dark` (adapted) or `poor` (adapted, and `poor_lighting`).
+        public var condition: LightCondition
+        /// The detector's input and the mesh crop were denoised, brightened and equalised harder.
+        public var adapted: Bool
+        /// The brightening gamma used (1 when none).
+        public var gamma: Double
+        /// A dark frame's face found only by the second pass (a second detection through a stronger blur,
+        /// or a weaker candidate confirmed by the face mesh).
+        public var foundBySecondPass: Bool
+
+        public init(meanLuma: Double, noise: Double, condition: LightCondition, adapted: Bool, gamma: Double, foundBySecondPass: Bool) {
+            self.meanLuma = meanLuma
+            self.noise = noise
+            self.condition = condition
+            self.adapted = adapted
+            self.gamma = gamma
+            self.foundBySecondPass = foundBySecondPass
         }
     }
 
@@ -110,6 +137,8 @@ public struct StageTimings: Sendable, Hashable, Codable {
     public var behaviourRiskMs = 0.0
     /// Time spent waiting for a free CV worker.
     public var queueMs = 0.0
+    /// Measuring the frame's light (mean luma and noise of the detector's input).
+    public var lightMs = 0.0
 
     public init() {}
 }

@@ -18,6 +18,9 @@ public struct FrameObservation: Sendable, Hashable {
     public var eyesOffScreenDuration: Double
     /// How well the eyes were seen (0...1).
     public var eyesConfidence: Double
+    /// The frame's light as the face detector saw it (nil when not measured) and what it means.
+    public var light: LightMeasurement?
+    public var lightCondition: LightCondition
 
     public init(
         timestamp: Double,
@@ -29,7 +32,9 @@ public struct FrameObservation: Sendable, Hashable {
         forbiddenItems: [ForbiddenItem],
         eyesOffScreen: Bool = false,
         eyesOffScreenDuration: Double = 0,
-        eyesConfidence: Double = 0
+        eyesConfidence: Double = 0,
+        light: LightMeasurement? = nil,
+        lightCondition: LightCondition = .good
     ) {
         self.timestamp = timestamp
         self.faceCount = faceCount
@@ -41,7 +46,12 @@ public struct FrameObservation: Sendable, Hashable {
         self.eyesOffScreen = eyesOffScreen
         self.eyesOffScreenDuration = eyesOffScreenDuration
         self.eyesConfidence = eyesConfidence
+        self.light = light
+        self.lightCondition = lightCondition
     }
+
+    /// Too dark or too noisy for reliable face detection.
+    public var isPoorlyLit: Bool { lightCondition == .poor }
 
     public var faceDetected: Bool { faceCount > 0 }
 

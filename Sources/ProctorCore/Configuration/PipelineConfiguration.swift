@@ -33,6 +33,13 @@ public struct PreprocessingConfiguration: Sendable, Hashable, Codable {
     public var bilateralSigmaSpace = 50.0
     /// 1 leaves brightness alone; above 1 brightens dark frames.
     public var gamma = 1.0
+    /// A Gaussian blur of this odd kernel before everything else (0: none). Set per frame by
+    /// `lowLight` on dark frames; 0 by default.
+    public var denoiseKernel = 0
+    /// A gamma after the blur and before CLAHE (1: none). Set per frame by `lowLight` on dark frames.
+    public var brighteningGamma = 1.0
+    /// Dark frames: measured on the detector's input, adapted, and poorly lit ones flagged.
+    public var lowLight = LowLightConfiguration()
 
     public init() {}
 }

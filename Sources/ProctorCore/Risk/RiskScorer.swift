@@ -13,8 +13,18 @@ public struct RiskScorer: Sendable {
 
     public func assess(_ frame: FrameObservation, behaviour: BehaviourSummary) -> RiskAssessment {
         var violations: [RiskAssessment.Violation] = []
+        // Poor light first: it explains the findings after it, and the candidate is told about it first.
+        if frame.isPoorlyLit {
+            let light = frame.light.map { String(format: " (brightness %.0f of 255, noise %.1f)", $0.meanLuma, $0.noise) } ?? ""
+            violations.append(
+                .init(
+                    kind: .poorLighting, points: weights.points(for: .poorLighting), confidence: 1,
+                    message: "Poor lighting: too dark or too noisy for reliable face detection\(light)"))
+        }
         if !frame.faceDetected {
-            violations.append(.init(kind: .noFace, points: weights.points(for: .noFace), confidence: 1, message: "No face detected"))
+            let message = frame.isPoorlyLit ? "No face detected in poor lighting (the camera may not see the face)" : "No face detected"
+            violations.append(
+                .init(kind: .noFace, points: weights.points(for: .noFace, poorLighting: frame.isPoorlyLit), confidence: 1, message: message))
         } else if frame.isDeviation, let pose = frame.pose {
             let message = String(format: "Looking away (yaw %.0f°, pitch %.0f°) for %.1f s", pose.yaw, pose.pitch, frame.deviationDuration)
             violations.append(.init(kind: .lookingAway, points: weights.points(for: .lookingAway), confidence: 1, message: message))
@@ -64,6 +74,9 @@ public struct RiskScorer: Sendable {
         case .critical: advice.append("Review this session now")
         }
         let kinds = Set(violations.map(\.kind))
+        if kinds.contains(.poorLighting) {
+            advice.append("Poor lighting is a technical condition, not behaviour: faces are found less reliably, so weigh the findings of these frames less")
+        }
         if kinds.contains(.noFace) { advice.append("Check that the candidate is still at the camera") }
         if kinds.contains(.multiplePeople) { advice.append("Check who else is in the room") }
         if !kinds.isDisjoint(with: [.cellPhone, .book, .laptop, .forbiddenObject]) {

@@ -11,6 +11,13 @@ public struct RiskWeights: Sendable, Hashable, Codable {
     public var multiplePersons: Double
     /// No face in view: the candidate left or covered the camera.
     public var noFace: Double
+    /// Poor lighting: a technical condition, 0 by default (it says nothing about the candidate's
+    /// behaviour; it is shown in review so the reviewer knows why findings are less certain).
+    public var poorLighting = 0.0
+    /// A `no_face` on a poorly lit frame weighs this share of `noFace`: at 20 % light the detector
+    /// still misses up to one face in seven (dark skin most), so a missing face there is as likely the
+    /// camera's failure as the candidate's absence.
+    public var noFacePoorLightingScale = 0.5
     /// Each repeated episode in the behaviour window.
     public var repeatedOccurrence: Double
     /// Repeated occurrences counted at most this many times, so one long session cannot grow without bound.
@@ -45,6 +52,7 @@ public struct RiskWeights: Sendable, Hashable, Codable {
         case .multiplePeople, .identityMismatch: multiplePersons
         case .cellPhone, .book, .laptop, .forbiddenObject: forbiddenItem
         case .repeatedBehaviour: repeatedOccurrence
+        case .poorLighting: poorLighting
         case .tabHidden: browser.tabHidden
         case .windowBlur: browser.windowBlur
         case .fullscreenExit: browser.fullscreenExit
@@ -60,6 +68,13 @@ public struct RiskWeights: Sendable, Hashable, Codable {
         case .speechNoFace: audio.speechNoFace
         case .audioUnavailable: audio.audioUnavailable
         }
+    }
+
+    /// Points of `kind` on a frame (or finding) seen in poor light or not: a `no_face` in poor light
+    /// is scaled by `noFacePoorLightingScale`.
+    public func points(for kind: ViolationKind, poorLighting: Bool) -> Double {
+        let points = points(for: kind)
+        return kind == .noFace && poorLighting ? points * max(0, noFacePoorLightingScale) : points
     }
 }
 

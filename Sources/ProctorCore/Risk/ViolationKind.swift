@@ -11,6 +11,8 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Another forbidden class from a custom class map.
     case forbiddenObject = "forbidden_object"
     case identityMismatch = "identity_mismatch"
+    /// Too dark or too noisy for reliable face detection: a technical condition, not behaviour.
+    case poorLighting = "poor_lighting"
     case repeatedBehaviour = "repeated_behaviour"
     // What the exam page itself noticed (browser signals, `ClientEventKind`).
     case tabHidden = "tab_hidden"
@@ -49,6 +51,7 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .laptop: "Laptop in view"
         case .forbiddenObject: "Forbidden object in view"
         case .identityMismatch: "Face does not match the reference photo"
+        case .poorLighting: "Poor lighting (technical)"
         case .repeatedBehaviour: "Repeated suspicious behaviour"
         case .tabHidden: "Another tab was in front of the exam"
         case .windowBlur: "Another window was in front of the exam"
@@ -66,6 +69,9 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .audioUnavailable: "No sound was recorded"
         }
     }
+
+    /// A technical condition of the capture (shown apart from behaviour in review), not something the candidate did.
+    public var isTechnical: Bool { self == .poorLighting }
 
     /// Whether the exam page itself (not the camera) reports this kind.
     public var isBrowserSignal: Bool {

@@ -101,6 +101,9 @@ public struct ChunkProcessor: Sendable {
                 let saved = try? await pool.run { _ in try blobs.put(key, data: Data(try frame.jpegData(quality: 80))) }
                 recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: identity.details(for: episode.kind))
             }
+            if observation.isPoorlyLit, let noFace = tracker.openEpisodes.first(where: { $0.kind == .noFace }) {
+                recorder.notePoorLighting(noFace.id)
+            }
             for episode in changes.strengthened + changes.closed {
                 recorder.update(episode, details: identity.details(for: episode.kind))
             }

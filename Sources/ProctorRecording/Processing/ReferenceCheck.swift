@@ -14,10 +14,13 @@ public struct ReferenceCheck: Sendable {
         let image = try Image.decode(bytes, maximumPixels: configuration.pipeline.maximumImagePixels)
         let faces = try models.faceDetector.detect(in: image)
         let rules = ReferencePhotoRules(configuration.recording)
-        guard faces.count == 1, let face = faces.first else {
+        // The light rule of the live analysis, on what its face detector would see.
+        let light = try image.downscaled(toWidth: configuration.pipeline.faces.detectionWidth).image.light()
+        let condition = LightingRule(configuration: configuration.pipeline.preprocessing.lowLight).condition(of: light)
+        guard faces.count == 1, let face = faces.first, condition != .poor else {
             return ReferenceCheck(
-                faces: faces.count, score: faces.first?.score ?? 0, brightness: 0, sharpness: 0,
-                problem: rules.problem(faces: faces.count, faceSide: 0, brightness: 0, sharpness: 0), embedding: nil)
+                faces: faces.count, score: faces.first?.score ?? 0, brightness: light.meanLuma, sharpness: 0,
+                problem: rules.problem(faces: faces.count, faceSide: 0, brightness: 0, sharpness: 0, lightCondition: condition), embedding: nil)
         }
         let box = face.box.clamped(toWidth: Double(image.width), height: Double(image.height))
         let region = try image.cropped(x: Int(box.x), y: Int(box.y), width: max(1, Int(box.width)), height: max(1, Int(box.height)))

@@ -101,6 +101,12 @@ struct LiveFrameProcessor {
             let key = await saveEvidence(outcome.frame, findingId: episode.id)
             writes.append(.finding(findings.open(episode, evidenceKey: key)))
         }
+        // A missing face in poor light says so, and weighs less.
+        if observation.isPoorlyLit, let noFace = episodes.openEpisodes.first(where: { $0.kind == .noFace }),
+            let record = findings.notePoorLighting(noFace.id)
+        {
+            writes.append(.finding(record))
+        }
         for episode in changes.strengthened {
             if let record = findings.update(episode) { writes.append(.finding(record)) }
         }

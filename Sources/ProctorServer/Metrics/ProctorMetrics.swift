@@ -47,7 +47,7 @@ public struct ProctorMetrics: Sendable {
     func record(_ metadata: FrameMetadata) {
         let stages = metadata.stages
         for (stage, ms) in [
-            ("decode", stages.decodeMs), ("sampling", stages.samplingMs), ("preprocess", stages.preprocessMs),
+            ("decode", stages.decodeMs), ("sampling", stages.samplingMs), ("light", stages.lightMs), ("preprocess", stages.preprocessMs),
             ("face_detect", stages.faceDetectMs), ("landmarks_pose", stages.landmarksPoseMs), ("iris", stages.irisMs), ("objects", stages.objectsMs),
             ("behaviour_risk", stages.behaviourRiskMs), ("queue", stages.queueMs), ("frame", metadata.processingTimeMs),
         ] where ms > 0 {

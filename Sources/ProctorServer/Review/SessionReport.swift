@@ -66,13 +66,15 @@ struct SessionReport: Sendable {
         let times = try await services.store.processingTimes(sessionId: sessionId)
         let accommodation = try await recording.asyncMap { try await services.accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         var counts: [String: Int] = [:]
+        var poorLightingNoFace = 0
         for placed in findings where placed.finding.source != .live && placed.finding.decision != .dismissed {
             counts[placed.finding.type.rawValue, default: 0] += 1
+            if placed.finding.type == .noFace, placed.finding.details.poorLighting == true { poorLightingNoFace += 1 }
         }
         let priority = ReviewPriority.compute(
             maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: counts,
             reviewed: overview.session.reviewedAt != nil,
-            weights: services.weights, scale: accommodation?.scales ?? [:])
+            weights: services.weights, scale: accommodation?.scales ?? [:], poorLightingNoFace: poorLightingNoFace)
         return SessionReport(
             overview: overview, recording: recording, timeline: timeline, findings: findings, milestones: milestones, chunks: chunks,
             detections: try await services.store.detectionCount(sessionId: sessionId),

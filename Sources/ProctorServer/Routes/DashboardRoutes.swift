@@ -54,6 +54,7 @@ struct DashboardRoutes {
         let ids = sessions.map(\.session.id)
         let recordings = Dictionary(try await recordings.recordings(sessionIds: ids).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         let counts = try await findings.openFindingCounts(sessionIds: ids, sources: [.recorded, .browser, .audio])
+        let poorLightingNoFace = try await findings.openPoorLightingNoFaceCounts(sessionIds: ids, sources: [.recorded])
         // Connected to any server (the local registry covers the second before its first publication).
         let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
         let live = Set(presence.map(\.serverSessionId)).union(await registry.all.map(\.serverSessionId))
@@ -82,7 +83,7 @@ struct DashboardRoutes {
             }
             let priority = ReviewPriority.compute(
                 maxLiveRisk: overview.summary?.maxRisk ?? 0, eventCounts: eventCounts, reviewed: reviewed,
-                weights: weights, scale: profile?.scales ?? [:])
+                weights: weights, scale: profile?.scales ?? [:], poorLightingNoFace: poorLightingNoFace[session.id] ?? 0)
             let row = RankedSession(
                 overview: SessionOverviewResponse(overview), candidateId: recording?.candidateId, examId: recording?.examId, live: isLive,
                 active: isActive, recorded: recording != nil, finalized: recording?.finalizedAt != nil, reviewed: reviewed,

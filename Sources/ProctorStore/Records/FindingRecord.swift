@@ -94,11 +94,15 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     public var joinedChunks: [Int]?
     /// Audio unavailable: why (`no_audio`, `unreadable`).
     public var audioStatus: String?
+    /// No face: at least one of its frames was poorly lit (the camera may not have seen the face),
+    /// so it weighs less (`RiskWeights.noFacePoorLightingScale`).
+    public var poorLighting: Bool?
 
     public init(
         lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
         action: String? = nil, textLength: Int? = nil, extended: Bool? = nil, speechProbability: Double? = nil, mouthMovement: Double? = nil,
-        mouthOpening: Double? = nil, faceShare: Double? = nil, mouthFrames: Int? = nil, joinedChunks: [Int]? = nil, audioStatus: String? = nil
+        mouthOpening: Double? = nil, faceShare: Double? = nil, mouthFrames: Int? = nil, joinedChunks: [Int]? = nil, audioStatus: String? = nil,
+        poorLighting: Bool? = nil
     ) {
         self.speechProbability = speechProbability
         self.mouthMovement = mouthMovement
@@ -114,6 +118,7 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         self.action = action
         self.textLength = textLength
         self.extended = extended
+        self.poorLighting = poorLighting
     }
 
     /// Stored as JSON in one column with these names, whatever the encoder's key strategy.
@@ -132,5 +137,6 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         case mouthFrames = "mouth_frames"
         case joinedChunks = "joined_chunks"
         case audioStatus = "audio_status"
+        case poorLighting = "poor_lighting"
     }
 }

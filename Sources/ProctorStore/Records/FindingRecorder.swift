@@ -44,7 +44,11 @@ public struct FindingRecorder: Sendable {
         place(&record, episode, now: Date())
         record.confidence = episode.peakConfidence
         record.frames = episode.frames
-        if let details { record.details = details }
+        if let details {
+            let poorLighting = record.details.poorLighting
+            record.details = details
+            if poorLighting == true { record.details.poorLighting = true }
+        }
         records[episode.id] = record
         return record
     }
@@ -57,6 +61,17 @@ public struct FindingRecorder: Sendable {
     ) -> FindingRecord {
         let episode = ViolationEpisode(id: id, kind: kind, start: start, end: end, peakConfidence: confidence, peakTimestamp: start, frames: frames)
         return open(episode, chunkIndex: chunkIndex, evidenceKey: evidenceKey, details: details, at: date)
+    }
+
+    /// Marks an open `no_face` finding as seen in poor lighting: its details say so and its severity
+    /// is scaled (`RiskWeights.noFacePoorLightingScale`). Nil when nothing changed.
+    @discardableResult
+    public mutating func notePoorLighting(_ episodeId: String) -> FindingRecord? {
+        guard var record = records[episodeId], record.type == .noFace, record.details.poorLighting != true else { return nil }
+        record.details.poorLighting = true
+        record.severity = weights.points(for: .noFace, poorLighting: true)
+        records[episodeId] = record
+        return record
     }
 
     /// Forgets a closed episode's finding (a live session runs for hours; its closed findings are stored).

@@ -8,17 +8,23 @@ import ProctorCore
 public final class FaceDetector {
     private let handle: OpaquePointer
     public let configuration: FaceConfiguration
+    /// The lowest score YuNet reports: the threshold, or the dark frames' second-pass score when lower.
+    /// Boxes below the threshold are candidates only (`detectWithCandidates`), never faces by themselves.
+    public let candidateThreshold: Double
     private static let maximumFaces = 64
 
-    public init(modelPath: String, configuration: FaceConfiguration) throws(VisionError) {
+    /// - Parameter candidateThreshold: report boxes down to this score as candidates (0: none).
+    public init(modelPath: String, configuration: FaceConfiguration, candidateThreshold: Double = 0) throws(VisionError) {
+        let lowest = candidateThreshold > 0 ? min(configuration.scoreThreshold, candidateThreshold) : configuration.scoreThreshold
         do {
             handle = try created("cannot load face detector \(modelPath)") {
-                pv_face_detector_create(modelPath, Float(configuration.scoreThreshold), Float(configuration.nmsThreshold), 5000, $0)
+                pv_face_detector_create(modelPath, Float(lowest), Float(configuration.nmsThreshold), 5000, $0)
             }
         } catch {
             throw VisionError(.modelInvalid, error.message)
         }
         self.configuration = configuration
+        self.candidateThreshold = lowest
     }
 
     deinit {
@@ -31,11 +37,22 @@ public final class FaceDetector {
     public func detect(in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }) throws(VisionError)
         -> [DetectedFace]
     {
-        var faces = try detect(in: image, width: configuration.detectionWidth, offset: offset, preparing: preparing)
-        if faces.isEmpty, configuration.retryWidth > configuration.detectionWidth, image.width > configuration.retryWidth {
-            faces = try detect(in: image, width: configuration.retryWidth, offset: offset, preparing: preparing)
+        try detectWithCandidates(in: image, offset: offset, preparing: preparing).faces
+    }
+
+    /// Faces at the score threshold, largest first, and the boxes between `candidateThreshold` and the
+    /// threshold (largest first), which a caller may confirm otherwise (the face mesh on a dark frame).
+    public func detectWithCandidates(
+        in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }
+    ) throws(VisionError) -> (faces: [DetectedFace], candidates: [DetectedFace]) {
+        var found = try detect(in: image, width: configuration.detectionWidth, offset: offset, preparing: preparing)
+        if !found.contains(where: { $0.score >= configuration.scoreThreshold }), configuration.retryWidth > configuration.detectionWidth,
+            image.width > configuration.retryWidth
+        {
+            found = try detect(in: image, width: configuration.retryWidth, offset: offset, preparing: preparing)
         }
-        return faces.sorted { $0.box.area > $1.box.area }
+        let sorted = found.sorted { $0.box.area > $1.box.area }
+        return (sorted.filter { $0.score >= configuration.scoreThreshold }, sorted.filter { $0.score < configuration.scoreThreshold })
     }
 
     /// YuNet's pooling layers fail on smaller inputs (OpenCV reports negative layer shapes for 16, 32
@@ -55,7 +72,7 @@ public final class FaceDetector {
             (0..<count).map { i in
                 DetectedFace(row: UnsafeBufferPointer(rebasing: buffer[(i * 15)..<(i * 15 + 15)]), scale: scale, offset: offset)
             }
-            .filter { $0.score >= configuration.scoreThreshold }
+            .filter { $0.score >= candidateThreshold }
         }
     }
 }

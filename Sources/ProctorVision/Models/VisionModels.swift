@@ -14,7 +14,10 @@ public final class VisionModels {
     /// Loads every model; the face mesh, object detector and face embedder run on `engine`
     /// (YuNet stays on `cv::FaceDetectorYN`, which has its own decoding).
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
-        faceDetector = try FaceDetector(modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces)
+        let lowLight = configuration.preprocessing.lowLight
+        faceDetector = try FaceDetector(
+            modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces,
+            candidateThreshold: lowLight.enabled ? lowLight.secondPassScore : 0)
         landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: configuration.faces.landmarkModel)))
         let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)

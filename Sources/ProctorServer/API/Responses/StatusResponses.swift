@@ -166,6 +166,7 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
                 var noFace: Double
                 var repeatedOccurrence: Double
                 var eyesOffScreen: Double
+                var poorLighting: Double
             }
             var weights: Weights
         }
@@ -185,7 +186,7 @@ struct PipelineInfoResponse: ResponseEncodable, Sendable {
                     weights: .init(
                         deviation: risk.gaze, forbiddenItems: risk.forbiddenItem, multiplePersons: risk.multiplePersons,
                         noFace: risk.noFace, repeatedOccurrence: risk.repeatedOccurrence,
-                        eyesOffScreen: risk.eyesOffScreen)),
+                        eyesOffScreen: risk.eyesOffScreen, poorLighting: risk.poorLighting)),
                 forKey: .riskScorer)
         }
     }

@@ -105,6 +105,8 @@ function renderEvents() {
     el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => select(event, { seek: true }), 'aria-label': `Show ${label(event.type)} at ${clock(event.start)}` }, clock(event.start))),
     el('td', {}, event.description || label(event.type), event.source === 'browser' ? el('span', { class: 'small muted' }, ' (exam page)') : null,
       event.source === 'audio' ? el('span', { class: 'small muted' }, ' (sound)') : null,
+      event.type === 'poor_lighting' ? el('span', { class: 'small muted', dataset: { technical: 'true' } }, ' (technical condition, not behaviour)') : null,
+      event.details?.poor_lighting ? el('span', { class: 'small muted' }, ' (in poor lighting: the camera may not have seen the face; weighs less)') : null,
       event.accommodation_scale < 1 ? el('span', { class: 'small muted' }, event.accommodation_scale === 0 ? ' (accommodated: off)' : ` (accommodated ×${event.accommodation_scale})`) : null),
     el('td', {}, percent(event.confidence)),
     el('td', { class: event.decision ? `decision-${event.decision}` : 'muted' }, event.decision || 'pending'))));

@@ -10,6 +10,7 @@ export const findingLabels = {
   book: 'Book in view',
   laptop: 'Laptop in view',
   forbidden_object: 'Forbidden object in view',
+  poor_lighting: 'Poor lighting (technical)',
   repeated_behaviour: 'Repeated behaviour',
   tab_hidden: 'Another tab was in front of the exam',
   window_blur: 'Another window was in front of the exam',

@@ -21,6 +21,7 @@ const AUDIO_POLICIES = ['off', 'on', 'required'];
 
 /** What the candidate is told when the analysis notices something: calm, practical words. */
 const advice = {
+  poor_lighting: 'It is too dark for the camera: please add light in front of you.',
   looking_away: 'Please look at your screen.',
   eyes_off_screen: 'Please keep your eyes on your screen.',
   no_face: 'Your face is not in view. Please sit in front of the camera.',
