@@ -87,7 +87,7 @@ struct LivePoorLightingTests {
             let auth: HTTPFields = [.authorization: "Bearer \(try #require(id["upload_token"] as? String))"]
             try await client.execute(
                 uri: "/api/sessions/\(sessionId)/consent", method: .post, headers: auth,
-                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo"]}"#)
+                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
             ) { #expect($0.status == .ok) }
             try await client.execute(
                 uri: "/api/sessions/\(sessionId)/chunks/0", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
