@@ -114,6 +114,25 @@ def request(base, method, path, token=None, body=None, headers=None, timeout=60)
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
+def json_of(raw):
+    """The JSON of a body, or {} when it is not JSON."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {}
+
+
+def wait_for(predicate, timeout, interval=1.0):
+    """Polls `predicate` until it gives something truthy (returned) or `timeout` seconds pass (None)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
 def login(base, username=ADMIN, password=PASSWORD):
     status, _, body = request(base, "POST", "/api/auth/login", body={"username": username, "password": password})
     if status != 200:

@@ -37,7 +37,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # nothing written into the checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from common import Spec, Server, WebSocket, WebSocketRefused, request, schema_errors  # noqa: E402
+from common import Spec, Server, WebSocket, WebSocketRefused, json_of, request, schema_errors, wait_for  # noqa: E402
 
 # What the SDK sends (`browser_activity` too; the server needs the first three).
 CONSENT = {"notice_version": "contract-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity", "microphone"]}
@@ -122,23 +122,6 @@ class Contract:
         for operation in missing:
             self.report(False, f"{operation}", "operation in docs/openapi.yaml was not exercised")
         return missing
-
-
-def json_of(raw):
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return {}
-
-
-def wait_for(predicate, timeout, interval=1.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def read_feed(base, token, timeout=20):

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # nothing written into the checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from common import Server, Spec, WebSocket, request  # noqa: E402
+from common import Server, Spec, WebSocket, json_of, request, wait_for  # noqa: E402
 
 CONSENT = {"notice_version": "fuzz-1", "items": ["webcam_frames", "video_chunks", "reference_photo", "browser_activity", "microphone"]}
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
@@ -57,23 +57,6 @@ EXCLUDED = {
 #   POST /api/auth/logout: tokens are stateless (logout clears the cookie only), so the run goes on.
 #   GET /api/live/feed: an endless event stream; each request is cut after 3 s or 2 events, and few
 #     examples are made (each stream runs on in the server for up to 60 s).
-
-
-def json_of(raw):
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return {}
-
-
-def wait_for(predicate, timeout, interval=1.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def fixtures(server, admin):
