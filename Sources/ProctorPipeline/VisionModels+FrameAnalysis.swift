@@ -182,10 +182,3 @@ extension Optional where Wrapped == PixelRegion {
         return (cut, Point2(x: Double(region.x), y: Double(region.y)))
     }
 }
-
-extension ContinuousClock.Instant {
-    var millisecondsElapsed: Double {
-        let elapsed = ContinuousClock.now - self
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-    }
-}

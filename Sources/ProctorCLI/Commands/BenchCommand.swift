@@ -166,8 +166,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        let elapsed = ContinuousClock.now - started
-        return Double(processed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(processed) / started.secondsElapsed
     }
 }
 

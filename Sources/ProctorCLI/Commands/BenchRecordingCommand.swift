@@ -118,8 +118,7 @@ struct BenchRecordingCommand: AsyncParsableCommand {
                 }
                 return finished
             }
-            let elapsed = started.duration(to: .now)
-            return (results, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, Self.cpuSeconds() - cpuBefore)
+            return (results, started.secondsElapsed, Self.cpuSeconds() - cpuBefore)
         }
         let silent = soundOnly ? nil : try await analyse(chunkRecords)
         let heard = try await analyse(sounding)
@@ -130,8 +129,7 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let master = try blobs.temporaryURL(extension: "webm")
         try await VideoTools.concatenate(try records.map { try blobs.localURL($0.blobKey) }, into: master)
         let merged = try await VideoTools.duration(of: master)
-        let merge = mergeStarted.duration(to: .now)
-        let mergeSeconds = Double(merge.components.seconds) + Double(merge.components.attoseconds) / 1e18
+        let mergeSeconds = mergeStarted.secondsElapsed
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print(

@@ -71,7 +71,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         let after = await ServerProcessFigures.fetch(base: httpBase)
         let report = LoadTestReport(
             results: results, sessions: sessions, fps: fps, duration: duration,
-            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+            wallSeconds: wall.inSeconds,
             before: before, after: after)
         if json {
             try printJSON(report)
@@ -222,8 +222,7 @@ actor ResultCollector {
                 result.processed += 1
             }
             if let timestamp = reply.timestamp, let sent = sentAt.removeValue(forKey: timestamp), !skipped {
-                let elapsed = sent.duration(to: .now)
-                result.latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                result.latencies.append(sent.millisecondsElapsed)
             }
         case "error":
             result.errors[reply.code ?? "unknown", default: 0] += 1

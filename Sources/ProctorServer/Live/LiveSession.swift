@@ -233,10 +233,3 @@ struct LiveSession {
         (server.maxFrameBytes / 3 * 4 + 64 * 1024) * 2
     }
 }
-
-extension ContinuousClock.Instant {
-    var secondsElapsed: Double {
-        let elapsed = ContinuousClock.now - self
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-}

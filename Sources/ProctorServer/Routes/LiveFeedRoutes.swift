@@ -96,8 +96,7 @@ struct FeedState {
         var tiles: [LiveTile] = []
         for entry in entries {
             if let last = previous[entry.sessionId] {
-                let elapsed = now - last.at
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = (now - last.at).inSeconds
                 if seconds >= 2 {
                     rates[entry.sessionId] = Double(entry.framesProcessed - last.processed) / seconds
                     previous[entry.sessionId] = (entry.framesProcessed, now)
