@@ -83,10 +83,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             if !outcome.isSkipped { try printLine(outcome.message) }
             if let mouth = outcome.mouth {
                 mouths.add(mouth, face: outcome.mainFace)
-            } else if mouths.wants(timestamp) {
-                let near = mouths.face
-                let look = try await pool.run { models in try models.mouth(in: frame, at: timestamp, near: near, configuration: pipelineConfiguration) }
-                mouths.add(look.sample, face: look.face)
+            } else {
+                try await speech.lookAtMouth(in: frame, at: timestamp, into: &mouths, configuration: pipelineConfiguration)
             }
         }
         guard frames > 0 else { throw VisionError(.notAnImage, "video has no decodable frames") }

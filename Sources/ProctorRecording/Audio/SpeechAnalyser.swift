@@ -50,7 +50,7 @@ public struct SpeechAnalyser: Sendable {
             return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be decoded: \(error)")
         }
         defer { try? FileManager.default.removeItem(at: raw) }
-        let extractMs = extractStarted.milliseconds
+        let extractMs = extractStarted.millisecondsElapsed
         do {
             let modelStarted = ContinuousClock.now
             let initial = previous ?? VoiceActivityState()
@@ -73,7 +73,7 @@ public struct SpeechAnalyser: Sendable {
             let segments = segmenter.finish(at: seconds)
             return ChunkAudioAnalysis(
                 status: .analysed, codec: codec, seconds: seconds, segments: segments, state: state, extractMilliseconds: extractMs,
-                modelMilliseconds: modelStarted.milliseconds)
+                modelMilliseconds: modelStarted.millisecondsElapsed)
         } catch {
             return ChunkAudioAnalysis(status: .unreadable, message: "the sound cannot be analysed: \(error)", codec: codec, extractMilliseconds: extractMs)
         }
@@ -120,6 +120,17 @@ public struct SpeechAnalyser: Sendable {
         }
     }
 
+    /// Looks at the mouth on a frame the vision analysis did not process, when `mouths` wants it
+    /// (near speech, and not looked at too recently): the face mesh on a CV worker, from the last face.
+    public func lookAtMouth(
+        in frame: Image, at timestamp: Double, into mouths: inout MouthCollector, configuration: PipelineConfiguration
+    ) async throws {
+        guard mouths.wants(timestamp) else { return }
+        let near = mouths.face
+        let look = try await pool.run { models in try models.mouth(in: frame, at: timestamp, near: near, configuration: configuration) }
+        mouths.add(look.sample, face: look.face)
+    }
+
     /// Each segment with whose voice it is.
     public func attribute(_ segments: [SpeechSegment], mouths: [MouthSample]) -> [(SpeechSegment, MouthActivityRule.Verdict)] {
         segments.map { segment in
@@ -127,12 +138,5 @@ public struct SpeechAnalyser: Sendable {
             let samples = mouths.filter { $0.timestamp >= segment.start - padding && $0.timestamp <= segment.end + padding }
             return (segment, configuration.mouth.verdict(for: segment, samples: samples))
         }
-    }
-}
-
-extension ContinuousClock.Instant {
-    var milliseconds: Double {
-        let elapsed = duration(to: .now)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 }

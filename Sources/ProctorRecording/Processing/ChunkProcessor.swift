@@ -54,6 +54,7 @@ public struct ChunkProcessor: Sendable {
         let url = try blobs.localURL(chunk.blobKey)
         let path = url.path
         // The sound first (a fraction of a second): its speech tells which frames' mouths to look at.
+        let speech = self.speech
         let audio = await speech.analyse(url, previous: voiceState)
         var mouths = SpeechAnalyser.MouthCollector(segments: audio.segments, configuration: configuration.audio)
         let reader = try await pool.run { _ in SequentialVideoReader(try VideoReader(path: path)) }
@@ -74,11 +75,7 @@ public struct ChunkProcessor: Sendable {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
             lastTimestamp = timestamp
             guard sampler.take(timestamp) else {
-                if mouths.wants(timestamp) {
-                    let (pipelineConfiguration, near) = (configuration.pipeline, mouths.face)
-                    let look = try await pool.run { models in try models.mouth(in: frame, at: timestamp, near: near, configuration: pipelineConfiguration) }
-                    mouths.add(look.sample, face: look.face)
-                }
+                try await speech.lookAtMouth(in: frame, at: timestamp, into: &mouths, configuration: configuration.pipeline)
                 continue
             }
             sampled += 1

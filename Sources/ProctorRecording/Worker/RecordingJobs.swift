@@ -188,15 +188,17 @@ public struct RecordingJobs: Sendable {
         }
         // Place every recorded finding on the master's clock and check it falls inside the video.
         var outside = 0
+        var placed: [FindingRecord] = []
         for var finding in try await store.findings(sessionId: session) where finding.source.isFromChunk {
             guard let chunk = finding.chunkIndex else { continue }
             finding.videoStart = finding.chunkStart.flatMap { timeline.time(chunk: chunk, offset: $0) }
             finding.videoEnd = finding.chunkEnd.flatMap { timeline.time(chunk: chunk, offset: $0) }
             if let end = finding.videoEnd, end > masterDuration + 0.5 { outside += 1 }
             try await store.updateFinding(finding)
+            placed.append(finding)
         }
         if outside > 0 { logger.error("\(outside) findings fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
-        try await joinSpeech(session: session, master: recording.masterKey)
+        try await joinSpeech(placed, session: session, master: recording.masterKey)
         // The master holds everything now: drop batches and chunk files.
         for key in Set(inputs) { try? blobs.delete(key) }
         _ = try? blobs.deleteTree("sessions/\(session)/audio")
@@ -217,10 +219,11 @@ public struct RecordingJobs: Sendable {
     /// the video clock is within the segmenter's merge gap (plus the moment between two recorders)
     /// join into the first, whose evidence is cut again from the master; a joined span still shorter
     /// than the minimum speech is dropped, as within a chunk.
-    func joinSpeech(session: String, master: String?) async throws {
+    /// `findings`: the session's findings from chunks, just placed on the video.
+    func joinSpeech(_ findings: [FindingRecord], session: String, master: String?) async throws {
         let audio = configuration.audio
         let speechKinds: Set<ViolationKind> = [.talking, .otherVoice, .speechNoFace]
-        let pieces = try await store.findings(sessionId: session).filter { $0.source == .audio && speechKinds.contains($0.type) }
+        let pieces = findings.filter { $0.source == .audio && speechKinds.contains($0.type) }
         let byId = Dictionary(uniqueKeysWithValues: pieces.map { ($0.id, $0) })
         let spans = pieces.compactMap { finding -> SpanJoiner.Span? in
             guard let start = finding.videoStart, let end = finding.videoEnd else { return nil }
