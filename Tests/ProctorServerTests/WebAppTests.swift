@@ -129,7 +129,7 @@ struct WebAppTests {
         _ = await registry.remove(sessionId: "live-1", connection: connection)
         try await publisher.publishOnce()
         #expect(try await state.message(for: try await presence(), recordings: services.recordings)?.contains(#""count":0"#) == true)
-        #expect(!services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
+        #expect(await !services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
         await server.stop()
     }
 

@@ -51,7 +51,14 @@ public struct ChunkProcessor: Sendable {
     public func process(
         _ chunk: ChunkRecord, reference: FaceEmbedding?, calibration: GazeCalibration? = nil, voiceState: VoiceActivityState? = nil
     ) async throws -> Result {
-        let url = try blobs.localURL(chunk.blobKey)
+        try await blobs.withLocalFile(chunk.blobKey) { url in
+            try await process(chunk, at: url, reference: reference, calibration: calibration, voiceState: voiceState)
+        }
+    }
+
+    private func process(
+        _ chunk: ChunkRecord, at url: URL, reference: FaceEmbedding?, calibration: GazeCalibration?, voiceState: VoiceActivityState?
+    ) async throws -> Result {
         let path = url.path
         // The sound first (a fraction of a second): its speech tells which frames' mouths to look at.
         let speech = self.speech
@@ -94,8 +101,9 @@ public struct ChunkProcessor: Sendable {
             let changes = tracker.update(findings: findings, at: timestamp) { UUID().uuidString.lowercased() }
             for episode in changes.opened {
                 let key = BlobKeys.evidence(chunk.sessionId, episode.id)
-                let blobs = self.blobs
-                let saved = try? await pool.run { _ in try blobs.put(key, data: Data(try frame.jpegData(quality: 80))) }
+                let jpeg = try? await pool.run { _ in Data(try frame.jpegData(quality: 80)) }
+                var saved: Void? = nil
+                if let jpeg { saved = try? await blobs.write(key, data: jpeg) }
                 recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: identity.details(for: episode.kind))
             }
             if observation.isPoorlyLit, let noFace = tracker.openEpisodes.first(where: { $0.kind == .noFace }) {
@@ -111,7 +119,7 @@ public struct ChunkProcessor: Sendable {
         guard sampled > 0 else { throw VideoToolError("chunk \(chunk.index) has no decodable frames") }
         // Drop one-frame blips, and their snapshots.
         let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
-        for key in dropped.compactMap(\.evidenceKey) { try? blobs.delete(key) }
+        for key in dropped.compactMap(\.evidenceKey) { try? await blobs.delete(key) }
         var heard = FindingRecorder(sessionId: chunk.sessionId, source: .audio, weights: configuration.pipeline.risk)
         heard.wallClockOrigin = chunk.startedAt
         let speechFindings = await speechFindings(audio.segments, mouths: mouths.samples, chunk: chunk, url: url, recorder: &heard)

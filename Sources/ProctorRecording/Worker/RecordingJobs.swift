@@ -135,13 +135,13 @@ public struct RecordingJobs: Sendable {
             guard sorted.count == size, sorted.allSatisfy({ $0.status == .processed }) else { continue }
             let key = BlobKeys.batch(session, batch)
             let output = try blobs.temporaryURL(extension: "webm")
-            try await VideoTools.concatenate(try sorted.map { try blobs.localURL($0.blobKey) }, into: output)
-            try blobs.put(key, movingFileAt: output)
+            try await blobs.withLocalFiles(sorted.map(\.blobKey)) { try await VideoTools.concatenate($0, into: output) }
+            try await blobs.put(key, movingFileAt: output)
             for var chunk in sorted {
                 chunk.status = .merged
                 chunk.batchKey = key
                 try await store.updateChunk(chunk)
-                try blobs.delete(chunk.blobKey)
+                try await blobs.delete(chunk.blobKey)
             }
             logger.info("batch merged", metadata: ["session_id": "\(session)", "batch": "\(batch)", "chunks": "\(sorted.count)"])
         }
@@ -181,9 +181,9 @@ public struct RecordingJobs: Sendable {
         var masterDuration = 0.0
         if !inputs.isEmpty {
             let output = try blobs.temporaryURL(extension: "webm")
-            try await VideoTools.concatenate(try inputs.map { try blobs.localURL($0) }, into: output)
+            try await blobs.withLocalFiles(inputs) { try await VideoTools.concatenate($0, into: output) }
             masterDuration = try await VideoTools.duration(of: output)
-            try blobs.put(BlobKeys.master(session), movingFileAt: output)
+            try await blobs.put(BlobKeys.master(session), movingFileAt: output)
             recording.masterKey = BlobKeys.master(session)
         }
         // Place every recorded finding on the master's clock and check it falls inside the video.
@@ -200,8 +200,8 @@ public struct RecordingJobs: Sendable {
         if outside > 0 { logger.error("\(outside) findings fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
         try await joinSpeech(placed, session: session, master: recording.masterKey)
         // The master holds everything now: drop batches and chunk files.
-        for key in Set(inputs) { try? blobs.delete(key) }
-        _ = try? blobs.deleteTree("sessions/\(session)/audio")
+        for key in Set(inputs) { try? await blobs.delete(key) }
+        _ = try? await blobs.deleteTree("sessions/\(session)/audio")
         recording.masterDuration = masterDuration
         recording.gaps = timeline.gaps
         recording.finalizedAt = Date()
@@ -243,7 +243,9 @@ public struct RecordingJobs: Sendable {
                 if let master, let start = first.videoStart, let key = first.evidenceKey {
                     let segment = SpeechSegment(start: start, end: end, probability: first.details.speechProbability ?? 0)
                     do {
-                        try await AudioEvidence.save(from: try blobs.localURL(master), segment: segment, key: key, blobs: blobs, settings: audio)
+                        try await blobs.withLocalFile(master) { url in
+                            try await AudioEvidence.save(from: url, segment: segment, key: key, blobs: blobs, settings: audio)
+                        }
                     } catch {
                         logger.warning("audio evidence clip failed", metadata: ["session_id": "\(session)", "error": "\(error)"])
                     }
@@ -257,7 +259,7 @@ public struct RecordingJobs: Sendable {
             if members.count > 1 { try await store.updateFinding(first) }
         }
         for finding in removed {
-            if let key = finding.evidenceKey { try? blobs.delete(key) }
+            if let key = finding.evidenceKey { try? await blobs.delete(key) }
             try await store.deleteFinding(sessionId: session, id: finding.id)
         }
     }

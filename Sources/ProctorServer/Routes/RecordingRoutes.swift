@@ -248,7 +248,7 @@ struct RecordingRoutes {
         }
         let (stored, inserted) = try await recordings.addChunk(chunk, at: Date())
         if !inserted {
-            try? blobs.delete(key)
+            try? await blobs.delete(key)
             guard stored.sha256 == actual else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
             return Answer(.ok, ChunkStoredResponse(index: index, status: "duplicate", sha256: actual, size: stored.size))
         }
@@ -354,7 +354,7 @@ struct RecordingRoutes {
     @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.review)
         let record = try await recordingRecord(context)
-        guard let key = record.masterKey, let size = blobs.size(key) else {
+        guard let key = record.masterKey, let size = await blobs.size(key) else {
             throw APIError(.notFound, .notFound, "the session's video is not merged yet")
         }
         var headers = HTTPFields()
