@@ -50,6 +50,7 @@ struct RecordingRoutes {
         api.post("{id}/end", use: end)
         api.get("{id}/events", use: listEvents)
         api.patch("{id}/events/{eid}", use: review)
+        api.patch("{id}/incidents/{iid}", use: decideIncident)
         api.get("{id}/events/{eid}/evidence", use: evidence)
         api.get("{id}/video", use: video)
     }
@@ -308,9 +309,12 @@ struct RecordingRoutes {
         let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
         let accommodation = try await record.asyncMap { try await accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         let findings = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
+        let incidents = FindingIncidents(findings)
         return FindingListResponse(
             sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
-            gaps: record?.gaps ?? timeline?.gaps ?? [], events: findings.map { FindingResponse($0, accommodation: accommodation) })
+            gaps: record?.gaps ?? timeline?.gaps ?? [],
+            events: findings.map { FindingResponse($0, accommodation: accommodation, incidentId: incidents.incidentOf[$0.finding.id]) },
+            incidents: incidents.incidents.map(IncidentResponse.init))
     }
 
     struct ReviewRequest: Decodable {
