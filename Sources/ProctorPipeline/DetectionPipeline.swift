@@ -24,6 +24,8 @@ public struct DetectionPipeline: Sendable {
     private var cadence: ObjectDetectionCadence
     private var lastObjects: [ObjectDetection]?
     private var previousSignature: MotionSignature?
+    /// The face followed between detections (`FaceTrackingRule`).
+    private var trackedFace: TrackedFace?
     private var lastMessage: AnalysisMessage?
     /// Frames the caller discarded unseen because newer ones had arrived (see `noteDroppedFrames`).
     public private(set) var droppedFrames = 0
@@ -109,13 +111,14 @@ public struct DetectionPipeline: Sendable {
         let eyeConfiguration = configuration.gaze.eyes
         let eyeSchedule = self.eyeSchedule
         let eyeSignatures = self.eyeSignatures
+        let tracked = trackedFace
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
         async let faceWork = pool.run { models in
             try models.analyseFaces(
                 in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
-                schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor)
+                schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor, tracked: tracked)
         }
         async let objectWork: ObjectPassResult? =
             runObjects
@@ -130,7 +133,9 @@ public struct DetectionPipeline: Sendable {
         let preprocessMs = faces.preprocessMs
         stages.preprocessMs = preprocessMs
         stages.faceDetectMs = faces.faceDetectMs
-        stages.landmarksPoseMs = faces.landmarksPoseMs
+        // On a followed frame the mesh on the followed crop is the landmark step.
+        stages.landmarksPoseMs = faces.landmarksPoseMs + faces.trackMs
+        trackedFace = faces.tracking
         stages.irisMs = faces.irisMs
         stages.lightMs = faces.lightMs
         // The mesh that confirms a dark frame's weaker candidate is part of finding the face.

@@ -8,9 +8,12 @@ extension VisionModels {
     /// each model sees: the downscaled frame for detection and the mesh crop, not the whole frame.
     /// `eyes`: the iris on the main face's eyes when `schedule` says so (never when eye gaze is
     /// off); `previousSignatures`: the eye crops' signatures at the last measurement.
+    /// `tracked`: the face followed from the previous frames (`FaceTrackingRule`); when the rule
+    /// allows, the detector is skipped and the mesh takes its crop from those landmarks. The result's
+    /// `tracking` is what the next frame follows.
     func analyseFaces(
         in frame: Image, at timestamp: Double, region: PixelRegion?, configuration: FaceConfiguration, eyes: EyeGazeConfiguration,
-        schedule: EyeSchedule, previousSignatures: [EyeSide: MotionSignature], preprocessor: FramePreprocessor
+        schedule: EyeSchedule, previousSignatures: [EyeSide: MotionSignature], preprocessor: FramePreprocessor, tracked: TrackedFace? = nil
     ) throws -> FacePathResult {
         var result = FacePathResult()
         var preprocessMs = 0.0
@@ -35,15 +38,44 @@ extension VisionModels {
             }
             return try prepare(image)
         }
-        let started = ContinuousClock.now
-        let (searchArea, offset) = try region.crop(frame)
-        var detection = try faceDetector.detectWithCandidates(in: searchArea, offset: offset, preparing: prepareDetection)
-        result.faces = detection.faces
-        result.faceDetectMs = started.millisecondsElapsed - preprocessMs - lightMs
-        result.light = light
-        result.lightMs = lightMs
         let lowLight = preprocessor.configuration.lowLight
         let rule = LightingRule(configuration: lowLight)
+        var mainLandmarks: FaceLandmarks?
+        if let tracked, region == nil, configuration.tracking {
+            // The light of what the detector would see, measured as it would measure it.
+            let lightStarted = ContinuousClock.now
+            let measured = try frame.downscaled(toWidth: configuration.detectionWidth).image.light()
+            light = measured
+            adapted = preprocessor.adapted(to: measured)
+            lightMs = lightStarted.millisecondsElapsed
+            let decision = configuration.trackingRule.decide(
+                lastDetection: tracked.detectedAt, tracking: true, light: rule.condition(of: measured), at: timestamp)
+            if decision == .track {
+                let trackStarted = ContinuousClock.now
+                let before = preprocessMs
+                let face = tracked.followed
+                let landmarks = try landmarker.landmarks(of: face, in: frame, preparing: prepare)
+                if landmarks.presence >= configuration.minimumLandmarkPresence {
+                    result.faces = [face] + tracked.others
+                    result.tracked = true
+                    mainLandmarks = landmarks
+                }
+                // Otherwise lost: the detector looks again on this frame, and the mesh runs on what it finds.
+                result.trackMs = trackStarted.millisecondsElapsed - (preprocessMs - before)
+            }
+        }
+        var detection: (faces: [DetectedFace], candidates: [DetectedFace]) = (result.faces, [])
+        let (searchArea, offset) = try region.crop(frame)
+        if !result.tracked {
+            let started = ContinuousClock.now
+            let before = preprocessMs
+            let lightBefore = lightMs
+            detection = try faceDetector.detectWithCandidates(in: searchArea, offset: offset, preparing: prepareDetection)
+            result.faces = detection.faces
+            result.faceDetectMs = started.millisecondsElapsed - (preprocessMs - before) - (lightMs - lightBefore)
+        }
+        result.light = light
+        result.lightMs = lightMs
         result.lightCondition = light.map(rule.condition) ?? .good
         if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassDenoiseKernel > 1, adapted.configuration.enabled {
             // A dark frame without a face: look again through a stronger blur (the noise hides faces
@@ -62,7 +94,6 @@ extension VisionModels {
             detection.candidates = again.faces + (detection.candidates + again.candidates).sorted { $0.box.area > $1.box.area }
             result.secondPassMs += secondStarted.millisecondsElapsed - (preprocessMs - before)
         }
-        var mainLandmarks: FaceLandmarks?
         if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassScore > 0, let candidate = detection.candidates.first {
             // A dark frame without a face at the threshold: its largest weaker candidate is a face when
             // the face mesh, on the adapted crop, says so.
@@ -85,6 +116,14 @@ extension VisionModels {
             if landmarks.presence >= configuration.minimumLandmarkPresence {
                 result.pose = try poseEstimator.pose(of: landmarks.points, frameWidth: frame.width, frameHeight: frame.height)
                 result.mouthOpening = MouthSample.opening(of: landmarks.points)
+                // What the next frame follows: a face found by the detector (not by the dark path's
+                // second pass) or followed here, with its landmarks.
+                if !result.foundBySecondPass {
+                    result.tracking =
+                        result.tracked
+                        ? tracked?.following(landmarks.points)
+                        : TrackedFace(detected: main, landmarks: landmarks.points, others: Array(result.faces.dropFirst()), at: timestamp)
+                }
             }
             result.landmarksPoseMs = poseStarted.millisecondsElapsed - (preprocessMs - before)
             if result.pose != nil, eyes.enabled, let irisLandmarker {
@@ -161,6 +200,12 @@ struct FacePathResult: Sendable {
     var foundBySecondPass = false
     /// A dark frame's second detection and the face mesh on its candidate (0 when neither ran).
     var secondPassMs = 0.0
+    /// The detector was skipped: the main face was followed from the previous frame's landmarks.
+    var tracked = false
+    /// The mesh on the followed face's crop (also when it found the face lost).
+    var trackMs = 0.0
+    /// What the next frame follows; nil when there is no face to follow.
+    var tracking: TrackedFace?
 }
 
 /// One run of the object detector.

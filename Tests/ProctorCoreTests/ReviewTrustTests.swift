@@ -152,3 +152,33 @@ struct CrossChunkJoinTests {
         #expect(SpanJoiner.groups(spans, maximumGap: 2.1).map { $0.map(\.id) } == [["a", "b"], ["c"]])
     }
 }
+
+@Suite("Face tracking rule")
+struct FaceTrackingRuleTests {
+    let rule = FaceTrackingRule(enabled: true, redetectSeconds: 1)
+
+    @Test("follow between detections; detect without a face, when due, in poor light, on a new stream, or when switched off")
+    func decisions() {
+        #expect(rule.decide(lastDetection: 10, tracking: true, light: .good, at: 10.5) == .track)
+        #expect(rule.decide(lastDetection: 10, tracking: true, light: .good, at: 11) == .detect(.due))
+        #expect(rule.decide(lastDetection: nil, tracking: false, light: .good, at: 0) == .detect(.noTrackedFace))
+        #expect(rule.decide(lastDetection: 10, tracking: false, light: .good, at: 10.5) == .detect(.noTrackedFace))
+        #expect(rule.decide(lastDetection: 10, tracking: true, light: .dark, at: 10.5) == .detect(.light))
+        #expect(rule.decide(lastDetection: 10, tracking: true, light: .good, at: 3) == .detect(.newStream))
+        #expect(FaceTrackingRule(enabled: false, redetectSeconds: 1).decide(lastDetection: 10, tracking: true, light: .good, at: 10.5) == .detect(.disabled))
+    }
+
+    @Test("the detector's box is found again from the landmarks' box, moved and scaled with them")
+    func boxRelation() throws {
+        let detector = BoundingBox(x: 100, y: 120, width: 80, height: 90)
+        let mesh = BoundingBox(x: 95, y: 100, width: 90, height: 110)
+        let relation = FaceBoxRelation(detectorBox: detector, meshBox: mesh)
+        #expect(relation.box(fromMesh: mesh) == detector)
+        // The face moved right by 30 px and came closer (twice as large).
+        let moved = relation.box(fromMesh: BoundingBox(x: 125 - 45, y: 100 - 55, width: 180, height: 220))
+        #expect(abs(moved.width - 160) < 1e-9 && abs(moved.height - 180) < 1e-9)
+        let points = [Point2(x: 3, y: 9), Point2(x: -1, y: 4), Point2(x: 7, y: 2)]
+        #expect(BoundingBox(enclosing: points) == BoundingBox(x: -1, y: 2, width: 8, height: 7))
+        #expect(BoundingBox(enclosing: []) == nil)
+    }
+}

@@ -86,8 +86,18 @@ public struct FaceConfiguration: Sendable, Hashable, Codable {
     public var canonicalFaceModel = "3d/canonical_face_model.obj"
     /// Minimum face-presence probability from the mesh for its landmarks to be trusted.
     public var minimumLandmarkPresence = 0.5
+    /// Follow the face between detections (`FaceTrackingRule`): the mesh takes its crop from the
+    /// previous frame's landmarks and the detector runs only every `redetectSeconds`, when the face
+    /// was lost, or in poor light. The detector was the costliest stage of the face path.
+    public var tracking = true
+    /// Seconds between detections while a face is followed: the object pass's cadence, so a second
+    /// person is found as soon as the objects would find their body.
+    public var redetectSeconds = 1.0
 
     public init() {}
+
+    /// The tracking rule these settings give.
+    public var trackingRule: FaceTrackingRule { FaceTrackingRule(enabled: tracking, redetectSeconds: redetectSeconds) }
 }
 
 /// Object detection: which model, its output layout, and what its classes mean.

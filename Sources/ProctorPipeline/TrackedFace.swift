@@ -1,0 +1,46 @@
+import ProctorCore
+import ProctorVision
+
+/// The face the face path follows between detections (`FaceTrackingRule`): its last landmarks,
+/// where the detector's box sits relative to them, the other faces of the last detection (carried
+/// until the next one) and when the detector last ran.
+struct TrackedFace: Sendable {
+    var landmarks: [Point2]
+    var relation: FaceBoxRelation
+    var score: Double
+    var others: [DetectedFace]
+    var detectedAt: Double
+
+    /// A face the detector found, with the mesh's landmarks on it.
+    init?(detected face: DetectedFace, landmarks: [Point2], others: [DetectedFace], at timestamp: Double) {
+        guard landmarks.count > Self.leftMouth, let meshBox = BoundingBox(enclosing: landmarks) else { return nil }
+        self.landmarks = landmarks
+        relation = FaceBoxRelation(detectorBox: face.box, meshBox: meshBox)
+        score = face.score
+        self.others = others
+        detectedAt = timestamp
+    }
+
+    /// The same face, followed to new landmarks.
+    func following(_ points: [Point2]) -> TrackedFace? {
+        guard points.count > Self.leftMouth else { return nil }
+        var next = self
+        next.landmarks = points
+        return next
+    }
+
+    /// The face as the detector would have given it on the next frame: its box from the landmarks'
+    /// box, its five points from the mesh (eyes' centres, nose tip, mouth corners: the detector's order).
+    var followed: DetectedFace {
+        let meshBox = BoundingBox(enclosing: landmarks) ?? BoundingBox(x: 0, y: 0, width: 1, height: 1)
+        func mid(_ a: Int, _ b: Int) -> Point2 { Point2(x: (landmarks[a].x + landmarks[b].x) / 2, y: (landmarks[a].y + landmarks[b].y) / 2) }
+        return DetectedFace(
+            box: relation.box(fromMesh: meshBox), score: score,
+            keypoints: [mid(33, 133), mid(362, 263), landmarks[Self.noseTip], landmarks[Self.rightMouth], landmarks[Self.leftMouth]])
+    }
+
+    /// Face-mesh indices: the subject's right eye's corners (33, 133), left eye's (362, 263), nose tip, mouth corners.
+    static let noseTip = 1
+    static let rightMouth = 61
+    static let leftMouth = 291
+}
