@@ -6,9 +6,12 @@
 #   scripts/setup.sh packages   packages only
 #   scripts/setup.sh onnxruntime   the ONNX Runtime library only
 #   scripts/setup.sh contract   the API contract and fuzz tests' tools (vendor/venv, Tests/Contract/requirements.txt)
+#   scripts/setup.sh model-tools   the pinned onnx that builds a patched model (vendor/model-tools, scripts/model-tools.requirements.txt)
 #
 # Environment:
-#   PROCTOR_MODEL_MIRROR   folder to copy models from (default: ../shared/models next to the checkout, if it exists)
+#   PROCTOR_MODEL_MIRROR   folder to copy models from (default: ../shared/models next to the checkout, if it exists);
+#                          without it the models come from their official URLs, and mobilefacenet_sf.onnx is built
+#                          from the upstream file by scripts/patch_mobilefacenet.py
 #   PROCTOR_APT_PACKAGES   extra Debian packages to install (e.g. "chromium postgresql" for the test suite)
 set -euo pipefail
 
@@ -40,6 +43,19 @@ install_packages() {
 }
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Installs the given Debian packages that are missing.
+ensure_debian_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
 
 # ONNX Runtime, the faster inference engine: the self-contained C library from the pinned PyPI wheel,
 # loaded at run time with dlopen. Without it Proctor runs on OpenCV DNN (and says so).
@@ -137,6 +153,82 @@ PY
     echo "setup: Silero VAD $vad_version in models/silero_vad.onnx"
 }
 
+# The Python tools that build a derived model from an official file: onnx and what it imports, pinned with the sha256
+# of every wheel in scripts/model-tools.requirements.txt, in a virtual environment of Debian's python3 at
+# vendor/model-tools (ignored by git). Installed only when a model has to be built; reinstalled when the pins change.
+install_model_tools() {
+    local venv="$root/vendor/model-tools"
+    local requirements="$root/scripts/model-tools.requirements.txt"
+    local stamp="$venv/.requirements.sha256"
+    local want
+    want="$(sha_of "$requirements")"
+    if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        echo "setup: model tools present in vendor/model-tools"
+        return 0
+    fi
+    ensure_debian_packages python3 python3-venv
+    rm -rf "$venv"
+    mkdir -p "$root/vendor"
+    /usr/bin/python3 -m venv "$venv"
+    if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input --require-hashes --no-deps \
+            --only-binary=:all: -r "$requirements" 2>"$venv/pip.log"; then
+        echo "setup: could not install the model tools from $requirements ($(tail -1 "$venv/pip.log"))" >&2
+        rm -rf "$venv"
+        return 1
+    fi
+    echo "$want" > "$stamp"
+    echo "setup: model tools ($(grep -m1 -o '^onnx==[^ ]*' "$requirements")) in vendor/model-tools"
+}
+
+# mobilefacenet_sf.onnx is the upstream MobileFaceNet patched for OpenCV 4.6 (README, Models). Without a mirror
+# holding the patched file, it is built: the upstream file comes from the mirror (upstream/mobilefacenet.onnx, or
+# mobilefacenet_sf.onnx when that is the untouched upstream file) or from the manifest's URL, its sha256 is checked,
+# and scripts/patch_mobilefacenet.py applies the patch. The caller checks the result against the manifest.
+mobilefacenet_file=mobilefacenet_sf.onnx
+mobilefacenet_upstream_sha=f055d9c9a4d826d198c42666590fdefa0fdc1374a75ccb6306c3d1b1bf8f74c5
+
+build_mobilefacenet() {
+    local mirror="$1" url="$2" sha="$3" target="$4"
+    local upstream="" origin="" candidate candidates=()
+    if [ -n "$mirror" ]; then candidates+=("$mirror/upstream/mobilefacenet.onnx" "$mirror/$mobilefacenet_file"); fi
+    for candidate in "${candidates[@]}"; do
+        if [ -f "$candidate" ] && [ "$(sha_of "$candidate")" = "$mobilefacenet_upstream_sha" ]; then
+            upstream="$candidate"
+            origin="$candidate"
+            break
+        fi
+    done
+    local download="$target.upstream"
+    if [ -z "$upstream" ]; then
+        rm -f "$download"
+        if ! curl -fsSL --retry 2 --connect-timeout 10 -o "$download" "$url" 2>/dev/null; then
+            rm -f "$download"
+            echo "setup: no upstream $mobilefacenet_file (sha256 $mobilefacenet_upstream_sha) in the mirror '${mirror:-none}', and $url did not answer" >&2
+            return 1
+        fi
+        case "$(sha_of "$download")" in
+            "$sha") mv "$download" "$target"; echo "setup: $mobilefacenet_file downloaded from $url"; return 0 ;;
+            "$mobilefacenet_upstream_sha") upstream="$download"; origin="$url" ;;
+            *)
+                rm -f "$download"
+                echo "setup: $url gave neither the upstream $mobilefacenet_file (sha256 $mobilefacenet_upstream_sha) nor the patched one" >&2
+                return 1
+                ;;
+        esac
+    fi
+    if ! install_model_tools || ! "$root/vendor/model-tools/bin/python" "$root/scripts/patch_mobilefacenet.py" "$upstream" "$target"; then
+        rm -f "$download" "$target"
+        return 1
+    fi
+    rm -f "$download"
+    if [ "$(sha_of "$target")" != "$sha" ]; then
+        echo "setup: scripts/patch_mobilefacenet.py built $mobilefacenet_file with sha256 $(sha_of "$target"), not the manifest's $sha" >&2
+        rm -f "$target"
+        return 1
+    fi
+    echo "setup: $mobilefacenet_file built from $origin with scripts/patch_mobilefacenet.py"
+}
+
 install_models() {
     local mirror="${PROCTOR_MODEL_MIRROR:-}"
     if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
@@ -150,6 +242,14 @@ install_models() {
         if [ -n "$mirror" ] && [ -f "$mirror/$file" ] && [ "$(sha_of "$mirror/$file")" = "$sha" ]; then
             install -m 0644 "$mirror/$file" "$tmp"
             echo "setup: $file copied from $mirror"
+        elif [ "$file" = "$mobilefacenet_file" ]; then
+            # The URL serves the upstream file: build_mobilefacenet downloads it only if the mirror lacks it.
+            if ! build_mobilefacenet "$mirror" "$url" "$sha" "$tmp"; then
+                rm -f "$tmp"
+                echo "setup: cannot get model $file ($purpose, $license): not in the mirror '${mirror:-none}' with sha256 $sha, and not built from the upstream file" >&2
+                failed=1
+                continue
+            fi
         elif curl -fsSL --retry 2 --connect-timeout 10 -o "$tmp" "$url" 2>/dev/null && [ "$(sha_of "$tmp")" = "$sha" ]; then
             echo "setup: $file downloaded from $url"
         else
@@ -161,7 +261,7 @@ install_models() {
         mv "$tmp" "$target"
     done < "$root/models/manifest.tsv"
     if [ "$failed" -ne 0 ]; then
-        echo "setup: set PROCTOR_MODEL_MIRROR to a folder holding the files above, then run scripts/setup.sh models again" >&2
+        echo "setup: set PROCTOR_MODEL_MIRROR to a folder holding the files above (or, for $mobilefacenet_file, the upstream file as upstream/mobilefacenet.onnx), then run scripts/setup.sh models again" >&2
         exit 1
     fi
     echo "setup: models verified in $root/models"
@@ -180,15 +280,7 @@ install_contract() {
         echo "setup: contract-test tools present in vendor/venv"
         return
     fi
-    local missing=()
-    for package in python3 python3-venv; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "setup: installing ${missing[*]}"
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    fi
+    ensure_debian_packages python3 python3-venv
     rm -rf "$venv"
     /usr/bin/python3 -m venv "$venv"
     if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$requirements"; then
@@ -205,5 +297,6 @@ case "$what" in
     models) install_models; install_vad ;;
     onnxruntime) install_onnxruntime ;;
     contract) install_contract ;;
-    *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime|contract]" >&2; exit 2 ;;
+    model-tools) install_model_tools ;;
+    *) echo "usage: scripts/setup.sh [all|packages|models|onnxruntime|contract|model-tools]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: checks the formatting (swift format lint), installs what is missing (scripts/setup.sh, plus PostgreSQL and the browser the
-# tests drive, and the pinned schemathesis in vendor/venv), builds, starts a throwaway PostgreSQL on
+# tests drive, and the pinned schemathesis in vendor/venv), checks that setup builds the patched MobileFaceNet from the upstream file
+# (scripts/test-model-setup.sh), builds, starts a throwaway PostgreSQL on
 # loopback, runs the Swift suites (the store and queue suites against SQLite and PostgreSQL), the web
 # app and the SDK on another site's exam page in headless Chromium, the multi-node run (two servers, three workers, one PostgreSQL), and the
 # HTTP API against docs/openapi.yaml (every operation's real answers, then schemathesis).
@@ -15,6 +16,8 @@ echo "format: swift format lint found nothing"
 export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium fonts-dejavu-core espeak-ng sox"
 scripts/setup.sh
 scripts/setup.sh contract
+# Setup without the patched MobileFaceNet in a mirror: it builds it from the upstream file (a scratch checkout, a few seconds).
+scripts/test-model-setup.sh
 
 swift build --build-tests
 bin="$(swift build --show-bin-path)"
