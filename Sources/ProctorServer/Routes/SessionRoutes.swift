@@ -46,7 +46,7 @@ struct SessionRoutes {
             }
             await auditor.record(caller, "view_session", target: sessionId, context: context)
             return SessionDetailResponse(
-                overview: SessionOverviewResponse(overview), violations: live.map(ViolationResponse.init),
+                overview: SessionOverviewResponse(overview), violations: live.map { ViolationResponse($0) },
                 detections: try await store.detectionCount(sessionId: sessionId),
                 recording: recording.map { RecordingResponse($0, gaps: gaps ?? []) }
             )
