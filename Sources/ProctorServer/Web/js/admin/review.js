@@ -213,6 +213,7 @@ function renderFigures() {
 
 /** Resolves when every snapshot of the printed report has loaded (or failed); `body[data-print-ready]` says so too. */
 let printReady = Promise.resolve();
+let printGeneration = 0;
 
 function printFacts(event) {
   const decided = event.decision ? `${event.decision}${event.reviewer ? ` by ${event.reviewer}` : ''}${event.reviewed_at ? `, ${dateTime(event.reviewed_at)}` : ''}` : 'pending';
@@ -249,7 +250,13 @@ function renderPrint() {
   $('print-items').replaceChildren(...(items.length ? items : [el('p', {}, 'No findings.')]));
   const images = [...$('print-items').querySelectorAll('img')];
   document.body.dataset.printReady = 'no';
-  printReady = Promise.all(images.map((image) => image.decode().catch(() => null))).then(() => {
+  const loaded = (image) => (image.complete ? Promise.resolve() : new Promise((resolve) => {
+    image.addEventListener('load', resolve, { once: true });
+    image.addEventListener('error', resolve, { once: true });
+  }));
+  const generation = ++printGeneration;
+  printReady = Promise.all(images.map(loaded)).then(() => {
+    if (generation !== printGeneration) return;
     document.body.dataset.printReady = 'yes';
     document.body.dataset.printImages = String(images.filter((image) => image.naturalWidth > 0).length);
   });
