@@ -148,7 +148,9 @@ public struct DetectionPipeline: Sendable {
         let forbidden = detections.compactMap { detection in
             classes.forbiddenClass(for: detection.classId).map { ForbiddenItem(name: $0.name, confidence: detection.confidence, box: detection.box) }
         }
-        let persons = lastObjects.map { $0.filter { $0.classId == classes.personClassId }.count }
+        let personScores = lastObjects.map { $0.filter { $0.classId == classes.personClassId }.map(\.confidence).sorted(by: >) }
+        let persons = personScores?.count
+        let faceScores = faces.faces.map(\.score).sorted(by: >)
         // No usable landmarks on a detected face (turned too far for the mesh) counts as looking away.
         let lookingAway = !faces.faces.isEmpty && (faces.pose.map(configuration.gaze.isDeviation) ?? true)
         let deviationSeconds = deviation.update(isDeviation: lookingAway, at: timestamp)
@@ -158,7 +160,10 @@ public struct DetectionPipeline: Sendable {
             timestamp: timestamp, faceCount: faces.faces.count, pose: faces.pose, isDeviation: lookingAway,
             deviationDuration: deviationSeconds, personCount: persons, forbiddenItems: forbidden,
             eyesOffScreen: eyes.report.offScreen, eyesOffScreenDuration: eyes.report.offScreenDuration, eyesConfidence: eyes.report.confidence,
-            light: faces.light, lightCondition: faces.lightCondition
+            light: faces.light, lightCondition: faces.lightCondition,
+            lookingAwayStrength: FindingConfidence.lookingAway(yaw: faces.pose?.yaw, pitch: faces.pose?.pitch, configuration: configuration.gaze),
+            secondFaceScore: faceScores.count > 1 ? faceScores[1] : nil,
+            secondPersonScore: (personScores?.count ?? 0) > 1 ? personScores?[1] : nil
         )
         window.append(observation)
         let behaviour = window.summary

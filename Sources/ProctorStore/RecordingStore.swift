@@ -15,6 +15,10 @@ public protocol RecordingStore: Sendable {
     func addChunk(_ chunk: ChunkRecord, at date: Date) async throws -> (chunk: ChunkRecord, inserted: Bool)
     func chunks(sessionId: String) async throws -> [ChunkRecord]
     func updateChunk(_ chunk: ChunkRecord) async throws
+    /// Stores an analysed chunk and its findings (replacing any from an earlier attempt) in one
+    /// transaction: a reader never sees the findings of a chunk that is not yet on the timeline
+    /// (which would leave them without a place in the video).
+    func completeChunk(_ chunk: ChunkRecord, findings: [FindingRecord]) async throws
 
     /// Enqueues a job unless one of the same kind, session and chunk is already waiting or running.
     func enqueue(_ job: JobRecord) async throws

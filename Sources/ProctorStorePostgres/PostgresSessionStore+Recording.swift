@@ -75,15 +75,31 @@ extension PostgresSessionStore: RecordingStore {
         try await rows(#"SELECT * FROM chunks WHERE session_id = \#(sessionId) ORDER BY "index""#).map(ChunkRecord.init)
     }
 
+    public func completeChunk(_ chunk: ChunkRecord, findings: [FindingRecord]) async throws {
+        try await transaction { connection in
+            try await connection.query(
+                """
+                DELETE FROM findings WHERE session_id = \(chunk.sessionId) AND source IN (\(FindingSource.recorded.rawValue), \(FindingSource.audio.rawValue))
+                    AND chunk_index = \(chunk.index)
+                """, logger: logger)
+            for finding in findings { try await Self.save(finding, on: connection, logger: logger) }
+            let updated = try await connection.query(Self.chunkUpdate(chunk), logger: logger).collect()
+            guard !updated.isEmpty else { throw PostgresStoreError.recordNotFound(table: "chunks", key: "\(chunk.sessionId)/\(chunk.index)") }
+        }
+    }
+
+    static func chunkUpdate(_ chunk: ChunkRecord) -> PostgresQuery {
+        """
+        UPDATE chunks SET sha256 = \(chunk.sha256), size = \(chunk.size), blob_key = \(chunk.blobKey), status = \(chunk.status.rawValue),
+            duration = \(chunk.duration), error = \(chunk.error), batch_key = \(chunk.batchKey), uploaded_at = \(chunk.uploadedAt),
+            started_at = \(chunk.startedAt)
+        WHERE session_id = \(chunk.sessionId) AND "index" = \(chunk.index)
+        RETURNING session_id
+        """
+    }
+
     public func updateChunk(_ chunk: ChunkRecord) async throws {
-        let updated = try await rows(
-            """
-            UPDATE chunks SET sha256 = \(chunk.sha256), size = \(chunk.size), blob_key = \(chunk.blobKey), status = \(chunk.status.rawValue),
-                duration = \(chunk.duration), error = \(chunk.error), batch_key = \(chunk.batchKey), uploaded_at = \(chunk.uploadedAt),
-                started_at = \(chunk.startedAt)
-            WHERE session_id = \(chunk.sessionId) AND "index" = \(chunk.index)
-            RETURNING session_id
-            """)
+        let updated = try await rows(Self.chunkUpdate(chunk))
         guard !updated.isEmpty else { throw PostgresStoreError.recordNotFound(table: "chunks", key: "\(chunk.sessionId)/\(chunk.index)") }
     }
 

@@ -43,6 +43,17 @@ extension SQLiteSessionStore: RecordingStore {
         try await database.write { db in try chunk.update(db) }
     }
 
+    public func completeChunk(_ chunk: ChunkRecord, findings: [FindingRecord]) async throws {
+        try await database.write { db in
+            try FindingRecord.filter(
+                Column("session_id") == chunk.sessionId && [FindingSource.recorded.rawValue, FindingSource.audio.rawValue].contains(Column("source"))
+                    && Column("chunk_index") == chunk.index
+            ).deleteAll(db)
+            for finding in findings { try finding.insert(db) }
+            try chunk.update(db)
+        }
+    }
+
     public func enqueue(_ job: JobRecord) async throws {
         try await database.write { db in try Self.enqueue(job, in: db) }
     }

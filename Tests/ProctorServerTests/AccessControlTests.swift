@@ -75,6 +75,7 @@ struct AccessControlTests {
                 (.get, "/api/sessions/\(own.id)/events", nil, .permission(.review)),
                 (.get, "/api/sessions/\(own.id)/video", nil, .permission(.review)),
                 (.patch, "/api/sessions/\(own.id)/events/none", #"{"note":"x"}"#, .permission(.review)),
+                (.patch, "/api/sessions/\(own.id)/incidents/none", #"{"note":"x"}"#, .permission(.review)),
                 (.get, "/api/sessions/\(own.id)/violations/none/evidence", nil, .permission(.review)),
                 (.post, "/api/sessions", #"{"exam_id":"e","candidate_id":"c"}"#, .permission(.manageExams)),
                 (.delete, "/api/sessions/does-not-exist", nil, .permission(.deleteSessions)),

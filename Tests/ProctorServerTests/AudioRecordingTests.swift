@@ -141,8 +141,9 @@ struct AudioRecordingTests {
             }
         }
         // The clip is the segment's sound: its length is the segment's plus the padding.
-        let clip = try server.services.blobs.localURL("sessions/\(id)/evidence/\(finding["id"] as? String ?? "").ogg")
-        let seconds = try await VideoTools.duration(of: clip)
+        let seconds = try await server.services.blobs.withLocalFile("sessions/\(id)/evidence/\(finding["id"] as? String ?? "").ogg") {
+            try await VideoTools.duration(of: $0)
+        }
         #expect(abs(seconds - ((finding["end"] as? Double ?? 0) - (finding["start"] as? Double ?? 0) + 1.0)) < 0.6, "clip \(seconds) s")
     }
 

@@ -102,9 +102,9 @@ struct ErrorEnvelopeTests {
         let legacy = folder.appendingPathComponent("evidence/s2")
         try FileManager.default.createDirectory(at: legacy, withIntermediateDirectories: true)
         try Data([0xFF, 0xD8]).write(to: legacy.appendingPathComponent("v1.jpg"))
-        #expect(try LegacyEvidenceMover.move(dataDirectory: folder, into: blobs) == 1)
+        #expect(try await LegacyEvidenceMover.move(dataDirectory: folder, into: blobs) == 1)
         #expect(try await blobs.data(BlobKeys.evidence("s2", "v1")) == Data([0xFF, 0xD8]))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("evidence").path))
-        #expect(try LegacyEvidenceMover.move(dataDirectory: folder, into: blobs) == 0)
+        #expect(try await LegacyEvidenceMover.move(dataDirectory: folder, into: blobs) == 0)
     }
 }

@@ -21,7 +21,7 @@ struct PrivacyTests {
         var recording = RecordingRecord(sessionId: id, examId: "e", candidateId: "cand-\(id)", chunkSeconds: 20, uploadTokenHash: "x")
         try await store.createRecording(recording, session: session)
         for key in [BlobKeys.master(id), BlobKeys.batch(id, 0), BlobKeys.reference(id), BlobKeys.evidence(id, "ev-\(id)")] {
-            try blobs.put(key, data: Data("bytes of \(key)".utf8))
+            try await blobs.write(key, data: Data("bytes of \(key)".utf8))
         }
         var chunk = ChunkRecord(sessionId: id, index: 0, sha256: "s", size: 1, blobKey: BlobKeys.chunk(id, 0), status: .uploaded, uploadedAt: now)
         _ = try await store.addChunk(chunk, at: now)
@@ -52,11 +52,13 @@ struct PrivacyTests {
         ])
     }
 
-    func files(_ id: String, server: TestServer) -> (video: Bool, reference: Bool, eventEvidence: Bool, liveEvidence: Bool) {
+    func files(_ id: String, server: TestServer) async -> (video: Bool, reference: Bool, eventEvidence: Bool, liveEvidence: Bool) {
         let blobs = server.services.blobs
+        let master = await blobs.exists(BlobKeys.master(id))
+        let batch = await blobs.exists(BlobKeys.batch(id, 0))
         return (
-            blobs.exists(BlobKeys.master(id)) || blobs.exists(BlobKeys.batch(id, 0)), blobs.exists(BlobKeys.reference(id)),
-            blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), blobs.exists(BlobKeys.evidence(id, "v-\(id)"))
+            master || batch, await blobs.exists(BlobKeys.reference(id)),
+            await blobs.exists(BlobKeys.evidence(id, "ev-\(id)")), await blobs.exists(BlobKeys.evidence(id, "v-\(id)"))
         )
     }
 
@@ -78,9 +80,9 @@ struct PrivacyTests {
         #expect(report.sessions == [.video: 2, .faceData: 2, .evidence: 1])
         #expect(report.files == 2 * 2 + 2 + 2)  // master+batch twice, references twice, both evidence files once
 
-        #expect(files("old", server: server) == (false, false, false, false))
-        #expect(files("middle", server: server) == (false, false, true, true))
-        #expect(files("recent", server: server) == (true, true, true, true))
+        #expect(await files("old", server: server) == (false, false, false, false))
+        #expect(await files("middle", server: server) == (false, false, true, true))
+        #expect(await files("recent", server: server) == (true, true, true, true))
         let old = try #require(try await services.recordings.recording(sessionId: "old"))
         #expect(old.masterKey == nil && old.referenceKey == nil && old.referenceEmbedding == nil)
         #expect(try await services.findings.findings(sessionId: "old").first { $0.source == .recorded }?.evidenceKey == nil)
@@ -114,10 +116,10 @@ struct PrivacyTests {
             try await client.execute(uri: "/api/sessions/gone/review", method: .get, headers: server.admin) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/api/sessions/gone", method: .delete, headers: server.admin) { #expect($0.status == .notFound) }
         }
-        #expect(files("gone", server: server) == (false, false, false, false))
+        #expect(await files("gone", server: server) == (false, false, false, false))
         #expect(!FileManager.default.fileExists(atPath: server.dataDirectory.appendingPathComponent("blobs/sessions/gone").path))
         #expect(try await server.services.findings.findings(sessionId: "gone").filter { $0.source == .recorded }.isEmpty)
-        #expect(files("kept", server: server) == (true, true, true, true))
+        #expect(await files("kept", server: server) == (true, true, true, true))
         #expect(try await server.services.recordings.recording(sessionId: "kept") != nil)
         await server.stop()
     }

@@ -368,7 +368,7 @@ struct RecordingFlowTests {
         try await store.createRecording(
             RecordingRecord(sessionId: "crash-1", examId: "e", candidateId: "c", chunkSeconds: 2, uploadTokenHash: "x"), session: session)
         let chunk = try await ChunkFactory.make("video/news_single_face_frontal.mp4", seconds: 2)
-        try server.services.blobs.put("sessions/crash-1/chunks/000000.webm", data: Data(chunk))
+        try await server.services.blobs.write("sessions/crash-1/chunks/000000.webm", data: Data(chunk))
         _ = try await store.addChunk(
             ChunkRecord(
                 sessionId: "crash-1", index: 0, sha256: sha256(chunk), size: chunk.count,

@@ -132,7 +132,7 @@ struct WebAppTests {
         try await publisher.publishOnce()
         #expect(
             try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings)?.contains(#""count":0"#) == true)
-        #expect(!services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
+        #expect(await !services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
         await server.stop()
     }
 

@@ -46,7 +46,7 @@ struct WorkerProcessTests {
         let chunk = try await ChunkFactory.make("video/webcam_gaze_center_left_center.mp4", seconds: 12)
         for index in 0..<2 {
             let key = "sessions/kill-1/chunks/\(index).webm"
-            try blobs.put(key, data: Data(chunk))
+            try await blobs.write(key, data: Data(chunk))
             _ = try await store.addChunk(
                 ChunkRecord(
                     sessionId: "kill-1", index: index, sha256: sha256(chunk), size: chunk.count, blobKey: key,

@@ -94,10 +94,10 @@ struct PurgeCommand: AsyncParsableCommand {
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         let logger = Logger(label: "proctor.purge")
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
-        let data = URL(fileURLWithPath: configuration.server.dataDirectory)
+        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
         let report = try await opened.run { [configuration, logger] store in
             let purger = RetentionPurger(
-                store: store, blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")),
+                store: store, blobs: blobs,
                 privacy: configuration.privacy, logger: logger)
             return try await purger.runOnce()
         }

@@ -75,9 +75,10 @@ struct BenchRecordingCommand: AsyncParsableCommand {
                 arguments += ["-f", "webm", output.path]
                 _ = try await VideoTools.run("ffmpeg", arguments)
                 let key = BlobKeys.chunk(session, index)
-                try blobs.put(key, movingFileAt: output)
+                try await blobs.put(key, movingFileAt: output)
                 records.append(
-                    ChunkRecord(sessionId: session, index: index, sha256: "", size: blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
+                    ChunkRecord(
+                        sessionId: session, index: index, sha256: "", size: await blobs.size(key) ?? 0, blobKey: key, status: .uploaded, uploadedAt: Date()))
             }
             return records
         }
@@ -93,12 +94,14 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let processor = ChunkProcessor(
             pool: pool, blobs: blobs, configuration: configuration, logger: logger, voiceActivity: vad.detector, voiceActivityNote: vad.note)
         // Identity checks need a reference: the first face of the clip.
-        let reference = try await pool.run { models -> FaceEmbedding? in
-            let reader = try VideoReader(path: try blobs.localURL(chunkRecords[0].blobKey).path)
-            while let (frame, _) = try reader.nextFrame() {
-                if let face = try models.faceDetector.detect(in: frame).first { return try models.embedder.embedding(of: face, in: frame) }
+        let reference = try await blobs.withLocalFile(chunkRecords[0].blobKey) { url in
+            try await pool.run { models -> FaceEmbedding? in
+                let reader = try VideoReader(path: url.path)
+                while let (frame, _) = try reader.nextFrame() {
+                    if let face = try models.faceDetector.detect(in: frame).first { return try models.embedder.embedding(of: face, in: frame) }
+                }
+                return nil
             }
-            return nil
         }
 
         // As many chunks at once as there are CV workers, like `proctor worker --concurrency <cores>`.
@@ -127,7 +130,7 @@ struct BenchRecordingCommand: AsyncParsableCommand {
 
         let mergeStarted = ContinuousClock.now
         let master = try blobs.temporaryURL(extension: "webm")
-        try await VideoTools.concatenate(try records.map { try blobs.localURL($0.blobKey) }, into: master)
+        try await blobs.withLocalFiles(records.map(\.blobKey)) { try await VideoTools.concatenate($0, into: master) }
         let merged = try await VideoTools.duration(of: master)
         let mergeSeconds = mergeStarted.secondsElapsed
 

@@ -54,9 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
             modelError = "\(error)"
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
-        let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
+        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
         // Live evidence kept beside the database by earlier versions joins the blob store (migration v6 points at it there).
-        let moved = try LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
+        let moved = try await LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
         if moved > 0 { logger.info("moved \(moved) live evidence snapshots into the blob store") }
         let (startedPool, startedError) = (pool, modelError)
         // The store runs (PostgreSQL's pool) around everything else and is ready (migrated) first.

@@ -40,9 +40,8 @@ struct WorkerCommand: AsyncParsableCommand {
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         var logger = Logger(label: "proctor.worker")
         logger.logLevel = logLevel.level
-        let data = URL(fileURLWithPath: configuration.server.dataDirectory)
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
-        let blobs = try FileBlobStore(root: data.appendingPathComponent("blobs"))
+        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
         // Warm-up: models load once, before the first job.
         var processor: ChunkProcessor?
         if kinds.contains(.processChunk) {

@@ -21,6 +21,12 @@ public struct FrameObservation: Sendable, Hashable {
     /// The frame's light as the face detector saw it (nil when not measured) and what it means.
     public var light: LightMeasurement?
     public var lightCondition: LightCondition
+    /// How clearly the head is turned past the looking-away threshold (`FindingConfidence.lookingAway`).
+    public var lookingAwayStrength: Double
+    /// The detector's scores for the second face and the second body, when there is one: how sure
+    /// "more than one person" is.
+    public var secondFaceScore: Double?
+    public var secondPersonScore: Double?
 
     public init(
         timestamp: Double,
@@ -34,7 +40,10 @@ public struct FrameObservation: Sendable, Hashable {
         eyesOffScreenDuration: Double = 0,
         eyesConfidence: Double = 0,
         light: LightMeasurement? = nil,
-        lightCondition: LightCondition = .good
+        lightCondition: LightCondition = .good,
+        lookingAwayStrength: Double = 1,
+        secondFaceScore: Double? = nil,
+        secondPersonScore: Double? = nil
     ) {
         self.timestamp = timestamp
         self.faceCount = faceCount
@@ -48,6 +57,9 @@ public struct FrameObservation: Sendable, Hashable {
         self.eyesConfidence = eyesConfidence
         self.light = light
         self.lightCondition = lightCondition
+        self.lookingAwayStrength = lookingAwayStrength
+        self.secondFaceScore = secondFaceScore
+        self.secondPersonScore = secondPersonScore
     }
 
     /// Too dark or too noisy for reliable face detection.

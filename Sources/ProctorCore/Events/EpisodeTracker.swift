@@ -7,6 +7,8 @@
 public struct EpisodeTracker: Sendable {
     public let closeAfter: Double
     private var open: [ViolationKind: ViolationEpisode] = [:]
+    /// Frames since each open episode was last seen.
+    private var unseen: [ViolationKind: Int] = [:]
 
     public init(closeAfter: Double = 2.0) {
         self.closeAfter = closeAfter
@@ -30,17 +32,23 @@ public struct EpisodeTracker: Sendable {
     public mutating func update(findings: [Finding], at timestamp: Double, makeId: () -> String) -> Changes {
         var changes = Changes()
         let seen = Set(findings.map(\.kind))
+        // Frames that did not show an open episode count towards its frame share only if it shows again
+        // (frames after its last sighting are not inside it).
+        for kind in open.keys where !seen.contains(kind) { unseen[kind, default: 0] += 1 }
         // Close what has not been seen for too long (also when time went backwards: a new stream).
         for (kind, episode) in open where !seen.contains(kind) {
             if timestamp - episode.end > closeAfter || timestamp < episode.end {
                 changes.closed.append(episode)
                 open[kind] = nil
+                unseen[kind] = nil
             }
         }
         for finding in findings {
             if var episode = open[finding.kind], timestamp >= episode.end {
                 episode.end = timestamp
                 episode.frames += 1
+                episode.strengthTotal += finding.confidence
+                episode.lookedAt += 1 + (unseen.removeValue(forKey: finding.kind) ?? 0)
                 if finding.confidence > episode.peakConfidence {
                     episode.peakConfidence = finding.confidence
                     episode.peakTimestamp = timestamp
@@ -49,6 +57,7 @@ public struct EpisodeTracker: Sendable {
                 open[finding.kind] = episode
             } else {
                 if let stale = open[finding.kind] { changes.closed.append(stale) }
+                unseen[finding.kind] = nil
                 let episode = ViolationEpisode(
                     id: makeId(), kind: finding.kind, start: timestamp, end: timestamp,
                     peakConfidence: finding.confidence, peakTimestamp: timestamp, frames: 1)
@@ -62,7 +71,10 @@ public struct EpisodeTracker: Sendable {
 
     /// Closes every open episode (end of session).
     public mutating func finish() -> [ViolationEpisode] {
-        defer { open.removeAll() }
+        defer {
+            open.removeAll()
+            unseen.removeAll()
+        }
         return openEpisodes
     }
 }

@@ -10,8 +10,15 @@ public struct ViolationEpisode: Sendable, Hashable, Codable, Identifiable {
     public var peakTimestamp: Double
     /// Processed frames that showed it.
     public var frames: Int
+    /// The sum of the per-frame strengths (see `FindingConfidence`) over those frames.
+    public var strengthTotal: Double
+    /// Processed frames while it was open, whether they showed it or not (at least `frames`).
+    public var lookedAt: Int
 
-    public init(id: String, kind: ViolationKind, start: Double, end: Double, peakConfidence: Double, peakTimestamp: Double, frames: Int) {
+    public init(
+        id: String, kind: ViolationKind, start: Double, end: Double, peakConfidence: Double, peakTimestamp: Double, frames: Int,
+        strengthTotal: Double? = nil, lookedAt: Int? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.start = start
@@ -19,9 +26,20 @@ public struct ViolationEpisode: Sendable, Hashable, Codable, Identifiable {
         self.peakConfidence = peakConfidence
         self.peakTimestamp = peakTimestamp
         self.frames = frames
+        self.strengthTotal = strengthTotal ?? peakConfidence * Double(frames)
+        self.lookedAt = max(frames, lookedAt ?? frames)
     }
 
     public var duration: Double { max(0, end - start) }
+
+    /// The mean per-frame strength over the frames that showed it.
+    public var strength: Double { frames > 0 ? strengthTotal / Double(frames) : peakConfidence }
+
+    /// The share of the frames looked at while it was open that showed it.
+    public var frameShare: Double { lookedAt > 0 ? Double(frames) / Double(lookedAt) : 1 }
+
+    /// What the reviewer reads (see `FindingConfidence.episode`).
+    public var confidence: Double { FindingConfidence.episode(strength: strength, frames: frames, lookedAt: lookedAt) }
 }
 
 /// One finding on one frame, the input of episode tracking.

@@ -24,10 +24,13 @@ public struct RiskScorer: Sendable {
         if !frame.faceDetected {
             let message = frame.isPoorlyLit ? "No face detected in poor lighting (the camera may not see the face)" : "No face detected"
             violations.append(
-                .init(kind: .noFace, points: weights.points(for: .noFace, poorLighting: frame.isPoorlyLit), confidence: 1, message: message))
+                .init(
+                    kind: .noFace, points: weights.points(for: .noFace, poorLighting: frame.isPoorlyLit),
+                    confidence: FindingConfidence.noFace(poorLighting: frame.isPoorlyLit), message: message))
         } else if frame.isDeviation, let pose = frame.pose {
             let message = String(format: "Looking away (yaw %.0f°, pitch %.0f°) for %.1f s", pose.yaw, pose.pitch, frame.deviationDuration)
-            violations.append(.init(kind: .lookingAway, points: weights.points(for: .lookingAway), confidence: 1, message: message))
+            violations.append(
+                .init(kind: .lookingAway, points: weights.points(for: .lookingAway), confidence: frame.lookingAwayStrength, message: message))
         } else if frame.eyesOffScreen {
             // Only when the head-pose rule is silent: a turned head is already "looking away".
             let message = String(format: "Eyes off the screen for %.1f s", frame.eyesOffScreenDuration)
@@ -40,7 +43,10 @@ public struct RiskScorer: Sendable {
             let persons = max(frame.faceCount, frame.personCount ?? 0)
             violations.append(
                 .init(
-                    kind: .multiplePeople, points: weights.points(for: .multiplePeople), confidence: 1,
+                    kind: .multiplePeople, points: weights.points(for: .multiplePeople),
+                    // Scores unknown (an observation made without a detector): taken at face value.
+                    confidence: frame.secondFaceScore == nil && frame.secondPersonScore == nil
+                        ? 1 : FindingConfidence.multiplePeople(secondFaceScore: frame.secondFaceScore, secondPersonScore: frame.secondPersonScore),
                     message: "\(persons) people in view (\(frame.faceCount) faces, \(frame.personCount.map(String.init) ?? "?") bodies)"))
         }
         for item in frame.forbiddenItems {

@@ -14,14 +14,14 @@ public struct DataEraser: Sendable {
     /// Returns how many files were deleted. Files already gone are fine (a retry after a crash).
     public func erase(_ target: PurgeTarget, wholeSession: Bool) async throws -> Int {
         var count = 0
-        for key in target.blobKeys where blobs.exists(key) {
-            try blobs.delete(key)
+        for key in target.blobKeys where await blobs.exists(key) {
+            try await blobs.delete(key)
             count += 1
         }
         if wholeSession {
-            count += try blobs.deleteTree("sessions/\(target.sessionId)")
-            if blobs.exists(BlobKeys.liveSnapshot(target.sessionId)) {
-                try blobs.delete(BlobKeys.liveSnapshot(target.sessionId))
+            count += try await blobs.deleteTree("sessions/\(target.sessionId)")
+            if await blobs.exists(BlobKeys.liveSnapshot(target.sessionId)) {
+                try await blobs.delete(BlobKeys.liveSnapshot(target.sessionId))
                 count += 1
             }
         }

@@ -10,7 +10,7 @@ public enum AudioEvidence {
         let output = try blobs.temporaryURL(extension: "ogg")
         do {
             try await AudioTrack.clip(from: url, start: start, duration: duration, to: output)
-            try blobs.put(key, movingFileAt: output)
+            try await blobs.put(key, movingFileAt: output)
         } catch {
             try? FileManager.default.removeItem(at: output)
             throw error

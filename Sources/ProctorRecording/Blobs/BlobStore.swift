@@ -15,18 +15,35 @@ public protocol BlobStore: Sendable {
     /// Streams `range` of the blob (all of it when nil) in pieces, in order, to `body`: a video is
     /// served without holding it in memory.
     func read(_ key: String, range: ClosedRange<Int>?, body: (ByteBuffer) async throws -> Void) async throws
-    /// Moves a finished local file into the store under `key`, atomically (readers never see half a file).
-    func put(_ key: String, movingFileAt source: URL) throws
-    func put(_ key: String, data: Data) throws
-    /// A local file path for reading the blob (video tools need paths).
-    func localURL(_ key: String) throws -> URL
-    func exists(_ key: String) -> Bool
-    func size(_ key: String) -> Int?
-    func delete(_ key: String) throws
-    /// Deletes everything under the folder `prefix`; returns how many files went.
-    func deleteTree(_ prefix: String) throws -> Int
-    /// A scratch file path on the same file system, for writing before `put`.
+    /// Moves a finished local file (made at `temporaryURL`) into the store under `key`, atomically
+    /// (readers never see half a blob); the local file is gone afterwards.
+    func put(_ key: String, movingFileAt source: URL) async throws
+    /// Runs `body` with a local file holding the blob's bytes, for tools that need paths (OpenCV,
+    /// ffmpeg). The path is valid only inside `body`: a store that is not a plain folder (object
+    /// storage, encryption) makes a scratch copy and removes it afterwards. Throws `notFound`.
+    func withLocalFile<T: Sendable>(_ key: String, body: (URL) async throws -> T) async throws -> T
+    func exists(_ key: String) async -> Bool
+    func size(_ key: String) async -> Int?
+    func delete(_ key: String) async throws
+    /// Deletes everything under the folder `prefix`; returns how many blobs went.
+    func deleteTree(_ prefix: String) async throws -> Int
+    /// A local scratch file path (on the store's own file system when it has one), for writing
+    /// before `put`; the caller removes it if it never puts it.
     func temporaryURL(extension: String) throws -> URL
+}
+
+extension BlobStore {
+    /// `withLocalFile` for several blobs at once (the merge concatenates them), in order.
+    public func withLocalFiles<T: Sendable>(_ keys: [String], body: ([URL]) async throws -> T) async throws -> T {
+        try await withLocalFiles(keys[...], collected: [], body: body)
+    }
+
+    private func withLocalFiles<T: Sendable>(_ keys: ArraySlice<String>, collected: [URL], body: ([URL]) async throws -> T) async throws -> T {
+        guard let first = keys.first else { return try await body(collected) }
+        return try await withLocalFile(first) { url in
+            try await withLocalFiles(keys.dropFirst(), collected: collected + [url], body: body)
+        }
+    }
 }
 
 /// The embedded blob store: a folder (`<data>/blobs`), laid out by session and chunk.
@@ -48,15 +65,15 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func data(_ key: String) async throws -> Data? {
-        let url = try localURL(key)
+        let url = try path(key)
         return try await threadPool.runIfActive {
             FileManager.default.fileExists(atPath: url.path) ? try Data(contentsOf: url) : nil
         }
     }
 
     public func read(_ key: String, range: ClosedRange<Int>?, body: (ByteBuffer) async throws -> Void) async throws {
-        let url = try localURL(key)
-        guard let size = size(key) else { throw BlobError.notFound(key) }
+        let url = try path(key)
+        guard let size = fileSize(url) else { throw BlobError.notFound(key) }
         let lower = max(0, range?.lowerBound ?? 0)
         let upper = min(range.map { $0.upperBound + 1 } ?? size, size)
         var offset = lower
@@ -76,49 +93,71 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func put(_ key: String, movingFileAt source: URL) throws {
-        let target = try localURL(key)
+    public func put(_ key: String, movingFileAt source: URL) async throws {
+        let target = try path(key)
+        try await threadPool.runIfActive { try Self.move(source, to: target, key: key) }
+    }
+
+    public func withLocalFile<T: Sendable>(_ key: String, body: (URL) async throws -> T) async throws -> T {
+        let url = try path(key)
+        guard await exists(key) else { throw BlobError.notFound(key) }
+        return try await body(url)
+    }
+
+    public func exists(_ key: String) async -> Bool {
+        guard let url = try? path(key) else { return false }
+        return FileManager.default.fileExists(atPath: url.path)
+    }
+
+    public func size(_ key: String) async -> Int? {
+        (try? path(key)).flatMap(fileSize)
+    }
+
+    public func delete(_ key: String) async throws {
+        let url = try path(key)
+        try await threadPool.runIfActive {
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        }
+    }
+
+    public func deleteTree(_ prefix: String) async throws -> Int {
+        let url = try path(prefix)
+        return try await threadPool.runIfActive {
+            guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
+            let files = (FileManager.default.subpaths(atPath: url.path) ?? []).filter { path in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                    && !isDirectory.boolValue
+            }
+            try FileManager.default.removeItem(at: url)
+            return files.count
+        }
+    }
+
+    /// Where `key` lives in the folder; the one place keys become paths.
+    func path(_ key: String) throws -> URL {
+        guard Self.isValid(key) else { throw BlobError.invalidKey(key) }
+        return root.appendingPathComponent(key)
+    }
+
+    /// Blocking; called on the thread pool.
+    func put(_ key: String, data: Data) throws {
+        let temporary = try temporaryURL(extension: "part")
+        try data.write(to: temporary)
+        try Self.move(temporary, to: try path(key), key: key)
+    }
+
+    private func fileSize(_ url: URL) -> Int? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        return (attributes[.size] as? NSNumber)?.intValue
+    }
+
+    private static func move(_ source: URL, to target: URL, key: String) throws {
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         // rename(2) replaces atomically; the source is on the same file system (see temporaryURL).
         if rename(source.path, target.path) != 0 {
             throw BlobError.io("cannot move \(source.lastPathComponent) to \(key): \(String(cString: strerror(errno)))")
         }
-    }
-
-    public func put(_ key: String, data: Data) throws {
-        let temporary = try temporaryURL(extension: "part")
-        try data.write(to: temporary)
-        try put(key, movingFileAt: temporary)
-    }
-
-    public func localURL(_ key: String) throws -> URL {
-        guard Self.isValid(key) else { throw BlobError.invalidKey(key) }
-        return root.appendingPathComponent(key)
-    }
-
-    public func exists(_ key: String) -> Bool {
-        (try? localURL(key)).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
-    }
-
-    public func size(_ key: String) -> Int? {
-        guard let url = try? localURL(key), let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
-        return (attributes[.size] as? NSNumber)?.intValue
-    }
-
-    public func delete(_ key: String) throws {
-        let url = try localURL(key)
-        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-    }
-
-    public func deleteTree(_ prefix: String) throws -> Int {
-        let url = try localURL(prefix)
-        guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
-        let files = (FileManager.default.subpaths(atPath: url.path) ?? []).filter { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
-        try FileManager.default.removeItem(at: url)
-        return files.count
     }
 
     public func temporaryURL(extension ext: String) throws -> URL {

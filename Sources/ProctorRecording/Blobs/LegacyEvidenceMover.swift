@@ -7,7 +7,7 @@ import Foundation
 public enum LegacyEvidenceMover {
     /// Moves every old snapshot into `blobs`; returns how many moved.
     @discardableResult
-    public static func move(dataDirectory: URL, into blobs: any BlobStore) throws -> Int {
+    public static func move(dataDirectory: URL, into blobs: any BlobStore) async throws -> Int {
         let root = dataDirectory.appendingPathComponent("evidence")
         let files = FileManager.default
         guard let sessions = try? files.contentsOfDirectory(atPath: root.path) else { return 0 }
@@ -17,7 +17,7 @@ public enum LegacyEvidenceMover {
             for name in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".jpg") {
                 let key = BlobKeys.evidence(session, String(name.dropLast(4)))
                 guard FileBlobStore.isValid(key) else { continue }
-                try blobs.put(key, movingFileAt: folder.appendingPathComponent(name))
+                try await blobs.put(key, movingFileAt: folder.appendingPathComponent(name))
                 moved += 1
             }
             try? files.removeItem(at: folder)

@@ -51,7 +51,14 @@ public struct ChunkProcessor: Sendable {
     public func process(
         _ chunk: ChunkRecord, reference: FaceEmbedding?, calibration: GazeCalibration? = nil, voiceState: VoiceActivityState? = nil
     ) async throws -> Result {
-        let url = try blobs.localURL(chunk.blobKey)
+        try await blobs.withLocalFile(chunk.blobKey) { url in
+            try await process(chunk, at: url, reference: reference, calibration: calibration, voiceState: voiceState)
+        }
+    }
+
+    private func process(
+        _ chunk: ChunkRecord, at url: URL, reference: FaceEmbedding?, calibration: GazeCalibration?, voiceState: VoiceActivityState?
+    ) async throws -> Result {
         let path = url.path
         // The sound first (a fraction of a second): its speech tells which frames' mouths to look at.
         let speech = self.speech
@@ -94,24 +101,25 @@ public struct ChunkProcessor: Sendable {
             let changes = tracker.update(findings: findings, at: timestamp) { UUID().uuidString.lowercased() }
             for episode in changes.opened {
                 let key = BlobKeys.evidence(chunk.sessionId, episode.id)
-                let blobs = self.blobs
-                let saved = try? await pool.run { _ in try blobs.put(key, data: Data(try frame.jpegData(quality: 80))) }
-                recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: identity.details(for: episode.kind))
+                let jpeg = try? await pool.run { _ in Data(try frame.jpegData(quality: 80)) }
+                var saved: Void? = nil
+                if let jpeg { saved = try? await blobs.write(key, data: jpeg) }
+                recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: FindingDetails(identity, kind: episode.kind))
             }
             if observation.isPoorlyLit, let noFace = tracker.openEpisodes.first(where: { $0.kind == .noFace }) {
                 recorder.notePoorLighting(noFace.id)
             }
             for episode in changes.strengthened + changes.closed {
-                recorder.update(episode, details: identity.details(for: episode.kind))
+                recorder.update(episode, details: FindingDetails(identity, kind: episode.kind))
             }
         }
         for episode in tracker.finish() {
-            recorder.update(episode, details: identity.details(for: episode.kind))
+            recorder.update(episode, details: FindingDetails(identity, kind: episode.kind))
         }
         guard sampled > 0 else { throw VideoToolError("chunk \(chunk.index) has no decodable frames") }
         // Drop one-frame blips, and their snapshots.
         let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
-        for key in dropped.compactMap(\.evidenceKey) { try? blobs.delete(key) }
+        for key in dropped.compactMap(\.evidenceKey) { try? await blobs.delete(key) }
         var heard = FindingRecorder(sessionId: chunk.sessionId, source: .audio, weights: configuration.pipeline.risk)
         heard.wallClockOrigin = chunk.startedAt
         let speechFindings = await speechFindings(audio.segments, mouths: mouths.samples, chunk: chunk, url: url, recorder: &heard)
@@ -138,45 +146,5 @@ struct TimeSampler {
         if upcoming <= timestamp { upcoming = timestamp + interval }
         next = upcoming
         return true
-    }
-}
-
-/// Identity against the reference photo: checked every few seconds, reported as a finding while the
-/// last check said "different" or "uncertain".
-struct IdentityCheck {
-    let interval: Double
-    let configuration: IdentityConfiguration
-    private var lastCheck: Double?
-    private var lastSimilarity: Double?
-    private var lowest: Double?
-
-    init(interval: Double, configuration: IdentityConfiguration) {
-        self.interval = interval
-        self.configuration = configuration
-    }
-
-    func isDue(at timestamp: Double) -> Bool {
-        guard let lastCheck else { return true }
-        return timestamp - lastCheck >= interval - 0.001
-    }
-
-    mutating func record(_ similarity: Double, at timestamp: Double) {
-        lastCheck = timestamp
-        lastSimilarity = similarity
-        lowest = min(lowest ?? similarity, similarity)
-    }
-
-    func finding(at timestamp: Double) -> Finding? {
-        guard let lastSimilarity, IdentityVerdict(similarity: lastSimilarity, configuration: configuration) != .match else { return nil }
-        return Finding(kind: .identityMismatch, confidence: max(0, min(1, 1 - lastSimilarity)))
-    }
-
-    /// Details stored with a finding: for identity, the similarity and verdict (different or uncertain).
-    func details(for kind: ViolationKind) -> FindingDetails {
-        guard kind == .identityMismatch, let lowest else { return FindingDetails() }
-        return FindingDetails(
-            lowestSimilarity: (lowest * 10_000).rounded() / 10_000,
-            verdict: IdentityVerdict(similarity: lowest, configuration: configuration),
-            matchThreshold: configuration.matchThreshold)
     }
 }

@@ -73,11 +73,10 @@ public struct RecordingJobs: Sendable {
         if calibration == nil, chunk.index == 0, let found = result.calibration, found.source == .automatic {
             _ = try await store.saveGazeCalibration(GazeCalibrationRecord(sessionId: job.sessionId, calibration: found, createdAt: Date()))
         }
-        try await store.replaceFindings(sessionId: job.sessionId, chunkIndex: chunk.index, with: result.findings + audioFindings)
         chunk.status = .processed
         chunk.duration = result.duration
         chunk.error = nil
-        try await store.updateChunk(chunk)
+        try await store.completeChunk(chunk, findings: result.findings + audioFindings)
         try await store.enqueue(JobRecord(kind: .mergeBatch, sessionId: job.sessionId, runAfter: Date().timeIntervalSince1970, at: Date()))
         logger.info(
             "chunk processed",
@@ -135,13 +134,13 @@ public struct RecordingJobs: Sendable {
             guard sorted.count == size, sorted.allSatisfy({ $0.status == .processed }) else { continue }
             let key = BlobKeys.batch(session, batch)
             let output = try blobs.temporaryURL(extension: "webm")
-            try await VideoTools.concatenate(try sorted.map { try blobs.localURL($0.blobKey) }, into: output)
-            try blobs.put(key, movingFileAt: output)
+            try await blobs.withLocalFiles(sorted.map(\.blobKey)) { try await VideoTools.concatenate($0, into: output) }
+            try await blobs.put(key, movingFileAt: output)
             for var chunk in sorted {
                 chunk.status = .merged
                 chunk.batchKey = key
                 try await store.updateChunk(chunk)
-                try blobs.delete(chunk.blobKey)
+                try await blobs.delete(chunk.blobKey)
             }
             logger.info("batch merged", metadata: ["session_id": "\(session)", "batch": "\(batch)", "chunks": "\(sorted.count)"])
         }
@@ -181,9 +180,9 @@ public struct RecordingJobs: Sendable {
         var masterDuration = 0.0
         if !inputs.isEmpty {
             let output = try blobs.temporaryURL(extension: "webm")
-            try await VideoTools.concatenate(try inputs.map { try blobs.localURL($0) }, into: output)
+            try await blobs.withLocalFiles(inputs) { try await VideoTools.concatenate($0, into: output) }
             masterDuration = try await VideoTools.duration(of: output)
-            try blobs.put(BlobKeys.master(session), movingFileAt: output)
+            try await blobs.put(BlobKeys.master(session), movingFileAt: output)
             recording.masterKey = BlobKeys.master(session)
         }
         // Place every recorded finding on the master's clock and check it falls inside the video.
@@ -198,10 +197,10 @@ public struct RecordingJobs: Sendable {
             placed.append(finding)
         }
         if outside > 0 { logger.error("\(outside) findings fall after the end of the master video", metadata: ["session_id": "\(session)"]) }
-        try await joinSpeech(placed, session: session, master: recording.masterKey)
+        try await joinAcrossChunks(placed, session: session, master: recording.masterKey)
         // The master holds everything now: drop batches and chunk files.
-        for key in Set(inputs) { try? blobs.delete(key) }
-        _ = try? blobs.deleteTree("sessions/\(session)/audio")
+        for key in Set(inputs) { try? await blobs.delete(key) }
+        _ = try? await blobs.deleteTree("sessions/\(session)/audio")
         recording.masterDuration = masterDuration
         recording.gaps = timeline.gaps
         recording.finalizedAt = Date()
@@ -215,50 +214,59 @@ public struct RecordingJobs: Sendable {
         return .done
     }
 
-    /// Speech that a chunk boundary cut in two becomes one finding: pieces of one kind whose gap on
-    /// the video clock is within the segmenter's merge gap (plus the moment between two recorders)
-    /// join into the first, whose evidence is cut again from the master; a joined span still shorter
-    /// than the minimum speech is dropped, as within a chunk.
-    /// `findings`: the session's findings from chunks, just placed on the video.
-    func joinSpeech(_ findings: [FindingRecord], session: String, master: String?) async throws {
+    /// Joins the pieces of one incident that chunk boundaries cut, for every kind: a person in view
+    /// from 13 s to 22 s is one finding whatever the chunk length, and whichever workers analysed the
+    /// chunks, in whatever order (this runs once, when every chunk is in). Pieces join when they are
+    /// of one kind, in the same or consecutive chunks, and no further apart on the video than the
+    /// episode gap within a chunk (`recording.event_gap_seconds`; for speech the merge gap,
+    /// `audio.merge_gap_seconds`) plus the recorder's restart. A joined speech finding gets its
+    /// sound cut again from the master; one still shorter than the minimum speech is dropped, as
+    /// within a chunk. `findings`: the session's findings from chunks, just placed on the video.
+    func joinAcrossChunks(_ findings: [FindingRecord], session: String, master: String?) async throws {
         let audio = configuration.audio
         let speechKinds: Set<ViolationKind> = [.talking, .otherVoice, .speechNoFace]
-        let pieces = findings.filter { $0.source == .audio && speechKinds.contains($0.type) }
-        let byId = Dictionary(uniqueKeysWithValues: pieces.map { ($0.id, $0) })
-        let spans = pieces.compactMap { finding -> SpanJoiner.Span? in
-            guard let start = finding.videoStart, let end = finding.videoEnd else { return nil }
-            return SpanJoiner.Span(id: finding.id, kind: finding.type.rawValue, start: start, end: end)
-        }
+        let byId = Dictionary(findings.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var removed: [FindingRecord] = []
-        for group in SpanJoiner.groups(spans, maximumGap: audio.mergeGapSeconds + Self.recorderRestartSeconds) {
-            let members = group.compactMap { byId[$0.id] }
-            guard var first = members.first else { continue }
-            let end = group.map(\.end).max() ?? first.videoEnd ?? 0
-            if members.count > 1 {
-                first.videoEnd = end
-                first.endedAt = members.compactMap(\.endedAt).max() ?? first.endedAt
-                first.confidence = members.map(\.confidence).max() ?? first.confidence
-                first.frames = members.map(\.frames).reduce(0, +)
-                first.details.joinedChunks = members.compactMap(\.chunkIndex)
-                if let master, let start = first.videoStart, let key = first.evidenceKey {
-                    let segment = SpeechSegment(start: start, end: end, probability: first.details.speechProbability ?? 0)
-                    do {
-                        try await AudioEvidence.save(from: try blobs.localURL(master), segment: segment, key: key, blobs: blobs, settings: audio)
-                    } catch {
-                        logger.warning("audio evidence clip failed", metadata: ["session_id": "\(session)", "error": "\(error)"])
+        for source in [FindingSource.recorded, .audio] {
+            let pieces = findings.filter { $0.source == source && $0.type != .audioUnavailable }
+            let spans = pieces.compactMap { finding -> SpanJoiner.Span? in
+                guard let start = finding.videoStart, let end = finding.videoEnd, let chunk = finding.chunkIndex else { return nil }
+                return SpanJoiner.Span(id: finding.id, kind: finding.type.rawValue, start: start, end: end, chunk: chunk)
+            }
+            let gap = (source == .audio ? audio.mergeGapSeconds : configuration.recording.eventGapSeconds) + Self.recorderRestartSeconds
+            for group in SpanJoiner.groups(spans, maximumGap: gap) {
+                let members = group.compactMap { byId[$0.id] }
+                guard var joined = FindingRecord.joined(members) else { continue }
+                let isSpeech = speechKinds.contains(joined.type)
+                if members.count > 1 {
+                    if isSpeech, let master, let start = joined.videoStart, let end = joined.videoEnd, let key = joined.evidenceKey {
+                        let segment = SpeechSegment(start: start, end: end, probability: joined.details.speechProbability ?? 0)
+                        do {
+                            try await blobs.withLocalFile(master) { url in
+                                try await AudioEvidence.save(from: url, segment: segment, key: key, blobs: blobs, settings: audio)
+                            }
+                        } catch {
+                            logger.warning("audio evidence clip failed", metadata: ["session_id": "\(session)", "error": "\(error)"])
+                        }
                     }
+                    removed += members.dropFirst()
                 }
-                removed += members.dropFirst()
+                if isSpeech, (joined.videoEnd ?? 0) - (joined.videoStart ?? 0) < audio.minimumSpeechSeconds {
+                    removed.append(joined)
+                    continue
+                }
+                if members.count > 1 {
+                    joined.details.joinedChunks = joined.details.joinedChunks.flatMap { $0.count > 1 ? $0 : nil }
+                    try await store.updateFinding(joined)
+                }
             }
-            if end - (first.videoStart ?? end) < audio.minimumSpeechSeconds {
-                removed.append(first)
-                continue
-            }
-            if members.count > 1 { try await store.updateFinding(first) }
         }
         for finding in removed {
-            if let key = finding.evidenceKey { try? blobs.delete(key) }
+            if let key = finding.evidenceKey { try? await blobs.delete(key) }
             try await store.deleteFinding(sessionId: session, id: finding.id)
+        }
+        if !removed.isEmpty {
+            logger.info("findings joined across chunks", metadata: ["session_id": "\(session)", "pieces_joined": "\(removed.count)"])
         }
     }
 

@@ -20,6 +20,12 @@ struct LiveFrameProcessor {
     private var findings: FindingRecorder
     private(set) var statistics = SessionStatistics()
     private var lastSummaryWrite = ContinuousClock.now
+    /// The live identity check (`recording.identity_interval_seconds`), as recorded chunks do it.
+    private var identity: IdentityCheck
+    private var reference: FaceEmbedding?
+    private var noReferenceNoted = false
+    /// The accommodated weights, for the identity points the pipeline does not score.
+    private let weights: RiskWeights
 
     /// - Parameter accommodation: the candidate's profile; it lowers or removes the weight of named findings in the risk score.
     /// - Parameter calibration: the session's stored gaze calibration; without one the pipeline calibrates itself and it is stored.
@@ -37,6 +43,8 @@ struct LiveFrameProcessor {
         configuration.risk = configuration.risk.accommodating(accommodation)
         pipeline = DetectionPipeline(sessionId: sessionId, configuration: configuration, pool: pool, calibration: calibration)
         episodes = EpisodeTracker(closeAfter: services.configuration.server.episodeGapSeconds)
+        identity = IdentityCheck(interval: services.configuration.recording.identityIntervalSeconds, configuration: configuration.identity)
+        weights = configuration.risk
         findings = FindingRecorder(sessionId: serverSessionId, source: .live, weights: services.configuration.pipeline.risk)
     }
 
@@ -49,7 +57,8 @@ struct LiveFrameProcessor {
                 services.metrics.framesDropped.increment(by: dropped)
             }
             do {
-                let outcome = try await pipeline.process(encodedFrame: frame.bytes, timestamp: frame.timestamp)
+                var outcome = try await pipeline.process(encodedFrame: frame.bytes, timestamp: frame.timestamp)
+                await checkIdentity(&outcome, timestamp: frame.timestamp)
                 try? await outbound.write(.text(String(decoding: try outcome.message.jsonData(), as: UTF8.self)))
                 await record(outcome, timestamp: frame.timestamp)
             } catch let error as VisionError {
@@ -99,7 +108,7 @@ struct LiveFrameProcessor {
         for episode in changes.opened {
             statistics.recordEpisode(episode)
             let key = await saveEvidence(outcome.frame, findingId: episode.id)
-            writes.append(.finding(findings.open(episode, evidenceKey: key)))
+            writes.append(.finding(findings.open(episode, evidenceKey: key, details: FindingDetails(identity, kind: episode.kind))))
         }
         // A missing face in poor light says so, and weighs less.
         if observation.isPoorlyLit, let noFace = episodes.openEpisodes.first(where: { $0.kind == .noFace }),
@@ -108,10 +117,10 @@ struct LiveFrameProcessor {
             writes.append(.finding(record))
         }
         for episode in changes.strengthened {
-            if let record = findings.update(episode) { writes.append(.finding(record)) }
+            if let record = findings.update(episode, details: FindingDetails(identity, kind: episode.kind)) { writes.append(.finding(record)) }
         }
         for episode in changes.closed {
-            if let record = findings.update(episode) { writes.append(.finding(record)) }
+            if let record = findings.update(episode, details: FindingDetails(identity, kind: episode.kind)) { writes.append(.finding(record)) }
             findings.forget(episode.id)
         }
         if lastSummaryWrite.secondsElapsed > 5 {
@@ -131,6 +140,50 @@ struct LiveFrameProcessor {
                 entry.lastViolationAt = Date()
             }
         }
+    }
+
+    /// Compares the main face with the enrolled reference when a check is due (on the shared CV pool,
+    /// every few seconds, not per frame), and while the last check said "not the same person" adds
+    /// `identity_mismatch` to the frame's risk, so the tile, the live alerts and the findings show it.
+    /// Without a reference photo it notes so once (a milestone), never a finding.
+    private mutating func checkIdentity(_ outcome: inout FrameOutcome, timestamp: Double) async {
+        guard var risk = outcome.risk, let observation = outcome.observation else { return }
+        if observation.faceCount >= 1, identity.isDue(at: timestamp) {
+            if reference == nil {
+                reference = (try? await services.recordings.recording(sessionId: serverSessionId))?.referenceEmbedding.map(FaceEmbedding.init)
+            }
+            if let reference {
+                let frame = outcome.frame
+                do {
+                    let similarity = try await pool.run { models -> Double? in
+                        guard let face = try models.faceDetector.detect(in: frame).first else { return nil }
+                        return try models.embedder.embedding(of: face, in: frame).cosineSimilarity(to: reference)
+                    }
+                    if let similarity { identity.record(similarity, at: timestamp) }
+                } catch {
+                    logger.warning("live identity check failed: \(error)")
+                }
+            } else if !noReferenceNoted {
+                noReferenceNoted = true
+                logger.info("no reference photo: identity is not checked live")
+                try? await services.recordings.addMilestone(
+                    MilestoneRecord(
+                        sessionId: serverSessionId, kind: .noReference, at: Date(),
+                        details: MilestoneDetails(message: "No reference photo: identity is not checked live")))
+            }
+        }
+        guard let mismatch = identity.finding(at: timestamp) else { return }
+        let points = weights.points(for: .identityMismatch)
+        let similarity = identity.lastSimilarity ?? 0
+        risk.violations.append(
+            .init(
+                kind: .identityMismatch, points: points, confidence: mismatch.confidence,
+                message: String(format: "The face in view may not be the enrolled candidate (similarity %.2f)", similarity)))
+        risk.score += points
+        risk.level = AlertLevel(score: risk.score)
+        risk.recommendations.append("Compare the face in view with the reference photo")
+        outcome.risk = risk
+        outcome.message.risk = RiskReport(risk)
     }
 
     /// Keeps the automatic gaze calibration with the session (unless the candidate's calibration step

@@ -61,7 +61,7 @@ public actor LivePresencePublisher: Service {
         try await services.livePresence.publishPresence(records)
         for (session, state) in published where current[session]?.connection != state.connection {
             try await services.livePresence.removePresence(sessionId: session, connection: state.connection)
-            if current[session] == nil { try? services.blobs.delete(BlobKeys.liveSnapshot(session)) }
+            if current[session] == nil { try? await services.blobs.delete(BlobKeys.liveSnapshot(session)) }
         }
         published = current
     }

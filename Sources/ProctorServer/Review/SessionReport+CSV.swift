@@ -5,7 +5,7 @@ import ProctorStore
 extension SessionReport {
     static let csvHeader = [
         "session_id", "exam_id", "candidate_id", "source", "finding_id", "type", "start_seconds", "end_seconds",
-        "confidence", "decision", "note", "evidence_url",
+        "confidence", "decision", "note", "evidence_url", "incident_id",
     ]
 
     /// One row per finding: recorded ones on the video clock, live ones on the stream's clock.
@@ -13,11 +13,12 @@ extension SessionReport {
         let exam = recording?.examId ?? ""
         let candidate = recording?.candidateId ?? ""
         var rows = [Self.csvHeader]
+        let incidents = self.incidents.incidentOf
         for placed in videoFindings {
-            rows.append(row(placed.finding, start: placed.start, end: placed.end, exam: exam, candidate: candidate))
+            rows.append(row(placed.finding, start: placed.start, end: placed.end, exam: exam, candidate: candidate) + [incidents[placed.finding.id] ?? ""])
         }
         for finding in liveFindings {
-            rows.append(row(finding, start: finding.sessionStart, end: finding.sessionEnd, exam: exam, candidate: candidate))
+            rows.append(row(finding, start: finding.sessionStart, end: finding.sessionEnd, exam: exam, candidate: candidate) + [incidents[finding.id] ?? ""])
         }
         return rows.map { $0.map(Self.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }

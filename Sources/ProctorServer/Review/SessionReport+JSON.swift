@@ -13,6 +13,8 @@ struct ReviewResponse: ResponseEncodable, Sendable {
     @Nullable var reviewedAt: Date?
     @Nullable var recording: RecordingResponse?
     var events: [FindingResponse]
+    /// Findings that overlap in time, grouped (`FindingIncidents`), recorded and live alike.
+    var incidents: [IncidentResponse]
     var milestones: [MilestoneResponse]
     var violations: [ViolationResponse]
     @Nullable var accommodation: AccommodationResponse?
@@ -21,7 +23,7 @@ struct ReviewResponse: ResponseEncodable, Sendable {
     var generatedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case priority, reviewed, reviewedAt, recording, events, milestones, violations, accommodation, figures, generatedAt
+        case priority, reviewed, reviewedAt, recording, events, incidents, milestones, violations, accommodation, figures, generatedAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -32,6 +34,7 @@ struct ReviewResponse: ResponseEncodable, Sendable {
         try container.encode(_reviewedAt, forKey: .reviewedAt)
         try container.encode(_recording, forKey: .recording)
         try container.encode(events, forKey: .events)
+        try container.encode(incidents, forKey: .incidents)
         try container.encode(milestones, forKey: .milestones)
         try container.encode(violations, forKey: .violations)
         try container.encode(_accommodation, forKey: .accommodation)
@@ -75,26 +78,31 @@ struct FiguresResponse: Encodable, Sendable {
 
 extension SessionReport {
     func response(generatedAt: Date? = nil) -> ReviewResponse {
-        ReviewResponse(
+        let incidents = self.incidents
+        return ReviewResponse(
             overview: SessionOverviewResponse(overview), priority: priority.score, reviewed: overview.session.reviewedAt != nil,
             reviewedAt: overview.session.reviewedAt, recording: recording.map { RecordingResponse($0, gaps: gaps) },
-            events: videoFindings.map { FindingResponse($0, accommodation: accommodation) },
+            events: videoFindings.map { FindingResponse($0, accommodation: accommodation, incidentId: incidents.incidentOf[$0.finding.id]) },
+            incidents: incidents.incidents.map(IncidentResponse.init),
             milestones: milestones.map {
                 MilestoneResponse(
                     id: $0.record.id ?? 0, kind: $0.record.kind, at: $0.record.at, videoTime: $0.videoTime,
                     details: $0.record.details)
             },
-            violations: liveFindingsOnVideo(), accommodation: accommodation.map(AccommodationResponse.init),
+            violations: liveFindingsOnVideo(incidents),
+            accommodation: accommodation.map(AccommodationResponse.init),
             figures: figures(), generatedAt: generatedAt
         )
     }
 
     /// Live findings, each also placed on the video clock when the session has a recording: its
     /// wall-clock start through the chunks' start times (as milestones and browser findings are).
-    func liveFindingsOnVideo() -> [ViolationResponse] {
+    func liveFindingsOnVideo(_ incidents: FindingIncidents) -> [ViolationResponse] {
         let chunkStarts = ChunkRecord.startTimes(chunks)
         return liveFindings.map { finding in
-            ViolationResponse(finding, videoTime: finding.startedAt.flatMap { timeline?.time(wallClock: $0.timeIntervalSince1970, chunkStarts: chunkStarts) })
+            ViolationResponse(
+                finding, incidentId: incidents.incidentOf[finding.id],
+                videoTime: finding.startedAt.flatMap { timeline?.time(wallClock: $0.timeIntervalSince1970, chunkStarts: chunkStarts) })
         }
     }
 

@@ -33,6 +33,8 @@ struct SessionReport: Sendable {
     var liveFindings: [FindingRecord] {
         findings.map(\.finding).filter { $0.source == .live }.sorted { ($0.sessionStart ?? 0, $0.id) < ($1.sessionStart ?? 0, $1.id) }
     }
+    /// Findings overlapping in time, grouped.
+    var incidents: FindingIncidents { FindingIncidents(findings) }
     /// The chunk indices missing from the video: the finalizer's list, else the timeline's so far.
     var gaps: [Int] { recording?.gaps ?? timeline?.gaps ?? [] }
 

@@ -50,6 +50,7 @@ struct RecordingRoutes {
         api.post("{id}/end", use: end)
         api.get("{id}/events", use: listEvents)
         api.patch("{id}/events/{eid}", use: review)
+        api.patch("{id}/incidents/{iid}", use: decideIncident)
         api.get("{id}/events/{eid}/evidence", use: evidence)
         api.get("{id}/video", use: video)
     }
@@ -248,7 +249,7 @@ struct RecordingRoutes {
         }
         let (stored, inserted) = try await recordings.addChunk(chunk, at: Date())
         if !inserted {
-            try? blobs.delete(key)
+            try? await blobs.delete(key)
             guard stored.sha256 == actual else { throw APIError(.conflict, .chunkConflict, "chunk \(index) was already uploaded with different content") }
             return Answer(.ok, ChunkStoredResponse(index: index, status: "duplicate", sha256: actual, size: stored.size))
         }
@@ -308,9 +309,12 @@ struct RecordingRoutes {
         let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
         let accommodation = try await record.asyncMap { try await accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
         let findings = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
+        let incidents = FindingIncidents(findings)
         return FindingListResponse(
             sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
-            gaps: record?.gaps ?? timeline?.gaps ?? [], events: findings.map { FindingResponse($0, accommodation: accommodation) })
+            gaps: record?.gaps ?? timeline?.gaps ?? [],
+            events: findings.map { FindingResponse($0, accommodation: accommodation, incidentId: incidents.incidentOf[$0.finding.id]) },
+            incidents: incidents.incidents.map(IncidentResponse.init))
     }
 
     struct ReviewRequest: Decodable {
@@ -354,7 +358,7 @@ struct RecordingRoutes {
     @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.review)
         let record = try await recordingRecord(context)
-        guard let key = record.masterKey, let size = blobs.size(key) else {
+        guard let key = record.masterKey, let size = await blobs.size(key) else {
             throw APIError(.notFound, .notFound, "the session's video is not merged yet")
         }
         var headers = HTTPFields()

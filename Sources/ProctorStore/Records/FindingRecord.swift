@@ -25,7 +25,7 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
     /// server's), which places it on the video through the chunks' start times.
     public var startedAt: Date?
     public var endedAt: Date?
-    /// The highest confidence seen over the finding.
+    /// How sure the finding is (`FindingConfidence`; sound findings: the voice and mouth measures).
     public var confidence: Double
     /// Analysed frames that showed it.
     public var frames: Int
@@ -59,9 +59,8 @@ public struct FindingRecord: Sendable, Hashable, Codable, Identifiable {
     public var duration: Double {
         switch source {
         case .live: max(0, (sessionEnd ?? 0) - (sessionStart ?? 0))
-        case .recorded: max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
-        // Speech cut by a chunk boundary is joined on the video clock (`SpanJoiner`).
-        case .audio: videoStart != nil && videoEnd != nil ? max(0, (videoEnd ?? 0) - (videoStart ?? 0)) : max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
+        // Findings cut by a chunk boundary are joined on the video clock (`SpanJoiner`).
+        case .recorded, .audio: videoStart != nil && videoEnd != nil ? max(0, (videoEnd ?? 0) - (videoStart ?? 0)) : max(0, (chunkEnd ?? 0) - (chunkStart ?? 0))
         case .browser: max(0, (endedAt ?? startedAt ?? Date.distantPast).timeIntervalSince(startedAt ?? Date.distantPast))
         }
     }
@@ -97,6 +96,11 @@ public struct FindingDetails: Sendable, Hashable, Codable {
     /// No face: at least one of its frames was poorly lit (the camera may not have seen the face),
     /// so it weighs less (`RiskWeights.noFacePoorLightingScale`).
     public var poorLighting: Bool?
+    /// Episodes: the mean per-frame strength, the share of the frames looked at while it was open
+    /// that showed it, and how many were looked at: what its confidence is made of (`FindingConfidence`).
+    public var strength: Double?
+    public var frameShare: Double?
+    public var lookedAtFrames: Int?
 
     public init(
         lowestSimilarity: Double? = nil, verdict: IdentityVerdict? = nil, matchThreshold: Double? = nil, clientEventId: String? = nil,
@@ -138,5 +142,8 @@ public struct FindingDetails: Sendable, Hashable, Codable {
         case joinedChunks = "joined_chunks"
         case audioStatus = "audio_status"
         case poorLighting = "poor_lighting"
+        case strength
+        case frameShare = "frame_share"
+        case lookedAtFrames = "looked_at_frames"
     }
 }

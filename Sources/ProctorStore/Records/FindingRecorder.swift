@@ -28,8 +28,9 @@ public struct FindingRecorder: Sendable {
     ) -> FindingRecord {
         var record = FindingRecord(
             id: episode.id, sessionId: sessionId, source: source, type: episode.kind,
-            severity: weights.points(for: episode.kind), confidence: episode.peakConfidence, frames: episode.frames,
+            severity: weights.points(for: episode.kind), confidence: episode.confidence, frames: episode.frames,
             details: details, evidenceKey: evidenceKey, createdAt: date)
+        record.details.note(episode)
         record.chunkIndex = chunkIndex
         place(&record, episode, now: date)
         records[episode.id] = record
@@ -42,13 +43,14 @@ public struct FindingRecorder: Sendable {
     public mutating func update(_ episode: ViolationEpisode, details: FindingDetails? = nil) -> FindingRecord? {
         guard var record = records[episode.id] else { return nil }
         place(&record, episode, now: Date())
-        record.confidence = episode.peakConfidence
+        record.confidence = episode.confidence
         record.frames = episode.frames
         if let details {
             let poorLighting = record.details.poorLighting
             record.details = details
             if poorLighting == true { record.details.poorLighting = true }
         }
+        record.details.note(episode)
         records[episode.id] = record
         return record
     }
@@ -60,7 +62,12 @@ public struct FindingRecorder: Sendable {
         details: FindingDetails, at date: Date = Date()
     ) -> FindingRecord {
         let episode = ViolationEpisode(id: id, kind: kind, start: start, end: end, peakConfidence: confidence, peakTimestamp: start, frames: frames)
-        return open(episode, chunkIndex: chunkIndex, evidenceKey: evidenceKey, details: details, at: date)
+        var record = open(episode, chunkIndex: chunkIndex, evidenceKey: evidenceKey, details: details, at: date)
+        // Its confidence was measured whole (the voice model's, the mouth's), not frame by frame.
+        record.confidence = confidence
+        record.details = details
+        records[id] = record
+        return record
     }
 
     /// Marks an open `no_face` finding as seen in poor lighting: its details say so and its severity

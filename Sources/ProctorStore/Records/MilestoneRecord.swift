@@ -22,6 +22,9 @@ public struct MilestoneRecord: Sendable, Hashable, Codable {
         case audioUnavailable = "audio_unavailable"
         /// A chunk's sound could not be decoded (`chunk`, `message`); its video was analysed.
         case audioUnreadable = "audio_unreadable"
+        /// The live analysis had no reference photo to check the candidate's identity against (noted
+        /// once per session; it is a fact about the setup, not a finding).
+        case noReference = "no_reference"
     }
 
     public var id: Int64?

@@ -95,11 +95,12 @@ struct ViolationResponse: Encodable, Sendable {
     var reviewed: Bool
     @Nullable var decision: FindingDecision?
     @Nullable var reviewerNotes: String?
+    @Nullable var incidentId: String?
     /// Seconds on the recording's video where the live finding began (the review and the JSON report,
     /// when the session has a recording that covers that moment), else null.
     @Nullable var videoTime: Double?
 
-    init(_ finding: FindingRecord, videoTime: Double? = nil) {
+    init(_ finding: FindingRecord, incidentId: String? = nil, videoTime: Double? = nil) {
         self.videoTime = videoTime
         id = finding.id
         type = finding.type
@@ -113,6 +114,7 @@ struct ViolationResponse: Encodable, Sendable {
         reviewed = finding.reviewedAt != nil
         decision = finding.decision
         reviewerNotes = finding.note
+        self.incidentId = incidentId
     }
 }
 
@@ -185,8 +187,10 @@ struct FindingResponse: Encodable, Sendable {
     /// The accommodation's weight for this finding (1 = unchanged, 0 = switched off for this candidate).
     var accommodationScale: Double
     @Nullable var reviewedAt: Date?
+    /// The incident it is part of (findings overlapping in time), null when it stands alone.
+    @Nullable var incidentId: String?
 
-    init(_ placed: PlacedFinding, accommodation: Accommodation?) {
+    init(_ placed: PlacedFinding, accommodation: Accommodation?, incidentId: String? = nil) {
         let finding = placed.finding
         id = finding.id
         source = finding.source
@@ -215,6 +219,7 @@ struct FindingResponse: Encodable, Sendable {
         reviewer = finding.reviewer
         accommodationScale = accommodation?.scales[finding.type.rawValue] ?? 1
         reviewedAt = finding.reviewedAt
+        self.incidentId = incidentId
     }
 
     static func describe(_ finding: FindingRecord, duration: Double?) -> String {
@@ -272,6 +277,7 @@ struct FindingListResponse: ResponseEncodable, Sendable {
     @Nullable var videoDuration: Double?
     var gaps: [Int]
     var events: [FindingResponse]
+    var incidents: [IncidentResponse]
 }
 
 /// `PATCH /api/sessions/{id}/events/{eid}`.

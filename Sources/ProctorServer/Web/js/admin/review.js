@@ -29,7 +29,8 @@ const timeline = new Timeline({
 });
 
 /** The server's incidents (groups of findings that overlap in time); none from a server that does not group yet. */
-const incidents = () => report?.incidents || [];
+// Only those of the video's findings (`events`): live ones group on the stream's clock and are listed with the live alerts.
+const incidents = () => (report?.incidents || []).filter((incident) => incident.finding_ids.some((id) => findEvent(id)));
 const findEvent = (id) => report.events.find((event) => event.id === id);
 const findIncident = (id) => incidents().find((incident) => incident.id === id);
 const membersOf = (incident) => incident.finding_ids.map(findEvent).filter(Boolean);
