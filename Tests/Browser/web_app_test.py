@@ -18,7 +18,7 @@ hits (`document.elementFromPoint`), in time order in the page. The incident case
 camera shows a webcam clip, then a photo of three other people for longer than a piece (so across a piece
 boundary); the dashboard shows the unopened invitation as invited, then the row live with its duration moving
 from the feed; the review shows one incident with two findings (multiple_people + identity_mismatch), each one
-span across the boundary (checked once the server sends `incidents`); a failed save says so and keeps the note;
+span across the boundary; a failed save says so and keeps the note;
 note then Dismiss keeps the note after a reload; and the printed page (DevTools `Page.printToPDF`, read with
 poppler's `pdftotext`, `pdfimages` and `pdftoppm`) shows the snapshots, note, decision and reviewer and no control.
 
@@ -550,32 +550,27 @@ def incident_review(binary_server, work):
             f"incidents {review.get('incidents')}")
         assert {e["type"] for e in strangers} == {"multiple_people", "identity_mismatch"}, strangers
         assert all(e["start"] is not None for e in review["events"] if e["source"] == "recorded"), "every recorded finding has its place"
-        # LEAD-DEPENDENT (issue 16: episodes that cross chunks, and incidents): checked once the server sends `incidents`.
-        if "incidents" in review:
-            by_type = {kind: [e for e in strangers if e["type"] == kind] for kind in ("multiple_people", "identity_mismatch")}
-            assert all(len(found) == 1 for found in by_type.values()), f"each kind is one span, not split at a piece boundary: {by_type}"
-            for finding in strangers:
-                assert any(finding["start"] < b < finding["end"] for b in boundaries[:-1]), f"{finding['type']} spans a piece boundary {boundaries}: {finding}"
-            assert len(review["incidents"]) == 1, review["incidents"]
-            incident = review["incidents"][0]
-            assert sorted(incident["finding_ids"]) == sorted(e["id"] for e in strangers), incident
-            assert set(incident["types"]) == {"multiple_people", "identity_mismatch"} and incident["id"] == f"incident-{incident['finding_ids'][0]}", incident
-            assert all(e["incident_id"] == incident["id"] for e in strangers), strangers
-        else:
-            incident = None
-            log("PENDING (lead): the server sends no `incidents` yet; the incident and one-span-per-kind asserts are skipped")
+        # Episodes joined across pieces, and incidents (the server's side of issue 16).
+        by_type = {kind: [e for e in strangers if e["type"] == kind] for kind in ("multiple_people", "identity_mismatch")}
+        assert all(len(found) == 1 for found in by_type.values()), f"each kind is one span, not split at a piece boundary: {by_type}"
+        for finding in strangers:
+            assert any(finding["start"] < b < finding["end"] for b in boundaries[:-1]), f"{finding['type']} spans a piece boundary {boundaries}: {finding}"
+        on_video = [i for i in review["incidents"] if i["start"] is not None]
+        assert len(on_video) == 1, review["incidents"]
+        incident = on_video[0]
+        assert sorted(incident["finding_ids"]) == sorted(e["id"] for e in strangers), incident
+        assert set(incident["types"]) == {"multiple_people", "identity_mismatch"} and incident["id"] == f"incident-{incident['finding_ids'][0]}", incident
+        assert all(e["incident_id"] == incident["id"] for e in strangers), strangers
 
         # --- The review page: every mark clickable at its centre; one incident entry with its findings ---
         driver.get(f"{server.base}/admin/sessions/{session_id}")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .mark"), 30, "timeline marks shown (incident case)")
         check_marks(driver, "incident review")
-        chosen = incident["finding_ids"] if incident else [next(e for e in strangers if e["type"] == "multiple_people")["id"]]
-        target = f"#events tbody.incident[data-incident-id='{incident['id']}'] tr.incident-head button" if incident else \
-            f"#events tr[data-event-id='{chosen[0]}'] button"
-        if incident:
-            entry = driver.find_element(By.CSS_SELECTOR, f"#events tbody.incident[data-incident-id='{incident['id']}']")
-            assert len(entry.find_elements(By.CSS_SELECTOR, "tr.in-incident")) == 2, entry.text
-            assert driver.find_elements(By.CSS_SELECTOR, f"#timeline .mark.incident[data-incident-ids~='{incident['id']}']"), "the timeline marks the incident"
+        chosen = incident["finding_ids"]
+        target = f"#events tbody.incident[data-incident-id='{incident['id']}'] tr.incident-head button"
+        entry = driver.find_element(By.CSS_SELECTOR, f"#events tbody.incident[data-incident-id='{incident['id']}']")
+        assert len(entry.find_elements(By.CSS_SELECTOR, "tr.in-incident")) == 2, entry.text
+        assert driver.find_elements(By.CSS_SELECTOR, f"#timeline .mark.incident[data-incident-ids~='{incident['id']}']"), "the timeline marks the incident"
         driver.find_element(By.CSS_SELECTOR, target).click()
         wait(driver, lambda d: d.find_element(By.ID, "evidence-image").get_attribute("naturalWidth") not in (None, "0"), 15, "evidence shown (incident case)")
         note = driver.find_element(By.ID, "note")
