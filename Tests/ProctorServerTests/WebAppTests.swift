@@ -136,6 +136,30 @@ struct WebAppTests {
         await server.stop()
     }
 
+    @Test("a live tile counts the session's findings as the sessions table does, so its row updates without a reload")
+    func feedFindingCounts() async throws {
+        let server = try await TestServer.make(withModels: false)
+        let services = server.services
+        let session = try await services.store.openSession(externalId: "live-counts", at: Date(), metadata: [:])
+        let connection = UUID()
+        _ = await services.registry.add(sessionId: "live-counts", serverSessionId: session.id, connection: connection, close: {})
+        let publisher = LivePresencePublisher(services: services, server: "node-a")
+        var finding = FindingRecord(
+            id: "live-finding-1", sessionId: session.id, source: .live, type: .lookingAway, severity: 20, confidence: 0.8, frames: 4,
+            evidenceKey: nil, createdAt: Date())
+        finding.sessionStart = 1
+        finding.sessionEnd = 3
+        #expect(try await services.findings.addFinding(finding))
+        try await publisher.publishOnce()
+        var state = FeedState()
+        let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
+        let message = try #require(try await state.message(for: presence, recordings: services.recordings, findings: services.findings))
+        let tiles = try #require((try JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]])
+        #expect((tiles.first?["finding_counts"] as? [String: Int]) == ["looking_away": 1])
+        #expect(tiles.first?["connected_at"] is String, "the table counts a live row's duration on from connected_at")
+        await server.stop()
+    }
+
     @Test("CSV fields are quoted per RFC 4180 and never start a spreadsheet formula")
     func csvFields() {
         #expect(SessionReport.field("plain") == "plain")
