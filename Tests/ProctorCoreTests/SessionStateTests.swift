@@ -30,6 +30,11 @@ struct SessionStateTests {
         #expect(SessionState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: -1)) == .ended)
         #expect(SessionState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: 4, finalized: true)) == .finalized)
         #expect(SessionState(Facts(recorded: true, consented: true, finalized: true)) == .finalized)
+        // The finalize job gave up: nothing more will happen, so it is not "processing" for ever.
+        #expect(SessionState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: 4, finalizeFailed: true)) == .ended)
+        #expect(SessionState.needsJobState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: 4)))
+        #expect(!SessionState.needsJobState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: nil)))
+        #expect(!SessionState.needsJobState(Facts(recorded: true, consented: true, endRequested: true, lastIndex: 4, finalized: true)))
     }
 
     @Test("a live-only session is live while connected, then ended; it is never finalized")

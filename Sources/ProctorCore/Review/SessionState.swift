@@ -2,7 +2,8 @@
 ///
 /// Decided from plain facts the store has (`Facts`), in this order:
 /// 1. `finalized`: the recording's master video is done (the finalizer ran).
-/// 2. `processing`: the candidate ended and there is video to finish (end requested, chunks declared, not finalized).
+/// 2. `processing`: the candidate ended and there is video to finish (end requested, chunks declared, not finalized),
+///    unless the finalize job failed for good (then `ended`: nothing more will happen without an operator).
 /// 3. `ended`: the candidate ended and no video piece was ever declared (nothing to process, the finalizer only closes it).
 /// 4. `live`: connected now (to any server).
 /// 5. `ended`: a live-only session (no recording) that is not connected any more.
@@ -33,10 +34,12 @@ public enum SessionState: String, Sendable, Hashable, Codable, CaseIterable {
         public var finalized: Bool
         /// Uploaded chunks not yet analysed.
         public var pendingChunks: Int
+        /// The finalize job failed after every attempt and none is waiting (the job queue's state).
+        public var finalizeFailed: Bool
 
         public init(
             recorded: Bool, consented: Bool = false, live: Bool = false, endRequested: Bool = false, lastIndex: Int? = nil,
-            finalized: Bool = false, pendingChunks: Int = 0
+            finalized: Bool = false, pendingChunks: Int = 0, finalizeFailed: Bool = false
         ) {
             self.recorded = recorded
             self.consented = consented
@@ -45,6 +48,7 @@ public enum SessionState: String, Sendable, Hashable, Codable, CaseIterable {
             self.lastIndex = lastIndex
             self.finalized = finalized
             self.pendingChunks = pendingChunks
+            self.finalizeFailed = finalizeFailed
         }
     }
 
@@ -52,7 +56,8 @@ public enum SessionState: String, Sendable, Hashable, Codable, CaseIterable {
         if facts.recorded, facts.finalized {
             self = .finalized
         } else if facts.recorded, facts.endRequested {
-            self = (facts.lastIndex ?? -1) >= 0 || facts.pendingChunks > 0 ? .processing : .ended
+            let video = (facts.lastIndex ?? -1) >= 0 || facts.pendingChunks > 0
+            self = video && !facts.finalizeFailed ? .processing : .ended
         } else if facts.live {
             self = .live
         } else if !facts.recorded {
@@ -69,5 +74,10 @@ public enum SessionState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Whether reading the session's chunks can change the answer (only then is `pendingChunks` worth a query).
     public static func needsChunkCount(_ facts: Facts) -> Bool {
         facts.recorded && facts.consented && !facts.finalized && !facts.live && !facts.endRequested
+    }
+
+    /// Whether reading the session's jobs can change the answer (only then is `finalizeFailed` worth a query).
+    public static func needsJobState(_ facts: Facts) -> Bool {
+        facts.recorded && facts.endRequested && !facts.finalized && (facts.lastIndex ?? -1) >= 0
     }
 }

@@ -90,6 +90,10 @@ struct DashboardRoutes {
             if SessionState.needsChunkCount(facts) {
                 facts.pendingChunks = try await self.recordings.chunks(sessionId: session.id).filter { $0.status == .uploaded }.count
             }
+            if SessionState.needsJobState(facts) {
+                let finalizers = try await self.recordings.jobs(sessionId: session.id).filter { $0.kind == .finalize }
+                facts.finalizeFailed = finalizers.contains { $0.status == .failed } && !finalizers.contains { [.queued, .running].contains($0.status) }
+            }
             let state = SessionState(facts)
             let profile = recording.flatMap { recording in
                 profiles.first { $0.candidateId == recording.candidateId && $0.examId == recording.examId }
