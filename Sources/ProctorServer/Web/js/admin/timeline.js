@@ -13,6 +13,7 @@ export const isSpeech = (event) => event.source === 'audio' || speechKinds.inclu
 /** The smallest target, in CSS pixels (WCAG 2.2 target size), and the height of a lane. */
 export const MIN_TARGET = 24;
 const LANE = 28;
+const AXIS = 16;
 
 const kindOrder = Object.keys(findingLabels);
 /** The count on a merged mark (not a hit target of its own: a click at the mark's centre is the mark's). */
@@ -89,8 +90,9 @@ export class Timeline {
       this.track = el('div', { class: 'track' });
       this.container.replaceChildren(this.names, this.track);
     }
-    this.track.style.height = `${lanes.length * LANE}px`;
-    this.names.style.height = `${lanes.length * LANE}px`;
+    // The lanes, then a time axis (0 %, 25 %, … of the video) so the strip reads on paper too.
+    this.track.style.height = `${lanes.length * LANE + AXIS}px`;
+    this.names.style.height = `${lanes.length * LANE + AXIS}px`;
     this.width = this.trackWidth() || 800;
     const minPercent = Math.min(100, (MIN_TARGET / this.width) * 100);
     const buttons = [];
@@ -103,7 +105,10 @@ export class Timeline {
     // Time order in the page (then lane order): the Tab order follows the time.
     buttons.sort((a, b) => a.start - b.start || a.lane - b.lane);
     this.names.replaceChildren(...lanes.map((lane, index) => el('span', { class: 'lane-name', style: `top:${index * LANE}px;height:${LANE}px` }, lane.name)));
-    this.track.replaceChildren(...buttons.map((button) => button.node), this.playhead);
+    const axis = [0, 0.25, 0.5, 0.75, 1].map((share) => el('span', {
+      class: `axis-label${share === 1 ? ' end' : ''}`, style: `left:${share * 100}%;top:${lanes.length * LANE}px`, 'aria-hidden': 'true',
+    }, clock(share * duration)));
+    this.track.replaceChildren(...buttons.map((button) => button.node), ...axis, this.playhead);
     this.container.dataset.lanes = String(lanes.length);
     this.legend.replaceChildren(
       ...(placedIncidents.length ? [el('span', {}, el('i', { class: 'incident-swatch' }), 'incident (findings at the same time)')] : []),
