@@ -13,12 +13,23 @@ forbid the microphone (Permissions-Policy `microphone=()`), the exam goes on vid
 why. A second session created with `"audio":"off"` never asks for the microphone and its pieces
 have no sound.
 
+Review (issue 16): every timeline mark is a button of at least 24×24 px that is what a click at its centre
+hits (`document.elementFromPoint`), in time order in the page. The incident case: a second browser whose fake
+camera shows a webcam clip, then a photo of three other people for longer than a piece (so across a piece
+boundary); the dashboard shows the unopened invitation as invited, then the row live with its duration moving
+from the feed; the review shows one incident with two findings (multiple_people + identity_mismatch), each one
+span across the boundary; a failed save says so and keeps the note;
+note then Dismiss keeps the note after a reload; and the printed page (DevTools `Page.printToPDF`, read with
+poppler's `pdftotext`, `pdfimages` and `pdftoppm`) shows the snapshots, note, decision and reviewer and no control.
+
 Screenshots of every page go to artifacts/browser/. Run by scripts/test.sh; alone:
     /usr/bin/python3 Tests/Browser/web_app_test.py --binary .build/debug/proctor
 """
 import argparse
+import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -402,6 +413,217 @@ def review_sound(driver, server, session_id, review):
         driver.switch_to.window(first_tab)
 
 
+# Every mark of the review timeline and the speech lane: a button at least 24×24 px, the element at its centre
+# (what a real click hits), and, in the page, in time order (the Tab order follows the time).
+MARKS = """
+const marks = [...document.querySelectorAll('#timeline .mark, #timeline .milestone, #speech-lane .mark')];
+return marks.map((mark) => {
+  mark.scrollIntoView({ block: 'center', inline: 'nearest' });
+  const box = mark.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return { label: mark.getAttribute('aria-label'), lane: mark.closest('#speech-lane') ? 'speech' : 'timeline', start: Number(mark.dataset.start),
+           width: box.width, height: box.height, count: Number(mark.dataset.count || 1), hit: hit === mark || mark.contains(hit),
+           on: hit ? (hit.getAttribute('aria-label') || hit.className || hit.tagName) : null };
+});
+"""
+
+
+def check_marks(driver, where):
+    """Every mark clickable at its centre, none smaller than 24×24 px, the timeline's buttons in time order."""
+    marks = driver.execute_script(MARKS)
+    assert marks, f"{where}: the timeline has marks"
+    covered = [m for m in marks if not m["hit"]]
+    assert not covered, f"{where}: marks covered at their centre: {covered}"
+    small = [m for m in marks if m["width"] < 23.5 or m["height"] < 23.5]
+    assert not small, f"{where}: marks smaller than 24×24 px: {small}"
+    starts = [m["start"] for m in marks if m["lane"] == "timeline"]
+    assert starts == sorted(starts), f"{where}: the timeline's buttons are not in time order: {starts}"
+    merged = [m["label"] for m in marks if m["count"] > 1]
+    log(f"{where}: {len(marks)} marks, each clickable at its centre and at least 24×24 px; merged: {merged}")
+    return marks
+
+
+def make_incident_camera(path):
+    """The incident case: the candidate alone (15 s), then a photo of three other people (8 s: longer than a
+    piece, so it crosses a piece boundary wherever the recording began), then the candidate again."""
+    scale = "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=15,format=yuv420p,setsar=1"
+    subprocess.run([
+        "ffmpeg", "-nostdin", "-y", "-v", "error",
+        "-t", "15", "-i", str(TESTDATA / "video/webcam_gaze_center_left_center.mp4"),
+        "-loop", "1", "-t", str(INCIDENT_PHOTO_SECONDS), "-i", str(TESTDATA / "objects_people/unsplash_three_business_people.jpg"),
+        "-t", "15", "-i", str(TESTDATA / "video/webcam_gaze_center_left_center.mp4"),
+        "-filter_complex", f"[0:v]{scale}[a];[1:v]{scale}[b];[2:v]{scale}[c];[a][b][c]concat=n=3:v=1:a=0[v]",
+        "-map", "[v]", "-pix_fmt", "yuv420p", str(path),
+    ], check=True)
+
+
+INCIDENT_PHOTO_SECONDS = 8
+INCIDENT_NOTE = "Three strangers in view for about 8 s; the candidate is not among them."
+
+
+def incident_review(binary_server, work):
+    """A webcam clip, then a group photo of other people across a piece boundary: the review shows one incident
+    with two findings (multiple_people + identity_mismatch), each one span across the boundary; every mark is
+    clickable at its centre; a note then Dismiss keeps the note after a reload (and a failed save says so and
+    keeps the text); the printed page (Chromium's print to PDF) shows the snapshots, notes and reviewer and no
+    control."""
+    server = binary_server
+    camera = work / "incident.y4m"
+    make_incident_camera(camera)
+    created, told = create_session(server, "law-2", "grace", "on")
+    session_id = created["id"]
+    driver = browser(camera)
+    driver.set_page_load_timeout(60)
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": media_probe(told, "on")})
+        # The dashboard first: an invitation nobody opened is "Invited", not "Active 0:00".
+        driver.get(server.base + "/login")
+        driver.find_element(By.ID, "username").send_keys(ADMIN)
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "login-submit").click()
+        wait(driver, lambda d: d.current_url.endswith("/admin"), 20, "login (incident case)")
+        row = f"#sessions tr[data-session-id='{session_id}']"
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "invited", 20, "an unopened invitation is invited")
+        cells = driver.find_element(By.CSS_SELECTOR, row).text
+        assert "Invited" in cells and "Active" not in cells and "0:00" not in cells, cells
+        assert driver.execute_script("return document.getElementById('new-exam').getBoundingClientRect().top < document.getElementById('sessions').getBoundingClientRect().top"), \
+            "the invite form comes before the sessions table"
+        dashboard = driver.current_window_handle
+        # The candidate in a window of their own: it stays visible (not a background tab) while the dashboard is looked at.
+        driver.switch_to.new_window("window")
+        candidate = driver.current_window_handle
+        driver.get(server.base + created["invitation_url"])
+        wait(driver, lambda d: sdk(d, "step-consent").is_displayed(), 20, "consent step shown (incident case)")
+        sdk(driver, "consent-check").click()
+        sdk(driver, "consent-accept").click()
+        wait(driver, lambda d: sdk(d, "step-camera").is_displayed(), 20, "camera step shown (incident case)")
+        wait(driver, lambda d: d.execute_script(f"return {SDK_ROOT}.getElementById('camera-preview').videoWidth") > 0, 20, "camera preview plays")
+        camera_started = time.time()
+        consent = next(m for m in server.get(f"/api/sessions/{session_id}/review")["milestones"] if m["kind"] == "consent")
+        assert "microphone" in consent["details"]["items"], consent
+        for attempt in range(4):
+            sdk(driver, "capture" if attempt == 0 else "retake").click()
+            status = wait(driver, lambda d: (lambda t: t if t.startswith("Photo") else None)(sdk(d, "reference-status").text), 30, "reference checked")
+            if status.startswith("Photo accepted"):
+                break
+        else:
+            raise AssertionError("the reference photo was never accepted (incident case)")
+        sdk(driver, "start-exam").click()
+        wait(driver, lambda d: sdk(d, "step-calibration").is_displayed(), 20, "calibration step shown (incident case)")
+        sdk(driver, "calibration-continue").click()
+        wait(driver, lambda d: int(sdk_data(d, "fact-rate", "analyses") or 0) >= 3, 60, "live analyses arrive (incident case)")
+        started = time.time() - camera_started
+        assert started < 14, f"the exam started {started:.1f} s after the camera, before the strangers appear at 15 s"
+        # The dashboard's row is live now, and counts on from the feed without a reload.
+        driver.switch_to.window(dashboard)
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "live", 20, "the row turns live from the feed")
+        first = driver.find_element(By.CSS_SELECTOR, f"{row} td.duration").text
+        time.sleep(2.5)
+        later = driver.find_element(By.CSS_SELECTOR, f"{row} td.duration").text
+        assert first != later, f"a live row's duration moves without a reload: {first} → {later}"
+        log(f"dashboard row live, duration {first} → {later}")
+        driver.switch_to.window(candidate)
+        # The strangers leave at 23 s of the camera; a few seconds of the candidate after them, then the end.
+        time.sleep(max(0.0, camera_started + 15 + INCIDENT_PHOTO_SECONDS + 4 - time.time()))
+        end = sdk(driver, "end-exam")
+        end.click()
+        end.click()
+        wait(driver, lambda d: sdk(d, "done-facts").get_attribute("data-uploaded"), 90, "the exam ends (incident case)")
+        driver.close()
+        driver.switch_to.window(dashboard)
+
+        deadline = time.time() + 240
+        review = {}
+        while time.time() < deadline:
+            review = server.get(f"/api/sessions/{session_id}/review")
+            if review["recording"]["finalized"]:
+                break
+            time.sleep(2)
+        assert review["recording"]["finalized"], "the worker finalizes the incident session"
+        chunks = server.get(f"/api/sessions/{session_id}/chunks", created["upload_token"])["chunks"]
+        boundaries, total = [], 0.0
+        for chunk in sorted(chunks, key=lambda c: c["index"]):
+            total += chunk["duration"] or 0
+            boundaries.append(round(total, 2))
+        strangers = [e for e in review["events"] if e["type"] in ("multiple_people", "identity_mismatch")]
+        log(f"incident case: pieces end at {boundaries}; findings {[(e['type'], e['start'], e['end'], e.get('incident_id')) for e in review['events']]}; "
+            f"incidents {review.get('incidents')}")
+        assert {e["type"] for e in strangers} == {"multiple_people", "identity_mismatch"}, strangers
+        assert all(e["start"] is not None for e in review["events"] if e["source"] == "recorded"), "every recorded finding has its place"
+        # Episodes joined across pieces, and incidents (the server's side of issue 16).
+        by_type = {kind: [e for e in strangers if e["type"] == kind] for kind in ("multiple_people", "identity_mismatch")}
+        assert all(len(found) == 1 for found in by_type.values()), f"each kind is one span, not split at a piece boundary: {by_type}"
+        for finding in strangers:
+            assert any(finding["start"] < b < finding["end"] for b in boundaries[:-1]), f"{finding['type']} spans a piece boundary {boundaries}: {finding}"
+        on_video = [i for i in review["incidents"] if i["start"] is not None]
+        assert len(on_video) == 1, review["incidents"]
+        incident = on_video[0]
+        assert sorted(incident["finding_ids"]) == sorted(e["id"] for e in strangers), incident
+        assert set(incident["types"]) == {"multiple_people", "identity_mismatch"} and incident["id"] == f"incident-{incident['finding_ids'][0]}", incident
+        assert all(e["incident_id"] == incident["id"] for e in strangers), strangers
+
+        # --- The review page: every mark clickable at its centre; one incident entry with its findings ---
+        driver.get(f"{server.base}/admin/sessions/{session_id}")
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .mark"), 30, "timeline marks shown (incident case)")
+        check_marks(driver, "incident review")
+        chosen = incident["finding_ids"]
+        target = f"#events tbody.incident[data-incident-id='{incident['id']}'] tr.incident-head button"
+        entry = driver.find_element(By.CSS_SELECTOR, f"#events tbody.incident[data-incident-id='{incident['id']}']")
+        assert len(entry.find_elements(By.CSS_SELECTOR, "tr.in-incident")) == 2, entry.text
+        assert driver.find_elements(By.CSS_SELECTOR, f"#timeline .mark.incident[data-incident-ids~='{incident['id']}']"), "the timeline marks the incident"
+        driver.find_element(By.CSS_SELECTOR, target).click()
+        wait(driver, lambda d: d.find_element(By.ID, "evidence-image").get_attribute("naturalWidth") not in (None, "0"), 15, "evidence shown (incident case)")
+        note = driver.find_element(By.ID, "note")
+        note.clear()
+        note.send_keys(INCIDENT_NOTE)
+        # A save that fails says so plainly and keeps the text.
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"*/api/sessions/{session_id}/events/*", f"*/api/sessions/{session_id}/incidents/*"]})
+        driver.find_element(By.ID, "dismiss").click()
+        wait(driver, lambda d: d.find_element(By.ID, "save-status").get_attribute("data-state") == "failed", 15, "a failed save says so")
+        failed = driver.find_element(By.ID, "save-status").text
+        assert failed.startswith("Not saved") and "Saved." not in failed and note.get_attribute("value") == INCIDENT_NOTE, (failed, note.get_attribute("value"))
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        # Then note and Dismiss together: "Saved." after the server answered, and the note is there after a reload.
+        driver.find_element(By.ID, "dismiss").click()
+        wait(driver, lambda d: d.find_element(By.ID, "save-status").text == "Saved.", 15, "note and decision saved")
+        shot(driver, "9-review-incident")
+        driver.refresh()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, target), 30, "review reloaded")
+        driver.find_element(By.CSS_SELECTOR, target).click()
+        wait(driver, lambda d: d.find_element(By.ID, "note").get_attribute("value") == INCIDENT_NOTE, 10, "the note is kept after a reload")
+        decided = [e for e in server.get(f"/api/sessions/{session_id}/review")["events"]
+                   if e["id"] in chosen]
+        assert decided and all(e["decision"] == "dismissed" and e["note"] == INCIDENT_NOTE and e["reviewer"] == ADMIN for e in decided), decided
+
+        # --- The printed report: snapshots, notes and reviewer; no controls -------------------------
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.printReady") == "yes", 30, "the report's snapshots are loaded")
+        printed = int(driver.execute_script("return document.body.dataset.printImages"))
+        assert printed >= 1, "the printed report has snapshots"
+        pdf = work / "report.pdf"
+        pdf.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"]))
+        shutil.copy(pdf, ARTIFACTS / "10-review-printed.pdf")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        images = [line for line in subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:] if line.strip()]
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "10-review-printed")], check=True)
+        flat = " ".join(text.split())
+        assert INCIDENT_NOTE in flat, f"the printed report shows the note: {flat[:1500]}"
+        assert ADMIN in flat and "dismissed" in flat, "the printed report shows the reviewer and the decision"
+        controls = [word for word in ["Select a finding", "Save note", "Print report", "Mark session reviewed", "Export JSON", "Export CSV", "Delete session",
+                                      "Processing figures", "Skip to content"] if word in flat]
+        controls += [word for word in ["Confirm", "Dismiss"] if re.search(rf"\b{word}\b", flat)]
+        assert not controls, f"no control is printed: {controls}"
+        assert len(images) >= printed, f"the PDF holds the snapshots: {printed} in the page, pdfimages lists {len(images)}"
+        log(f"printed report: {len(images)} images, note and reviewer present, no control labels ({len(text)} characters)")
+        errors = console_errors(driver)
+        assert not errors, f"browser console errors (incident case): {errors}"
+    except Exception:
+        shot(driver, "failure-incident")
+        raise
+    finally:
+        driver.quit()
+
+
 def run(binary):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="proctor-browser-"))
@@ -601,12 +823,16 @@ def run(binary):
         wait(driver, lambda d: d.execute_script("return document.getElementById('video').readyState") >= 1, 30, "video metadata loaded")
         # The latest finding with a snapshot (a sound finding's evidence is a clip, a browser finding has none).
         target = max((e for e in events if e["evidence_url"] and e.get("evidence_type") in (None, "image")), key=lambda e: e["start"])
-        mark = driver.find_element(By.CSS_SELECTOR, f"#timeline .mark[data-event-id='{target['id']}']")
+        check_marks(driver, "review")
+        # The finding's mark (several marks at one place merge into one, which seeks to its first).
+        mark = driver.find_element(By.CSS_SELECTOR, f"#timeline .mark[data-event-ids~='{target['id']}']")
+        seek_to = float(mark.get_attribute("data-start"))
         mark.click()
-        wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - target["start"]) <= 2, 15,
-             f"video seeks to {target['start']:.1f} s")
+        wait(driver, lambda d: abs(d.execute_script("return document.getElementById('video').currentTime") - seek_to) <= 2, 15,
+             f"video seeks to {seek_to:.1f} s")
         position = driver.execute_script("return document.getElementById('video').currentTime")
-        log(f"clicked {target['type']} at {target['start']:.2f} s; video at {position:.2f} s")
+        log(f"clicked {target['type']} at {target['start']:.2f} s (mark at {seek_to:.2f} s); video at {position:.2f} s")
+        target = next(e for e in events if e["id"] == mark.get_attribute("data-event-id"))
         wait(driver, lambda d: d.find_element(By.ID, "evidence-image").get_attribute("naturalWidth") not in (None, "0"), 15, "evidence snapshot shown")
         driver.find_element(By.ID, "confirm").click()
         driver.find_element(By.ID, "note").send_keys("Checked the recording at this moment.")
@@ -622,8 +848,10 @@ def run(binary):
         review_sound(driver, server, session_id, server.get(f"/api/sessions/{session_id}/review"))
         errors = console_errors(driver)
         assert not errors, f"browser console errors: {errors}"
+        # --- The incident case: strangers across a piece boundary, decided with a note, printed -------
+        incident_review(server, work)
         log("PASS: consent, enrolment, live analysis, offline-safe uploads, processing, dashboard, seek, decisions, export, "
-            "sound (recorded or reported), audio off, speech lane and clip player")
+            "sound (recorded or reported), audio off, speech lane and clip player, marks reachable, incident, note kept, printed report")
     except Exception:
         shot(driver, "failure")
         raise

@@ -381,6 +381,7 @@ def scenario(c, server):
     c.report(bool(events), "recorded session finalized by the embedded worker within 240 s", "not finalized")
     _, _, raw = c.call("GET", "/api/sessions/{id}/events", 200, path={"id": sid}, token=reviewer)
     items = json_of(raw).get("events", [])
+    listed_incidents = json_of(raw).get("incidents", [])
     c.report(bool(items), "the recorded session has findings (three people, empty room)", json.dumps(json_of(raw))[:300])
     browser_findings_checks(c, sid, reviewer, items)
     _, _, raw = c.call("POST", "/api/sessions/{id}/client-events", 409, path={"id": sid}, token=candidate,
@@ -403,6 +404,21 @@ def scenario(c, server):
         else:
             c.report(False, "a recorded finding has evidence", json.dumps(items)[:300])
     c.call("PATCH", "/api/sessions/{id}/events/{eid}", 404, path={"id": sid, "eid": "no-such-finding"}, token=reviewer, body={"decision": "dismissed"})
+    # Incidents (findings that overlap in time: three people in view are multiple_people and identity_mismatch at once).
+    on_video = [i for i in listed_incidents if i.get("start") is not None]
+    if on_video:
+        iid = on_video[0]["id"]
+        _, _, decided = c.call("PATCH", "/api/sessions/{id}/incidents/{iid}", 200, path={"id": sid, "iid": iid}, token=reviewer,
+                               body={"decision": "confirmed", "note": "one incident"})
+        found = json_of(decided).get("findings", [])
+        c.report(sorted(f["id"] for f in found) == sorted(on_video[0]["finding_ids"]) and all(f["note"] == "one incident" for f in found),
+                 "PATCH …/incidents/{iid} decides every finding of the incident, with the note", decided[:300].decode("utf-8", "replace"))
+        c.call("PATCH", "/api/sessions/{id}/incidents/{iid}", 400, path={"id": sid, "iid": iid}, token=reviewer, body={"decision": "maybe"}, note="bad decision")
+        c.call("PATCH", "/api/sessions/{id}/incidents/{iid}", 403, path={"id": sid, "iid": iid}, token=candidate, body={"decision": "dismissed"}, note="candidate")
+    else:
+        print(f"note: the recorded session has no incident on the video ({[e['type'] for e in items]}); PATCH …/incidents/{{iid}} is checked for 404 and 401 only", flush=True)
+    c.call("PATCH", "/api/sessions/{id}/incidents/{iid}", 404, path={"id": sid, "iid": "incident-none"}, token=reviewer, body={"decision": "dismissed"})
+    c.call("PATCH", "/api/sessions/{id}/incidents/{iid}", 401, path={"id": sid, "iid": "incident-none"}, body={"decision": "dismissed"}, note="no token")
     c.call("GET", "/api/sessions/{id}/events/{eid}/evidence", 404, path={"id": sid, "eid": "no-such-finding"}, token=reviewer)
     c.call("GET", "/api/sessions/{id}/events/{eid}/evidence", 401, path={"id": sid, "eid": "x"}, note="no token")
 

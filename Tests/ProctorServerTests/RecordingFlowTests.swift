@@ -280,6 +280,7 @@ struct RecordingFlowTests {
         }
         #expect(listed.count == 1 && listed.first?["candidate_id"] as? String == "c-7" && listed.first?["reviewed"] as? Bool == false)
         #expect(((listed.first?["event_counts"] as? [String: Int])?["multiple_people"] ?? 0) >= 1)
+        #expect(listed.first?["state"] as? String == "finalized")
         try await client.execute(uri: "/api/sessions/\(sessionId)", method: .patch, headers: server.admin, body: ByteBuffer(string: #"{"reviewed":true}"#)) {
             response in
             #expect(response.status == .ok)

@@ -97,19 +97,21 @@ struct WebAppTests {
         func presence() async throws -> [LivePresenceRecord] {
             try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
         }
-        let empty = try await state.message(for: try await presence(), recordings: services.recordings)
+        let empty = try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings)
         #expect(empty?.contains(#""count":0"#) == true)
-        #expect(try await state.message(for: try await presence(), recordings: services.recordings) == nil)
+        #expect(try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings) == nil)
         let connection = UUID()
         _ = await registry.add(sessionId: "live-1", serverSessionId: "server-1", connection: connection, close: {})
         await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0xFF, 0xD8, 0xFF], at: Date(), interval: 2)
         // A second picture within the interval is not kept.
         await registry.offerSnapshot(sessionId: "live-1", connection: connection, bytes: [0x00], at: Date(), interval: 2)
         try await publisher.publishOnce()
-        let joined = try #require(try await state.message(for: try await presence(), recordings: services.recordings))
+        let joined = try #require(try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings))
         let tiles = try #require((try JSONSerialization.jsonObject(with: Data(joined.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]])
         #expect(tiles.count == 1 && tiles[0]["session_id"] as? String == "live-1" && tiles[0]["server"] as? String == "node-a")
         #expect(tiles[0]["snapshot_url"] as? String == "/api/live/live-1/snapshot?v=1")
+        // No findings yet: an empty count, which the dashboard's table shows as "none".
+        #expect((tiles[0]["finding_counts"] as? [String: Any])?.isEmpty == true)
         try await server.application.test(.router) { client in
             // Served from the shared blob store, so any server can answer it.
             try await client.execute(uri: "/api/live/live-1/snapshot", method: .get, headers: server.admin) { response in
@@ -125,11 +127,36 @@ struct WebAppTests {
         }
         // Unchanged: nothing to send, even after another publication.
         try await publisher.publishOnce()
-        #expect(try await state.message(for: try await presence(), recordings: services.recordings) == nil)
+        #expect(try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings) == nil)
         _ = await registry.remove(sessionId: "live-1", connection: connection)
         try await publisher.publishOnce()
-        #expect(try await state.message(for: try await presence(), recordings: services.recordings)?.contains(#""count":0"#) == true)
+        #expect(
+            try await state.message(for: try await presence(), recordings: services.recordings, findings: services.findings)?.contains(#""count":0"#) == true)
         #expect(await !services.blobs.exists(BlobKeys.liveSnapshot("live-1")))
+        await server.stop()
+    }
+
+    @Test("a live tile counts the session's findings as the sessions table does, so its row updates without a reload")
+    func feedFindingCounts() async throws {
+        let server = try await TestServer.make(withModels: false)
+        let services = server.services
+        let session = try await services.store.openSession(externalId: "live-counts", at: Date(), metadata: [:])
+        let connection = UUID()
+        _ = await services.registry.add(sessionId: "live-counts", serverSessionId: session.id, connection: connection, close: {})
+        let publisher = LivePresencePublisher(services: services, server: "node-a")
+        var finding = FindingRecord(
+            id: "live-finding-1", sessionId: session.id, source: .live, type: .lookingAway, severity: 20, confidence: 0.8, frames: 4,
+            evidenceKey: nil, createdAt: Date())
+        finding.sessionStart = 1
+        finding.sessionEnd = 3
+        #expect(try await services.findings.addFinding(finding))
+        try await publisher.publishOnce()
+        var state = FeedState()
+        let presence = try await services.livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
+        let message = try #require(try await state.message(for: presence, recordings: services.recordings, findings: services.findings))
+        let tiles = try #require((try JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]])
+        #expect((tiles.first?["finding_counts"] as? [String: Int]) == ["looking_away": 1])
+        #expect(tiles.first?["connected_at"] is String, "the table counts a live row's duration on from connected_at")
         await server.stop()
     }
 

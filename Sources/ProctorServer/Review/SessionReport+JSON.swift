@@ -89,10 +89,21 @@ extension SessionReport {
                     id: $0.record.id ?? 0, kind: $0.record.kind, at: $0.record.at, videoTime: $0.videoTime,
                     details: $0.record.details)
             },
-            violations: liveFindings.map { ViolationResponse($0, incidentId: incidents.incidentOf[$0.id]) },
+            violations: liveFindingsOnVideo(incidents),
             accommodation: accommodation.map(AccommodationResponse.init),
             figures: figures(), generatedAt: generatedAt
         )
+    }
+
+    /// Live findings, each also placed on the video clock when the session has a recording: its
+    /// wall-clock start through the chunks' start times (as milestones and browser findings are).
+    func liveFindingsOnVideo(_ incidents: FindingIncidents) -> [ViolationResponse] {
+        let chunkStarts = ChunkRecord.startTimes(chunks)
+        return liveFindings.map { finding in
+            ViolationResponse(
+                finding, incidentId: incidents.incidentOf[finding.id],
+                videoTime: finding.startedAt.flatMap { timeline?.time(wallClock: $0.timeIntervalSince1970, chunkStarts: chunkStarts) })
+        }
     }
 
     func figures() -> FiguresResponse {

@@ -57,7 +57,13 @@ struct DashboardRoutes {
         let poorLightingNoFace = try await findings.openPoorLightingNoFaceCounts(sessionIds: ids, sources: [.recorded])
         // Connected to any server (the local registry covers the second before its first publication).
         let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-LiveFeedRoutes.presenceSeconds))
-        let live = Set(presence.map(\.serverSessionId)).union(await registry.all.map(\.serverSessionId))
+        let local = await registry.all
+        let live = Set(presence.map(\.serverSessionId)).union(local.map(\.serverSessionId))
+        // When each live session's current connection began (the earliest, when two servers briefly overlap).
+        var connectedAt: [String: Date] = [:]
+        for entry in presence { connectedAt[entry.serverSessionId] = min(connectedAt[entry.serverSessionId] ?? entry.connectedAt, entry.connectedAt) }
+        for entry in local where connectedAt[entry.serverSessionId] == nil { connectedAt[entry.serverSessionId] = entry.connectedAt }
+        let liveCounts = try await findings.openFindingCounts(sessionIds: ids.filter { live.contains($0) && recordings[$0] == nil }, sources: [.live])
         let weights = configuration.pipeline.risk
         let profiles = try await accounts.accommodations()
         var rows: [(ReviewPriority, RankedSession)] = []
@@ -76,7 +82,19 @@ struct DashboardRoutes {
                 if !haystack.contains(search) { continue }
             }
             let eventCounts = counts[session.id] ?? [:]
-            let liveCounts = overview.summary?.violationBreakdown ?? [:]
+            // A live-only session: its live findings so far while connected, the summary's once it ended.
+            let liveEpisodes = isLive ? liveCounts[session.id] ?? overview.summary?.violationBreakdown ?? [:] : overview.summary?.violationBreakdown ?? [:]
+            var facts = SessionState.Facts(
+                recorded: recording != nil, consented: recording?.consentAt != nil, live: isLive, endRequested: recording?.endRequestedAt != nil,
+                lastIndex: recording?.lastIndex, finalized: recording?.finalizedAt != nil)
+            if SessionState.needsChunkCount(facts) {
+                facts.pendingChunks = try await self.recordings.chunks(sessionId: session.id).filter { $0.status == .uploaded }.count
+            }
+            if SessionState.needsJobState(facts) {
+                let finalizers = try await self.recordings.jobs(sessionId: session.id).filter { $0.kind == .finalize }
+                facts.finalizeFailed = finalizers.contains { $0.status == .failed } && !finalizers.contains { [.queued, .running].contains($0.status) }
+            }
+            let state = SessionState(facts)
             let profile = recording.flatMap { recording in
                 profiles.first { $0.candidateId == recording.candidateId && $0.examId == recording.examId }
                     ?? profiles.first { $0.candidateId == recording.candidateId && $0.examId == nil }
@@ -88,13 +106,26 @@ struct DashboardRoutes {
                 overview: SessionOverviewResponse(overview), candidateId: recording?.candidateId, examId: recording?.examId, live: isLive,
                 active: isActive, recorded: recording != nil, finalized: recording?.finalizedAt != nil, reviewed: reviewed,
                 priority: priority.score, alertLevel: overview.summary?.highestAlert ?? AlertLevel.none.rawValue, accommodated: profile != nil,
-                eventCounts: recording == nil ? liveCounts : eventCounts,
-                duration: recording?.masterDuration ?? overview.summary?.duration ?? (session.endedAt ?? Date()).timeIntervalSince(session.startedAt)
+                eventCounts: recording == nil ? liveEpisodes : eventCounts,
+                duration: Self.duration(state: state, recording: recording, overview: overview, connectedAt: connectedAt[session.id]), state: state
             )
             rows.append((priority, row))
         }
         rows.sort { $0.0 < $1.0 }
         return RankedSessionsResponse(sessions: rows.map(\.1), count: rows.count)
+    }
+
+    /// The row's seconds: nothing yet before the candidate streams, the current connection's length while live,
+    /// the master video's length once there is one, else the live stream's.
+    static func duration(state: SessionState, recording: RecordingRecord?, overview: SessionOverview, connectedAt: Date?) -> Double? {
+        let session = overview.session
+        switch state {
+        case .invited, .waiting: return nil
+        case .live: return max(0, Date().timeIntervalSince(connectedAt ?? session.startedAt))
+        case .ended, .processing, .finalized:
+            if recording != nil { return recording?.masterDuration ?? overview.summary?.duration }
+            return overview.summary?.duration ?? (session.endedAt ?? Date()).timeIntervalSince(session.startedAt)
+        }
     }
 
     @Sendable func review(_ request: Request, context: ProctorRequestContext) async throws -> ReviewResponse {
@@ -171,10 +202,13 @@ struct RankedSession: Encodable, Sendable {
     var accommodated: Bool
     /// Findings by type: recorded ones for recorded sessions, live episodes otherwise.
     var eventCounts: [String: Int]
-    var duration: Double
+    /// Seconds: null before the candidate has streamed (invited, waiting).
+    @Nullable var duration: Double?
+    /// Where the session is: invited, waiting, live, ended, processing or finalized (`SessionState`).
+    var state: SessionState
 
     enum CodingKeys: String, CodingKey {
-        case candidateId, examId, live, active, recorded, finalized, reviewed, priority, alertLevel, accommodated, eventCounts, duration
+        case candidateId, examId, live, active, recorded, finalized, reviewed, priority, alertLevel, accommodated, eventCounts, duration, state
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -191,7 +225,8 @@ struct RankedSession: Encodable, Sendable {
         try container.encode(alertLevel, forKey: .alertLevel)
         try container.encode(accommodated, forKey: .accommodated)
         try container.encode(eventCounts, forKey: .eventCounts)
-        try container.encode(duration, forKey: .duration)
+        try container.encode(_duration, forKey: .duration)
+        try container.encode(state, forKey: .state)
     }
 }
 

@@ -13,11 +13,13 @@ import ProctorStore
 /// when something changed, so open dashboards cost one small message per change, not a poll each.
 struct LiveFeedRoutes {
     let blobs: any BlobStore
+    let findings: any FindingStore
     let livePresence: any LivePresenceStore
     let recordings: any RecordingStore
 
     init(services: ProctorServices) {
         blobs = services.blobs
+        findings = services.findings
         livePresence = services.livePresence
         recordings = services.recordings
     }
@@ -48,7 +50,7 @@ struct LiveFeedRoutes {
                 var lastSent = ContinuousClock.now
                 while ContinuousClock.now - started < .seconds(Self.streamSeconds), !Task.isCancelled {
                     let presence = try await livePresence.presence(updatedSince: Date().addingTimeInterval(-Self.presenceSeconds))
-                    let message = try await state.message(for: presence, recordings: recordings)
+                    let message = try await state.message(for: presence, recordings: recordings, findings: findings)
                     if let message {
                         try await writer.write(ByteBuffer(string: "event: sessions\ndata: \(message)\n\n"))
                         lastSent = .now
@@ -83,16 +85,26 @@ struct FeedState {
     private var previous: [String: (processed: Int, at: ContinuousClock.Instant)] = [:]
     private var rates: [String: Double] = [:]
     private var candidates: [String: (candidate: String, exam: String)] = [:]
+    /// Sessions already looked up that have no recording (live-only).
+    private var liveOnly: Set<String> = []
 
     /// The message to send, or nil when nothing changed.
-    mutating func message(for entries: [LivePresenceRecord], recordings: any RecordingStore) async throws -> String? {
+    mutating func message(
+        for entries: [LivePresenceRecord], recordings: any RecordingStore, findings: any FindingStore
+    ) async throws -> String? {
         let now = ContinuousClock.now
-        let unknown = entries.map(\.serverSessionId).filter { candidates[$0] == nil }
+        let unknown = entries.map(\.serverSessionId).filter { candidates[$0] == nil && !liveOnly.contains($0) }
         if !unknown.isEmpty {
             for recording in try await recordings.recordings(sessionIds: unknown) {
                 candidates[recording.sessionId] = (recording.candidateId, recording.examId)
             }
+            liveOnly.formUnion(unknown.filter { candidates[$0] == nil })
         }
+        // The same counts as the dashboard's table: recorded sessions their recorded, browser and sound
+        // findings not dismissed; live-only sessions their live findings.
+        let ids = Set(entries.map(\.serverSessionId))
+        let recorded = try await findings.openFindingCounts(sessionIds: ids.filter { candidates[$0] != nil }.sorted(), sources: [.recorded, .browser, .audio])
+        let liveCounts = try await findings.openFindingCounts(sessionIds: ids.filter { candidates[$0] == nil }.sorted(), sources: [.live])
         var tiles: [LiveTile] = []
         for entry in entries {
             if let last = previous[entry.sessionId] {
@@ -112,7 +124,8 @@ struct FeedState {
                     framesProcessed: entry.framesProcessed, framesDropped: entry.framesDropped, riskScore: entry.riskScore,
                     alertLevel: entry.alertLevel, server: entry.server,
                     lastViolation: entry.lastViolation.map { ViolationKind(rawValue: $0)?.title ?? $0 }, lastViolationAt: entry.lastViolationAt,
-                    snapshotUrl: entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : nil
+                    snapshotUrl: entry.snapshotVersion > 0 ? "/api/live/\(entry.sessionId)/snapshot?v=\(entry.snapshotVersion)" : nil,
+                    findingCounts: (recorded[entry.serverSessionId] ?? liveCounts[entry.serverSessionId] ?? [:]).filter { $0.value > 0 }
                 ))
         }
         let live = Set(entries.map(\.sessionId))
@@ -146,4 +159,7 @@ struct LiveTile: Encodable, Sendable {
     @Nullable var lastViolation: String?
     @Nullable var lastViolationAt: Date?
     @Nullable var snapshotUrl: String?
+    /// The session's findings so far by type, as the dashboard's table counts them (the table's live
+    /// rows show these, and their duration from `connected_at`, without a reload).
+    var findingCounts: [String: Int]
 }

@@ -96,8 +96,12 @@ struct ViolationResponse: Encodable, Sendable {
     @Nullable var decision: FindingDecision?
     @Nullable var reviewerNotes: String?
     @Nullable var incidentId: String?
+    /// Seconds on the recording's video where the live finding began (the review and the JSON report,
+    /// when the session has a recording that covers that moment), else null.
+    @Nullable var videoTime: Double?
 
-    init(_ finding: FindingRecord, incidentId: String? = nil) {
+    init(_ finding: FindingRecord, incidentId: String? = nil, videoTime: Double? = nil) {
+        self.videoTime = videoTime
         id = finding.id
         type = finding.type
         severity = finding.severity

@@ -3,8 +3,9 @@
 import { label, el } from '../shared/format.js';
 
 export class LiveGrid {
-  constructor({ grid, count, status, onSessionsChanged }) {
+  constructor({ grid, count, status, onSessionsChanged, onTiles = () => {} }) {
     this.grid = grid;
+    this.onTiles = onTiles;
     this.count = count;
     this.status = status;
     this.onSessionsChanged = onSessionsChanged;
@@ -34,6 +35,7 @@ export class LiveGrid {
           el('div', {}, el('span', { class: `level level-${session.alert_level}` }, session.alert_level), ` risk ${Math.round(session.risk_score)} · ${session.fps} fps`),
           el('div', { class: 'small' }, session.last_violation ? `Last: ${label(session.last_violation)} at ${new Date(session.last_violation_at).toLocaleTimeString()}` : 'No findings yet')));
     }));
+    this.onTiles(sessions);
     const ids = sessions.map((session) => session.session_id).sort().join(',');
     if (ids !== this.known) {
       this.known = ids;

@@ -23,7 +23,11 @@ table.load();
 if (can('watch_live')) {
   $('live').classList.remove('hidden');
   // A session appearing or leaving the live grid changes the table too: reload it then, not on a timer.
-  new LiveGrid({ grid: $('live-grid'), count: $('live-count'), status: $('live-feed-status'), onSessionsChanged: () => table.load() }).start();
+  // Every message also updates the connected sessions' rows (state, findings so far, duration) in place.
+  new LiveGrid({
+    grid: $('live-grid'), count: $('live-count'), status: $('live-feed-status'), onSessionsChanged: () => table.load(),
+    onTiles: (tiles) => table.applyLive(tiles),
+  }).start();
 } else {
   document.querySelector('a[href="#live"]').classList.add('hidden');
 }
