@@ -77,6 +77,8 @@ public struct ChunkProcessor: Sendable {
         var lastTimestamp = 0.0
         var frameInterval = 0.0
         var sampled = 0
+        var firstSampled: Double?
+        var lastSampled = 0.0
 
         while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next().map { ($0.image, $0.timestamp, reader.framesPerSecond) } }) {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
@@ -86,6 +88,8 @@ public struct ChunkProcessor: Sendable {
                 continue
             }
             sampled += 1
+            firstSampled = firstSampled ?? timestamp
+            lastSampled = timestamp
             let outcome = try await pipeline.process(frame: frame, timestamp: timestamp)
             if let mouth = outcome.mouth { mouths.add(mouth, face: outcome.mainFace) }
             guard let risk = outcome.risk, let observation = outcome.observation else { continue }
@@ -117,8 +121,16 @@ public struct ChunkProcessor: Sendable {
             recorder.update(episode, details: FindingDetails(identity, kind: episode.kind))
         }
         guard sampled > 0 else { throw VideoToolError("chunk \(chunk.index) has no decodable frames") }
-        // Drop one-frame blips, and their snapshots.
-        let (kept, dropped) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
+        // Drop one-frame blips, and their snapshots; except at the chunk's first or last sampled frame,
+        // where the blip may be the end of an incident the previous chunk saw or the start of one the
+        // next chunk sees: the finalizer joins it, or drops it then if it is still a blip.
+        let (episodes, blips) = recorder.findings(minimumFrames: configuration.recording.minimumEventFrames)
+        let edges = [firstSampled ?? 0, lastSampled]
+        let atEdge = { (finding: FindingRecord) in
+            edges.contains { edge in abs((finding.chunkStart ?? -1) - edge) < 0.001 || abs((finding.chunkEnd ?? -1) - edge) < 0.001 }
+        }
+        let dropped = blips.filter { !atEdge($0) }
+        let kept = episodes + blips.filter(atEdge)
         for key in dropped.compactMap(\.evidenceKey) { try? await blobs.delete(key) }
         var heard = FindingRecorder(sessionId: chunk.sessionId, source: .audio, weights: configuration.pipeline.risk)
         heard.wallClockOrigin = chunk.startedAt

@@ -255,6 +255,11 @@ public struct RecordingJobs: Sendable {
                     removed.append(joined)
                     continue
                 }
+                // A blip kept at a chunk's edge that joined nothing is still a blip (see ChunkProcessor).
+                if source == .recorded, joined.frames < configuration.recording.minimumEventFrames {
+                    removed.append(joined)
+                    continue
+                }
                 if members.count > 1 {
                     joined.details.joinedChunks = joined.details.joinedChunks.flatMap { $0.count > 1 ? $0 : nil }
                     try await store.updateFinding(joined)
