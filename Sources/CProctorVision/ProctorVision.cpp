@@ -10,6 +10,7 @@
 #include <opencv2/videoio.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -620,6 +621,22 @@ double pv_video_fps(const pv_video_reader *reader) { return reader->capture.get(
 
 int64_t pv_video_frame_count(const pv_video_reader *reader) {
     return static_cast<int64_t>(reader->capture.get(cv::CAP_PROP_FRAME_COUNT));
+}
+
+int32_t pv_video_grab(pv_video_reader *reader, double *position_ms, pv_status *status) {
+    return guarded<int32_t>(status, 0, [&]() -> int32_t {
+        if (!reader->capture.grab()) return 0;
+        if (position_ms) *position_ms = reader->capture.get(cv::CAP_PROP_POS_MSEC);
+        return 1;
+    });
+}
+
+pv_image *pv_video_retrieve(pv_video_reader *reader, pv_status *status) {
+    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
+        cv::Mat frame;
+        if (!reader->capture.retrieve(frame) || frame.empty()) throw std::runtime_error("the grabbed frame could not be decoded");
+        return wrap(std::move(frame));
+    });
 }
 
 pv_image *pv_video_next(pv_video_reader *reader, double *position_ms, pv_status *status) {

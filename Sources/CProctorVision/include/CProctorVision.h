@@ -159,6 +159,11 @@ double pv_video_fps(const pv_video_reader *reader);
 int64_t pv_video_frame_count(const pv_video_reader *reader);
 /// The next frame and its position in milliseconds; NULL with status PV_OK at the end of the stream.
 pv_image *pv_video_next(pv_video_reader *reader, double *position_ms, pv_status *status);
+/// Advances to the next frame without converting it to an image (the decoder still runs: later
+/// frames depend on it); 1 with its position in milliseconds, 0 at the end (status PV_OK) or on an
+/// error. `pv_video_retrieve` then gives that frame's image, when it is wanted.
+int32_t pv_video_grab(pv_video_reader *reader, double *position_ms, pv_status *status);
+pv_image *pv_video_retrieve(pv_video_reader *reader, pv_status *status);
 
 // MARK: ONNX Runtime (loaded with dlopen; optional)
 

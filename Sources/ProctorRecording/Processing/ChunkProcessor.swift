@@ -80,10 +80,15 @@ public struct ChunkProcessor: Sendable {
         var firstSampled: Double?
         var lastSampled = 0.0
 
-        while let (frame, timestamp, fps) = try await pool.run({ _ in try reader.next().map { ($0.image, $0.timestamp, reader.framesPerSecond) } }) {
+        // Every frame is decoded (later frames depend on it), but only the analysed ones and the
+        // mouth's looks are converted to images.
+        while let (timestamp, fps) = try await pool.run({ _ in try reader.grab().map { ($0, reader.framesPerSecond) } }) {
             frameInterval = fps > 0 ? 1 / fps : frameInterval
             lastTimestamp = timestamp
-            guard sampler.take(timestamp) else {
+            let analysed = sampler.take(timestamp)
+            guard analysed || mouths.wants(timestamp) else { continue }
+            let frame = try await pool.run { _ in try reader.retrieve() }
+            guard analysed else {
                 try await speech.lookAtMouth(in: frame, at: timestamp, into: &mouths, configuration: configuration.pipeline)
                 continue
             }

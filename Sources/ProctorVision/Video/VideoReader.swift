@@ -36,6 +36,27 @@ public final class VideoReader {
         return (Image(handle: frame), timestamp)
     }
 
+    /// Advances to the next frame and gives its position in seconds without making its image (nil
+    /// at the end); `retrieve()` then makes the image of that frame, when it is wanted. Most frames
+    /// of a recorded chunk are not analysed: skipping their colour conversion and copy is most of
+    /// what reading them costs after the decoder.
+    public func grab() throws(VisionError) -> Double? {
+        var position = 0.0
+        var status = pv_status()
+        guard pv_video_grab(handle, &position, &status) == 1 else {
+            if status.code != PV_OK { throw VisionError(status: status, context: "cannot read \(path)") }
+            return nil
+        }
+        let timestamp = Self.monotonic(position / 1000, after: lastTimestamp, framesPerSecond: framesPerSecond)
+        lastTimestamp = timestamp
+        return timestamp
+    }
+
+    /// The image of the frame `grab()` last advanced to.
+    public func retrieve() throws(VisionError) -> Image {
+        Image(handle: try created("cannot decode a frame of \(path)") { pv_video_retrieve(handle, $0) })
+    }
+
     /// The FFmpeg backend reports position 0 for the last frame of some files (and may repeat a
     /// position); a frame's time must still come after the previous one, so such a frame is placed
     /// one frame interval later.
@@ -59,5 +80,15 @@ public final class SequentialVideoReader: @unchecked Sendable {
     /// The next frame and its time in seconds, nil at the end.
     public func next() throws(VisionError) -> (image: Image, timestamp: Double)? {
         try reader.nextFrame()
+    }
+
+    /// The next frame's time, without its image (see `VideoReader.grab`).
+    public func grab() throws(VisionError) -> Double? {
+        try reader.grab()
+    }
+
+    /// The image of the frame last grabbed.
+    public func retrieve() throws(VisionError) -> Image {
+        try reader.retrieve()
     }
 }
