@@ -286,7 +286,7 @@ struct DataProtectionTests {
 
     @Test("the switch for old clients lets a token in the URL through")
     func legacyTokenInURL() async throws {
-        let server = try await TestServer.make(withModels: false) { $0.auth.allowTokenInLiveURL = true }
+        let server = try await TestServer.make(withModels: false) { $0.auth.allowTokenInLiveUrl = true }
         try await server.application.test(.router) { client in
             let session = try await createSession(client, server: server)
             try await consent(client, id: session.id, token: session.token)

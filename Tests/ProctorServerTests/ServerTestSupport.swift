@@ -27,7 +27,9 @@ enum ServerTestEnvironment {
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-server-\(UUID().uuidString)")
-        // Private, as the server makes its own data folder (it refuses one that others can read).
+        // Private, as the server makes its own data folder and files (umask 077): a `proctor worker`
+        // started on it refuses a folder or database that others can read.
+        DataFolderGuard.restrictUmask()
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
     }

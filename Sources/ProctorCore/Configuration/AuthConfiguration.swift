@@ -23,7 +23,7 @@ public struct AuthConfiguration: Sendable, Hashable, Codable {
     /// Accept the invitation (or a login) token as `?token=` on the live socket, for clients older
     /// than live tickets; every such connection is logged with a warning. Off: URLs are recorded by
     /// proxies and browser history, and the token lives for days.
-    public var allowTokenInLiveURL = false
+    public var allowTokenInLiveUrl = false
     /// Failed logins allowed per client address per minute before 429.
     public var loginAttemptsPerMinute = 10
     /// scrypt cost (N = 2^costLog2, r = 8, p = 1): 15 uses 32 MiB and ~0.1 s per hash on this machine.

@@ -23,7 +23,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if request.uri.path.hasPrefix("/ws/"), let ticket = request.uri.queryParameters.get("ticket") {
             try await redeem(String(ticket), path: request.uri.path, context: &context)
         } else if request.uri.path.hasPrefix("/ws/"), let raw = request.uri.queryParameters.get("token"), !raw.isEmpty {
-            if services.configuration.auth.allowTokenInLiveURL {
+            if services.configuration.auth.allowTokenInLiveUrl {
                 services.logger.warning(
                     "a live connection carries its token in the URL (an old client; auth.allow_token_in_live_url is on): move it to live tickets",
                     metadata: ["path": "\(request.uri.path)"])
