@@ -12,7 +12,7 @@ cd "$root"
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 echo "format: swift format lint found nothing"
 
-export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium fonts-dejavu-core espeak-ng sox"
+export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium python3-cryptography fonts-dejavu-core espeak-ng sox"
 scripts/setup.sh
 scripts/setup.sh contract
 
