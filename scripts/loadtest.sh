@@ -19,7 +19,7 @@ data="$(mktemp -d)"
 password="$(.build/release/proctor admin create --username loadtest --data-dir "$data" | sed -n 's/^password: //p')"
 .build/release/proctor serve --port "$port" --data-dir "$data" --log-level error &
 server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data" "$data-keys"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
 PROCTOR_TOKEN="$(curl -fs -X POST -H 'Content-Type: application/json' -d "{\"username\":\"loadtest\",\"password\":\"$password\"}" \
     "http://127.0.0.1:$port/api/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"

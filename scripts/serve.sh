@@ -3,7 +3,8 @@
 # installing what is missing. Extra arguments go to `proctor serve`.
 #
 # On the first start (no accounts yet) it creates the admin account `admin` with a random password
-# and prints it once: there is no default password. Later starts leave accounts alone.
+# and prints it once: there is no default password. Later starts leave accounts alone. It also
+# creates the master key file (beside the data folder, not in it) and prints the key once.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,6 +24,8 @@ if [[ -z "$("$proctor" admin list "${data_args[@]}")" ]]; then
     echo "First start: creating the admin account for the dashboard (/admin)."
     "$proctor" admin create --username admin "${data_args[@]}"
     echo "Keep this password; it is not shown again."
+    echo ""
+    "$proctor" keys init "${data_args[@]}"
     echo "------------------------------------------------------------------"
 fi
 exec "$proctor" serve "$@"

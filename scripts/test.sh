@@ -13,7 +13,7 @@ cd "$root"
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 echo "format: swift format lint found nothing"
 
-export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium fonts-dejavu-core espeak-ng sox poppler-utils"
+export PROCTOR_APT_PACKAGES="${PROCTOR_APT_PACKAGES:-} postgresql chromium chromium-driver python3-selenium python3-cryptography fonts-dejavu-core espeak-ng sox poppler-utils"
 scripts/setup.sh
 scripts/setup.sh contract
 # Setup without the patched MobileFaceNet in a mirror: it builds it from the upstream file (a scratch checkout, a few seconds).

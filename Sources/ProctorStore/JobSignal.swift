@@ -18,4 +18,4 @@ public struct PollingJobSignal: JobSignal {
 }
 
 /// Everything the server and workers keep: one backend implements all of it.
-public typealias DataStore = SessionStore & RecordingStore & FindingStore & AccountStore & PrivacyStore & LivePresenceStore & JobSignal
+public typealias DataStore = SessionStore & RecordingStore & FindingStore & AccountStore & PrivacyStore & LivePresenceStore & JobSignal & KeyStore

@@ -5,7 +5,10 @@ import ProctorCore
 /// SQL, never values.
 public enum SessionDataLayout {
     /// Tables with a `session_id` column, in deletion order (children first); `sessions` goes last.
-    public static let sessionTables = ["gaze_calibrations", "jobs", "milestones", "findings", "chunks", "recordings", "detections", "session_summaries"]
+    /// `session_keys` is among them: deleting a session deletes its wrapped data key (crypto-shredding).
+    public static let sessionTables = [
+        "gaze_calibrations", "jobs", "milestones", "findings", "chunks", "recordings", "detections", "session_summaries", "live_tickets", "session_keys",
+    ]
 
     /// A column holding blob keys.
     public struct BlobColumn: Sendable, Hashable {

@@ -91,4 +91,34 @@ public enum SessionDataMigration {
     public static func audioPolicyStatements(dialect: Dialect) -> [String] {
         ["ALTER TABLE recordings ADD COLUMN audio_policy text NOT NULL DEFAULT 'on'"]
     }
+
+    /// v10: the wrapped data key of each session (crypto-shredding: deleting the row makes the
+    /// session's blobs unreadable, even copies in old backups) and the single-use live tickets.
+    /// No foreign keys: a key may exist before its session row (a live snapshot) and goes with it.
+    public static func protectionStatements(dialect: Dialect) -> [String] {
+        [
+            """
+            CREATE TABLE session_keys (
+                session_id text PRIMARY KEY,
+                master_key_id text NOT NULL,
+                wrapped_key text NOT NULL,
+                created_at \(dialect.date) NOT NULL
+            )
+            """,
+            "CREATE INDEX session_keys_master ON session_keys (master_key_id)",
+            """
+            CREATE TABLE live_tickets (
+                ticket_hash text PRIMARY KEY,
+                session_id text NOT NULL,
+                caller_id text NOT NULL,
+                caller_role text NOT NULL,
+                caller_name text NOT NULL,
+                token_hash text NOT NULL,
+                expires_at \(dialect.date) NOT NULL
+            )
+            """,
+            "CREATE INDEX live_tickets_session ON live_tickets (session_id)",
+            "CREATE INDEX live_tickets_expiry ON live_tickets (expires_at)",
+        ]
+    }
 }

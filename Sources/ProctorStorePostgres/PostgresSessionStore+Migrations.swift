@@ -305,5 +305,8 @@ extension PostgresSessionStore {
         PostgresMigration(
             version: 9, name: "v9: audio policy",
             statements: SessionDataMigration.audioPolicyStatements(dialect: .postgres)),
+        PostgresMigration(
+            version: 10, name: "v10: session data keys, live tickets",
+            statements: SessionDataMigration.protectionStatements(dialect: .postgres)),
     ]
 }

@@ -218,6 +218,9 @@ extension SQLiteSessionStore {
         migrator.registerMigration("v9: audio policy") { db in
             for statement in SessionDataMigration.audioPolicyStatements(dialect: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v10: session data keys, live tickets") { db in
+            for statement in SessionDataMigration.protectionStatements(dialect: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

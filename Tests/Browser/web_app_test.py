@@ -33,6 +33,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,7 @@ class ChunkCollector:
 
     def __init__(self, data, session_id, destination):
         self.source = data / "data" / "blobs" / "sessions" / session_id / "chunks"
+        self.data, self.session_id = data / "data", session_id
         self.destination = destination
         destination.mkdir(parents=True, exist_ok=True)
         self.stopped = threading.Event()
@@ -182,7 +184,37 @@ class ChunkCollector:
     def stop(self):
         self.stopped.set()
         self.thread.join(timeout=5)
-        return sorted(self.destination.glob("*.webm"))
+        copies = sorted(self.destination.glob("*.webm"))
+        # The server stores them encrypted (README, Protection at rest): open each with its session's key.
+        for path in copies:
+            path.write_bytes(open_blob(self.data, f"sessions/{self.session_id}/chunks/{path.name}", path.read_bytes()))
+        return copies
+
+
+def open_blob(data, key, stored):
+    """The plaintext of a blob as `EncryptingBlobStore` stores it: the session's data key from
+    `session_keys`, opened with the master key file beside the data folder, then every AES-GCM segment
+    (the blob key, segment index and last flag as associated data). A blob without the header is plain."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    if stored[:8] != b"PRCTENC1":
+        return stored
+    session = key.split("/")[1]
+    master = bytes.fromhex((data.parent / f"{data.name}-keys" / "master.key").read_text().strip())
+    with sqlite3.connect(data / "proctor.sqlite") as db:
+        (wrapped,) = db.execute("SELECT wrapped_key FROM session_keys WHERE session_id = ?", (session,)).fetchone()
+    sealed = base64.b64decode(wrapped)
+    data_key = AESGCM(master).decrypt(sealed[:12], sealed[12:], f"proctor data key {session}".encode())
+    segment = int.from_bytes(stored[8:12], "big")
+    body, plain, index = stored[16:], b"", 0
+    while True:
+        piece = body[:segment + 28]
+        body = body[segment + 28:]
+        last = not body
+        aad = key.encode() + b"\0" + index.to_bytes(8, "big") + (b"\1" if last else b"\0")
+        plain += AESGCM(data_key).decrypt(piece[:12], piece[12:], aad)
+        index += 1
+        if last:
+            return plain
 
 
 def audio_codecs(path):

@@ -197,7 +197,7 @@ def scenario(c, server):
     # ---------------------------------------------------------------- status, public
     c.call("GET", "/", 200)
     c.call("GET", "/health", 200)
-    c.call("GET", "/metrics", 200)
+    c.call("GET", "/metrics", 401, note="no login: metrics are closed by default")
 
     # ---------------------------------------------------------------- auth
     _, headers, raw = c.call("POST", "/api/auth/login", 200, body={"username": common.ADMIN, "password": common.PASSWORD})
@@ -210,6 +210,7 @@ def scenario(c, server):
     c.call("POST", "/api/auth/login", 400, body=b"{not json", headers={"Content-Type": "application/json"}, note="malformed JSON")
     c.call("POST", "/api/auth/login", 413, body={"username": "x" * 70000, "password": "y"}, note="body over 64 KiB")
     c.call("GET", "/api/auth/me", 200, token=admin)
+    c.call("GET", "/metrics", 200, token=admin, note="a staff login")
     c.call("GET", "/api/auth/me", 200, headers={"Cookie": f"proctor_auth={admin}"}, note="cookie")
     c.call("GET", "/api/auth/me", 401, note="no token")
     c.call("GET", "/api/auth/me", 401, token="not.a.token", note="invalid token")
@@ -557,38 +558,54 @@ def scenario(c, server):
              + " | ".join(line for line in server.log_tail(20000).splitlines() if "Fatal error" in line or "RecordingRoutes" in line)[:500])
 
 
+def live_ticket(c, token, note, body=None, expect=201):
+    """`POST /api/live/ticket` with the token in the Authorization header; the ticket ('' when refused)."""
+    _, _, raw = c.call("POST", "/api/live/ticket", expect, token=token, body=body, note=note)
+    return json_of(raw).get("ticket", "") if expect == 201 else ""
+
+
 def live_checks_for_candidate(c, server, sid, candidate, other):
-    """The candidate's own live socket (welcome, client events); refused handshakes (no token, an
-    invalid one, another session's invitation, before consent, a bad id, a foreign origin), over a
-    real WebSocket and as plain HTTP."""
+    """The candidate's own live socket through a single-use ticket (welcome, client events); refused
+    handshakes (no token, an unknown or used ticket, the invitation token in the URL, another
+    session's invitation, before consent, a bad id, a foreign origin), over a real WebSocket and as
+    plain HTTP."""
     c.exercised.add(("GET", "/ws/{session_id}"))
+    ticket = live_ticket(c, candidate, "candidate")
     try:
-        ws = WebSocket(server.port, f"/ws/{sid}?token={candidate}")
+        ws = WebSocket(server.port, f"/ws/{sid}?ticket={ticket}")
     except WebSocketRefused as refused:
         c.check("GET", "/ws/{session_id}", refused.status, refused.headers, refused.body, 101, "candidate")
         ws = None
     if ws:
-        c.report(True, "GET /ws/{session_id} -> 101 (candidate, ?token=)")
+        c.report(True, "GET /ws/{session_id} -> 101 (candidate, ?ticket=)")
         c.message("WelcomeMessage", ws.recv_json(), "candidate welcome")
         websocket_client_events(c, ws)
         calibrated_analysis(c, ws)
         ws.close()
     other_token = other.get("upload_token")
+    live_ticket(c, None, "no token", expect=401)
+    live_ticket(c, other_token, "another session named", body={"session_id": sid}, expect=403)
+    # Each refusal runs twice (a real upgrade, then plain HTTP): a path is made anew each time, so a
+    # ticket in it is fresh.
     refusals = [
-        (f"/ws/{sid}", {}, 401, "login_required", "no token"),
-        (f"/ws/{sid}?token=not.a.token", {}, 401, "invalid_token", "invalid token"),
-        (f"/ws/{sid}?token={other_token}", {}, 403, "forbidden", "another session's invitation"),
-        (f"/ws/{other.get('id')}?token={other_token}", {}, 403, "consent_required", "before consent"),
-        (f"/ws/bad%20id!?token={candidate}", {}, 400, "invalid_session_id", "invalid session id"),
-        (f"/ws/{sid}?token={candidate}", {"Origin": "http://evil.example"}, 403, "origin_not_allowed", "origin not allowed"),
+        (lambda: f"/ws/{sid}", {}, 401, "login_required", "no token"),
+        (lambda: f"/ws/{sid}?ticket=not-a-ticket", {}, 401, "invalid_ticket", "unknown ticket"),
+        (lambda: f"/ws/{sid}?ticket={ticket}", {}, 401, "invalid_ticket", "a ticket used once already"),
+        (lambda: f"/ws/{sid}?token={candidate}", {}, 401, "token_in_url", "the invitation token in the URL"),
+        (lambda: f"/ws/{sid}?ticket={live_ticket(c, other_token, 'other session')}", {}, 401, "invalid_ticket", "another session's ticket"),
+        (lambda: f"/ws/{sid}", {"Authorization": f"Bearer {other_token}"}, 403, "forbidden", "another session's invitation"),
+        (lambda: f"/ws/{other.get('id')}?ticket={live_ticket(c, other_token, 'before consent')}", {}, 403, "consent_required", "before consent"),
+        (lambda: "/ws/bad%20id!?ticket=x", {}, 400, "invalid_session_id", "invalid session id"),
+        (lambda: f"/ws/{sid}?ticket={live_ticket(c, candidate, 'foreign origin')}", {"Origin": "http://evil.example"}, 403, "origin_not_allowed",
+         "origin not allowed"),
     ]
     for path, headers, status, code, note in refusals:
-        refused_upgrade(c, server, path, headers, code, note)
+        refused_upgrade(c, server, path(), headers, code, note)
     # The same refusals as plain HTTP (no upgrade asked for): their status with the envelope.
     for path, headers, status, code, note in refusals:
-        plain_get(c, server, path, headers, status, code, note)
+        plain_get(c, server, path(), headers, status, code, note)
     # An allowed caller who asks for no upgrade.
-    plain_get(c, server, f"/ws/{sid}?token={candidate}", {}, 426, "upgrade_required", "candidate, no upgrade requested")
+    plain_get(c, server, f"/ws/{sid}?ticket={live_ticket(c, candidate, 'no upgrade')}", {}, 426, "upgrade_required", "candidate, no upgrade requested")
 
 
 def refused_upgrade(c, server, path, headers, code, note):

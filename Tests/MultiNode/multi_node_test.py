@@ -6,7 +6,9 @@ Several recorded sessions are created, consented and uploaded through both serve
 session alternate between them, as behind a load balancer); one worker is killed with SIGKILL while
 it holds a job. Then: every chunk has exactly one processing job and it is done, every session is
 finalized exactly once with no gap, the killed worker's job was taken over, and a login made on one
-server works on the other (the signing key lives in the database).
+server works on the other (the signing key is derived from the master key all processes share), a
+live ticket issued by one server is redeemed by the other (once), and the blobs on disk are
+encrypted while the API serves the original video.
 
 Run by scripts/test.sh with PROCTOR_TEST_DATABASE_URL set (scripts/postgres.sh start); alone:
     /usr/bin/python3 Tests/MultiNode/multi_node_test.py --binary .build/debug/proctor --database postgres://postgres@127.0.0.1:54329/postgres
@@ -189,6 +191,18 @@ def run(binary, server_url):
             assert status == 200
             sessions.append((session["id"], invitation))
 
+        # A live ticket from server 0 opens the socket on server 1 once (plain GET: 426 means let in), then never again.
+        session_id, invitation = sessions[0]
+        status, issued = call(servers[0], "POST", "/api/live/ticket", invitation)
+        assert status == 201 and issued.get("ticket"), (status, issued)
+        status, reply = call(servers[1], "GET", f"/ws/{session_id}?ticket={issued['ticket']}")
+        assert status == 426, (status, reply)
+        status, reply = call(servers[0], "GET", f"/ws/{session_id}?ticket={issued['ticket']}")
+        assert status == 401 and reply.get("code") == "invalid_ticket", (status, reply)
+        status, reply = call(servers[1], "GET", f"/ws/{session_id}?token={invitation}")
+        assert status == 401 and reply.get("code") == "token_in_url", (status, reply)
+        log("a live ticket from server 0 worked once on server 1; the invitation token in the URL is refused")
+
         killed = False
         for index in range(CHUNKS):
             for number, (session_id, invitation) in enumerate(sessions):
@@ -230,6 +244,15 @@ def run(binary, server_url):
             assert review["recording"]["gaps"] == [], review["recording"]
             assert abs(review["recording"]["video_duration"] - CHUNKS * CHUNK_SECONDS) < 1.5, review["recording"]["video_duration"]
             assert set(review["figures"]["recording"]["by_status"]) <= {"merged", "processed"}, review["figures"]
+        # Encrypted at rest, the original through the API (any server, any worker's key: one master key).
+        session_id = sessions[0][0]
+        master = work / "shared" / "blobs" / "sessions" / session_id / "master.webm"
+        assert master.exists() and master.read_bytes()[:4] != b"\x1a\x45\xdf\xa3", "the master on disk is not WebM"
+        status, head = call(servers[1], "GET", f"/api/sessions/{session_id}/video", token, headers={"Range": "bytes=0-3"}, raw=True)
+        assert status == 206 and head == b"\x1a\x45\xdf\xa3", (status, head)
+        modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [work / "shared", master, work / "shared-keys" / "master.key"]}
+        assert modes == {"shared": "0o700", "master.webm": "0o600", "master.key": "0o600"}, modes
+        log(f"blobs encrypted on disk, served as WebM; modes {modes}")
         taken_over = psql(url, f"SELECT status, attempts, lease_owner FROM jobs WHERE id = {killed_job}")[0]
         assert taken_over[0] == "done" and int(taken_over[1]) >= 2, taken_over
         owners = psql(url, "SELECT DISTINCT split_part(lease_owner, '-', 1) FROM jobs WHERE lease_owner IS NOT NULL")

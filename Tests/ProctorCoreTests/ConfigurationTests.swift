@@ -18,6 +18,11 @@ struct ConfigurationTests {
         #expect(pipeline.objects.classes.forbidden.map(\.classId) == [67, 73, 63])
         #expect(pipeline.behaviourWindow == 30)
         #expect(pipeline.roi.enabled == false)
+        // Protected by default: encrypted blobs, private folders, closed metrics, no tokens in URLs.
+        #expect(configuration.protection.encryptBlobs && configuration.protection.segmentBytes == 65536)
+        #expect(configuration.protection.masterKeyFile.isEmpty && !configuration.server.allowSharedDataPermissions)
+        #expect(!configuration.auth.openMetrics && !configuration.auth.allowTokenInLiveUrl)
+        #expect(configuration.auth.liveTicketSeconds == 30 && configuration.auth.signingKeyGraceHours == 24)
     }
 
     @Test("a file names only what changes")

@@ -22,6 +22,8 @@ struct AccessControlTests {
         case `public`
         case permission(Permission)
         case ownSession, ownSessionOrReview
+        /// Any candidate for their own session (the body names none), or staff who may create exams.
+        case candidateOrManageExams
 
         func allows(_ who: Who) -> Bool {
             switch self {
@@ -36,6 +38,7 @@ struct AccessControlTests {
                 }
             case .ownSession: who == .ownCandidate
             case .ownSessionOrReview: who == .ownCandidate || Need.permission(.review).allows(who)
+            case .candidateOrManageExams: who == .ownCandidate || who == .otherCandidate || Need.permission(.manageExams).allows(who)
             }
         }
     }
@@ -63,7 +66,7 @@ struct AccessControlTests {
             let other = try await createSession(client, server: server, candidate: "bob")
             let consent = #"{"notice_version":"1","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#
             let routes: [(HTTPRequest.Method, String, String?, Need)] = [
-                (.get, "/", nil, .public), (.get, "/health", nil, .public), (.get, "/metrics", nil, .public),
+                (.get, "/", nil, .public), (.get, "/health", nil, .public), (.get, "/metrics", nil, .permission(.readMetrics)),
                 (.get, "/static/css/app.css", nil, .public), (.get, "/admin", nil, .public), (.get, "/login", nil, .public),
                 (.get, "/exam/\(own.id)", nil, .public),
                 (.get, "/api/sessions", nil, .permission(.review)),
@@ -92,6 +95,7 @@ struct AccessControlTests {
                 (.post, "/api/sessions/\(own.id)/calibration", #"{"targets":[]}"#, .ownSession),
                 (.get, "/api/sessions/\(own.id)/chunks", nil, .ownSessionOrReview),
                 (.post, "/api/sessions/\(own.id)/client-events", #"{"events":[]}"#, .ownSession),
+                (.post, "/api/live/ticket", nil, .candidateOrManageExams),
             ]
             var checked = 0
             for who in Who.allCases {
@@ -121,12 +125,20 @@ struct AccessControlTests {
                 }
             }
             #expect(checked == routes.count * Who.allCases.count)
-            // The live WebSocket: the own candidate (after consent), not another session's, not anonymous.
+            // The live WebSocket: the own candidate (after consent), not another session's, not anonymous,
+            // and no token in the URL at all (even a valid one): tickets only.
             let upgrade: HTTPFields = [.connection: "Upgrade", .upgrade: "websocket", .secWebSocketVersion: "13", .secWebSocketKey: "x3JJHMbDL1EzLkh9GBhXDw=="]
-            for (token, expected) in [(other.token, HTTPResponse.Status.forbidden), ("", .unauthorized), ("garbage", .unauthorized)] {
+            for (token, expected) in [
+                (other.token, HTTPResponse.Status.unauthorized), (own.token, .unauthorized), ("", .unauthorized), ("garbage", .unauthorized),
+            ] {
                 try await client.execute(uri: "/ws/\(own.id)?token=\(token)", method: .get, headers: upgrade) { response in
                     #expect(response.status == expected, "token \(token.prefix(8)) gave \(response.status)")
                 }
+            }
+            var otherHeaders = upgrade
+            otherHeaders[.authorization] = "Bearer \(other.token)"
+            try await client.execute(uri: "/ws/\(own.id)", method: .get, headers: otherHeaders) { response in
+                #expect(response.status == .forbidden, "another session's invitation in the header gave \(response.status)")
             }
         }
         await server.stop()
@@ -260,7 +272,7 @@ struct AccessControlTests {
                 #expect(response.headers[.accessControlAllowOrigin] == "https://lms.school.edu")
                 #expect(json(response)["type"] as? String == "error")
             }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: server.headers(.proctor)) { response in
                 let text = String(buffer: response.body)
                 #expect(
                     text.contains(#"proctor_security_events_total{event="origin_refused"} 2"#),

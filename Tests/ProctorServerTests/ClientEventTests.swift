@@ -48,7 +48,7 @@ struct ClientEventTests {
         let session = try await server.application.test(.live) { client -> Session in
             let created = try await consentedSession(client, server: server)
             let bigDetails = #","details":{"blob":""# + String(repeating: "x", count: 1_000_000) + #""}"#
-            try await client.ws("/ws/\(created.id)?token=\(created.token)") { inbound, outbound, _ in
+            try await client.ws(try await server.ticketPath(client, sessionId: created.id, token: created.token)) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(event("tab-1", "tab_hidden", secondsAgo: 40, duration: 12_000)))
                 try await outbound.write(.text(event("tab-1", "tab_hidden", secondsAgo: 40, duration: 12_000)))  // a resend after a reconnect

@@ -58,11 +58,14 @@ struct ErrorEnvelopeTests {
         try await server.application.test(.router) { client in
             let refused = try await client.executeRequest(uri: "/ws/any?token=garbage", method: .get, headers: [:], body: nil)
             #expect(refused.status == .unauthorized)
-            #expect(try envelope(refused).code == "invalid_token")
+            #expect(try envelope(refused).code == "token_in_url")
+            let badTicket = try await client.executeRequest(uri: "/ws/any?ticket=garbage", method: .get, headers: [:], body: nil)
+            #expect(badTicket.status == .unauthorized)
+            #expect(try envelope(badTicket).code == "invalid_ticket")
             let badId = try await client.executeRequest(uri: "/ws/bad%20id", method: .get, headers: server.admin, body: nil)
             #expect(badId.status == .badRequest)
             #expect(try envelope(badId).code == "invalid_session_id")
-            let plain = try await client.executeRequest(uri: server.live("any"), method: .get, headers: [:], body: nil)
+            let plain = try await client.executeRequest(uri: server.live("any"), method: .get, headers: server.admin, body: nil)
             #expect(plain.status == .upgradeRequired)
             #expect(try envelope(plain).code == "upgrade_required")
         }

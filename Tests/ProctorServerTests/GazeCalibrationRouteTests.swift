@@ -108,7 +108,7 @@ struct GazeCalibrationRouteTests {
         let conversation = Conversation()
         let token = auth[.authorization]!.replacingOccurrences(of: "Bearer ", with: "")
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/\(sessionId)?token=\(token)") { inbound, outbound, _ in
+            try await client.ws(try await server.ticketPath(client, sessionId: sessionId, token: token)) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 0)))
                 try await reader.collect(into: conversation) { $0["type"] as? String == "analysis" }
@@ -136,7 +136,7 @@ struct GazeCalibrationRouteTests {
         let first = Conversation()
         let second = Conversation()
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/\(sessionId)?token=\(token)") { inbound, outbound, _ in
+            try await client.ws(try await server.ticketPath(client, sessionId: sessionId, token: token)) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for (time, frame) in frames {
                     try await outbound.write(.text(frameMessage(frame, timestamp: time)))
@@ -145,7 +145,7 @@ struct GazeCalibrationRouteTests {
                 try await outbound.write(.text(#"{"type":"end"}"#))
                 try await reader.collect(into: first) { $0["type"] as? String == "session_ended" }
             }
-            try await client.ws("/ws/\(sessionId)?token=\(token)") { inbound, outbound, _ in
+            try await client.ws(try await server.ticketPath(client, sessionId: sessionId, token: token)) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(frames[0].1, timestamp: 0)))
                 try await reader.collect(into: second) { $0["type"] as? String == "analysis" }

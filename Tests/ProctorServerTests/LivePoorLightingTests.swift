@@ -28,7 +28,7 @@ struct LivePoorLightingTests {
         let first = try await TestServer.make(dataDirectory: data)
         let conversation = Conversation()
         try await first.application.test(.live) { client in
-            try await client.ws(first.live("dark-room")) { inbound, outbound, _ in
+            try await client.ws(first.live("dark-room"), configuration: first.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for i in 0..<6 {
                     try await outbound.write(.text(frameMessage(i < 2 ? darkFace : darkRoom, timestamp: Double(i) * 0.5)))

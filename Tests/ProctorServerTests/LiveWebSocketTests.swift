@@ -20,7 +20,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("candidate-1")) { inbound, outbound, _ in
+            try await client.ws(server.live("candidate-1"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 0.0)))
                 try await outbound.write(.text(#"{"type":"ping"}"#))
@@ -65,7 +65,7 @@ struct LiveWebSocketTests {
             (frameMessage([UInt8](repeating: 0xFF, count: 300_000), timestamp: 3), "frame_too_large"),
         ]
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("bad-input")) { inbound, outbound, _ in
+            try await client.ws(server.live("bad-input"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for (message, _) in bad { try await outbound.write(.text(message)) }
                 // After all that, a good frame is still analysed.
@@ -87,7 +87,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("binary")) { inbound, outbound, _ in
+            try await client.ws(server.live("binary"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.binary(ByteBuffer(bytes: face)))
                 try await reader.collect(into: conversation) { $0["type"] as? String == "analysis" }
@@ -103,7 +103,7 @@ struct LiveWebSocketTests {
         let conversation = Conversation()
         let face = self.face
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("rate")) { inbound, outbound, _ in
+            try await client.ws(server.live("rate"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for i in 0..<8 { try await outbound.write(.text(frameMessage(face, timestamp: Double(i) * 0.01))) }
                 try await outbound.write(.text(#"{"type":"end"}"#))
@@ -122,7 +122,7 @@ struct LiveWebSocketTests {
         let server = try await TestServer.make { $0.server.maxErrors = 5 }
         let conversation = Conversation()
         let close = try await server.application.test(.live) { client in
-            try await client.ws(server.live("abuser")) { inbound, outbound, _ in
+            try await client.ws(server.live("abuser"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for _ in 0..<20 { try? await outbound.write(.text("garbage")) }
                 try await reader.collect(into: conversation) { _ in false }
@@ -168,14 +168,14 @@ struct LiveWebSocketTests {
         let face = self.face
         let firstClose: WebSocketCloseFrame? = try await server.application.test(.live) { client in
             let first = Task {
-                try await client.ws(server.live("rejoin")) { inbound, _, _ in
+                try await client.ws(server.live("rejoin"), configuration: server.liveConfiguration) { inbound, _, _ in
                     let reader = InboundReader(inbound)
                     try await reader.collect(into: Conversation()) { _ in false }
                 }
             }
             // The first connection is registered once its welcome has been sent.
             while await server.services.registry.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            try await client.ws(server.live("rejoin")) { inbound, outbound, _ in
+            try await client.ws(server.live("rejoin"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 0)))
                 try await reader.collect(into: second) { $0["type"] as? String == "analysis" }
@@ -202,7 +202,7 @@ struct LiveWebSocketTests {
         try await server.application.test(.live) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await client.ws(server.live("alice")) { inbound, outbound, _ in
+                    try await client.ws(server.live("alice"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                         let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(face, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
@@ -210,7 +210,7 @@ struct LiveWebSocketTests {
                     }
                 }
                 group.addTask {
-                    try await client.ws(server.live("bob")) { inbound, outbound, _ in
+                    try await client.ws(server.live("bob"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                         let reader = InboundReader(inbound)
                         for i in 0..<3 { try await outbound.write(.text(frameMessage(emptyRoom, timestamp: Double(i)))) }
                         try await outbound.write(.text(#"{"type":"end"}"#))
@@ -236,7 +236,7 @@ struct LiveWebSocketTests {
         let group = self.group
         let face = self.face
         try await first.application.test(.live) { client in
-            try await client.ws(first.live("exam-42")) { inbound, outbound, _ in
+            try await client.ws(first.live("exam-42"), configuration: first.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 // Three people for a while, then the candidate alone; one frame at a time, like a paced client.
                 let conversation = Conversation()

@@ -88,7 +88,7 @@ struct SeedShapeTests {
         let conversation = Conversation()
         let answers = Conversation()
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("seed-1")) { inbound, outbound, _ in
+            try await client.ws(server.live("seed-1"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 try await outbound.write(.text(frameMessage(face, timestamp: 1.5)))
                 try await reader.collect(into: conversation) { $0["type"] as? String == "analysis" }

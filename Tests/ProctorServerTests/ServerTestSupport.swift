@@ -27,7 +27,10 @@ enum ServerTestEnvironment {
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Private, as the server makes its own data folder and files (umask 077): a `proctor worker`
+        // started on it refuses a folder or database that others can read.
+        DataFolderGuard.restrictUmask()
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
     }
 }
@@ -64,9 +67,25 @@ struct TestServer {
     /// Admin headers, for tests about something other than access.
     var admin: HTTPFields { headers(.admin) }
 
-    /// A live WebSocket path opened with the admin's token.
+    /// A live WebSocket path; open it with `liveConfiguration` (the admin's token in a header).
     func live(_ sessionId: String) -> String {
-        "/ws/\(sessionId)?token=\(tokens[.admin] ?? "")"
+        "/ws/\(sessionId)"
+    }
+
+    /// A WebSocket client configuration sending the admin's token as `Authorization`, never in the URL.
+    var liveConfiguration: WebSocketClientConfiguration {
+        WebSocketClientConfiguration(maxFrameSize: 1 << 24, additionalHeaders: admin)
+    }
+
+    /// `/ws/{id}?ticket=…` with a fresh ticket from `POST /api/live/ticket` for the candidate's invitation.
+    func ticketPath(_ client: some TestClientProtocol, sessionId: String, token: String) async throws -> String {
+        try await client.execute(uri: "/api/live/ticket", method: .post, headers: [.authorization: "Bearer \(token)"], body: nil) { response in
+            guard response.status == .created,
+                let object = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any],
+                let ticket = object["ticket"] as? String
+            else { throw TestServerError("no live ticket: \(response.status) \(String(buffer: response.body))") }
+            return "/ws/\(sessionId)?ticket=\(ticket)"
+        }
     }
 
     static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer
@@ -81,10 +100,17 @@ struct TestServer {
         logger.logLevel = .warning
         let store = try SQLiteSessionStore(path: data.appendingPathComponent("proctor.sqlite").path)
         let writer = BatchedStoreWriter(store: store, interval: .milliseconds(50), logger: logger)
+        // As `proctor serve` does: the master key file beside the data folder (made on the first
+        // start), and every blob encrypted with its session's data key.
+        let keyring = try MasterKeySource(configuration: configuration, environment: [:]).load(
+            create: true, configuration: configuration, logger: logger, environment: [:])
+        let blobs = EncryptingBlobStore(
+            inner: try FileBlobStore(root: data.appendingPathComponent("blobs")), keys: SessionKeyProvider(store: store, keyring: keyring),
+            segmentSize: configuration.protection.segmentBytes)
         let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
-            blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer, logger: logger
+            blobs: blobs, keyring: keyring, writer: writer, logger: logger
         )
         var tokens: [Role: String] = [:]
         for role in Role.staff {
@@ -111,6 +137,11 @@ struct TestServer {
         await services.writer.drain()
         await writerTask.value
     }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Collects a WebSocket conversation's text messages as JSON objects.

@@ -58,9 +58,9 @@ struct PostgresStoreTests {
                         try await connection.query("SELECT version, name FROM schema_migrations ORDER BY version", logger: TestDatabase.logger)
                             .collect().map { try $0.decode((Int, String).self) }
                     }
-                    #expect(versions.map(\.0) == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+                    #expect(versions.map(\.0) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
                     #expect(versions.first?.1 == "v1: sessions, detections, violations, summaries")
-                    #expect(versions.last?.1 == "v9: audio policy")
+                    #expect(versions.last?.1 == "v10: session data keys, live tickets")
 
                     let session = try await second.openSession(externalId: "after-migration", at: Fixtures.t0, metadata: [:])
                     #expect(try await first.session("after-migration")?.session == session)

@@ -94,7 +94,8 @@ struct PurgeCommand: AsyncParsableCommand {
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         let logger = Logger(label: "proctor.purge")
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
-        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
+        let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: false, logger: logger)
+        let blobs = try BlobStoreOpener.open(configuration: configuration, keys: opened.store, keyring: keyring, logger: logger)
         let report = try await opened.run { [configuration, logger] store in
             let purger = RetentionPurger(
                 store: store, blobs: blobs,

@@ -5,6 +5,7 @@ import ProctorCore
 import ProctorPipeline
 import ProctorRecording
 import ProctorStore
+import ProctorStoreSQLite
 import ProctorVision
 
 /// `proctor bench-recording`: chunk analysis throughput and merge time on real webm chunks, and
@@ -30,6 +31,9 @@ struct BenchRecordingCommand: AsyncParsableCommand {
     @Flag(help: "Analyse only the chunks with sound (skip the silent pass that the audio cost is compared with).")
     var soundOnly = false
 
+    @Flag(help: "Plain blobs, as before encryption at rest (compare with the default, encrypted run).")
+    var plain = false
+
     @Option(help: "Seconds between the starts of two spoken sentences (each about 5 s) in the chunks with sound; the rest is quiet room noise.")
     var speechEvery = 20.0
 
@@ -39,7 +43,15 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("proctor-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let blobs = try FileBlobStore(root: scratch)
+        // Encrypted as the server stores them (a data key per session in a scratch SQLite), unless --plain.
+        let files = try FileBlobStore(root: scratch)
+        let blobs: any BlobStore =
+            plain
+            ? files
+            : EncryptingBlobStore(
+                inner: files,
+                keys: SessionKeyProvider(store: try SQLiteSessionStore(path: scratch.appendingPathComponent("keys.sqlite").path), keyring: .ephemeral()),
+                segmentSize: configuration.protection.segmentBytes)
         let source = URL(fileURLWithPath: folder).appendingPathComponent("video/webcam_gaze_center_left_center.mp4").path
 
         // A sentence of espeak-ng's speech every `speechEvery` seconds over quiet pink noise (a room,
@@ -133,6 +145,18 @@ struct BenchRecordingCommand: AsyncParsableCommand {
         try await blobs.withLocalFiles(records.map(\.blobKey)) { try await VideoTools.concatenate($0, into: master) }
         let merged = try await VideoTools.duration(of: master)
         let mergeSeconds = mergeStarted.secondsElapsed
+        // Sealing and opening the master alone: what encryption adds to storing and reading a video.
+        let masterBytes = Double((try? FileManager.default.attributesOfItem(atPath: master.path)[.size] as? NSNumber)?.intValue ?? 0)
+        let sealStarted = ContinuousClock.now
+        try await blobs.put(BlobKeys.master("bench"), movingFileAt: master)
+        let sealSeconds = sealStarted.secondsElapsed
+        let openStarted = ContinuousClock.now
+        try await blobs.withLocalFile(BlobKeys.master("bench")) { _ in }
+        let openSeconds = openStarted.secondsElapsed
+        let rangeStarted = ContinuousClock.now
+        var served = 0
+        try await blobs.read(BlobKeys.master("bench"), range: nil) { served += $0.readableBytes }
+        let rangeSeconds = rangeStarted.secondsElapsed
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print(
@@ -147,6 +171,12 @@ struct BenchRecordingCommand: AsyncParsableCommand {
             String(
                 format: "  merge (ffmpeg concat, no re-encode): %.1f s of video in %.2f s = %.2f s per minute of video", merged, mergeSeconds,
                 mergeSeconds / merged * 60))
+        print(
+            String(
+                format: "  blobs %@: master %.1f MB stored in %.3f s (%.0f MB/s), opened to a local file in %.3f s (%.0f MB/s), streamed in %.3f s (%.0f MB/s)",
+                plain ? "plain" : "encrypted (AES-GCM, \(configuration.protection.segmentBytes / 1024) KiB segments)", masterBytes / 1e6, sealSeconds,
+                masterBytes / 1e6 / max(sealSeconds, 1e-6), openSeconds, masterBytes / 1e6 / max(openSeconds, 1e-6), rangeSeconds,
+                Double(served) / 1e6 / max(rangeSeconds, 1e-6)))
         // The sound: ffmpeg's decoding and Silero VAD, timed per chunk; the mouth looks during speech
         // show in the throughput against the silent pass.
         let audioSeconds = heard.results.reduce(0) { $0 + $1.audio.seconds }

@@ -136,7 +136,10 @@ struct SimulatedCandidate: Sendable {
         let binary = self.binary
         let offset = self.offset
         do {
-            try await WebSocketClient.connect(url: "\(url)/ws/\(id)?token=\(token)", configuration: .init(maxFrameSize: 8 << 20), logger: logger) {
+            // The token rides in a header, never in the URL (which proxies log).
+            try await WebSocketClient.connect(
+                url: "\(url)/ws/\(id)", configuration: .init(maxFrameSize: 8 << 20, additionalHeaders: [.authorization: "Bearer \(token)"]), logger: logger
+            ) {
                 inbound, outbound, _ in
                 await collector.connected()
                 try await withThrowingTaskGroup(of: Void.self) { group in

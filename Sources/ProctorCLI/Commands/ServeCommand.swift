@@ -54,17 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
             modelError = "\(error)"
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
-        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
-        // Live evidence kept beside the database by earlier versions joins the blob store (migration v6 points at it there).
-        let moved = try await LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
-        if moved > 0 { logger.info("moved \(moved) live evidence snapshots into the blob store") }
+        let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: true, logger: logger)
+        let blobs = try BlobStoreOpener.open(configuration: configuration, keys: opened.store, keyring: keyring, logger: logger)
         let (startedPool, startedError) = (pool, modelError)
         // The store runs (PostgreSQL's pool) around everything else and is ready (migrated) first.
         let written = try await opened.run { [configuration, logger] store in
+            // Live evidence kept beside the database by earlier versions joins the blob store (migration v6 points at it there).
+            let moved = try await LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
+            if moved > 0 { logger.info("moved \(moved) live evidence snapshots into the blob store") }
             let writer = BatchedStoreWriter(store: store, logger: logger)
             let services = try await ProctorServices.make(
                 configuration: configuration, version: Proctor.version, pool: startedPool, modelError: startedError, store: store,
-                blobs: blobs, writer: writer, logger: logger
+                blobs: blobs, keyring: keyring, writer: writer, logger: logger
             )
             if try await store.userCount() == 0 {
                 logger.warning("no accounts yet: create the first admin with `proctor admin create --username <name>` (see README)")

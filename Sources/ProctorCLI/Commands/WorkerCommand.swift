@@ -41,7 +41,8 @@ struct WorkerCommand: AsyncParsableCommand {
         var logger = Logger(label: "proctor.worker")
         logger.logLevel = logLevel.level
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
-        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
+        let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: true, logger: logger)
+        let blobs = try BlobStoreOpener.open(configuration: configuration, keys: opened.store, keyring: keyring, logger: logger)
         // Warm-up: models load once, before the first job.
         var processor: ChunkProcessor?
         if kinds.contains(.processChunk) {

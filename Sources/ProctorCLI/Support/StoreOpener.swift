@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProctorCore
+import ProctorOperations
 import ProctorStore
 import ProctorStorePostgres
 import ProctorStoreSQLite
@@ -39,7 +40,10 @@ enum StoreOpener {
         -> Opened
     {
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // umask 077, the folder made 0700, and a folder or database others can read refused.
+        let database = data.appendingPathComponent("proctor.sqlite")
+        try DataFolderGuard.prepare(
+            data: data, files: ["", "-wal", "-shm"].map { URL(fileURLWithPath: database.path + $0) }, configuration: configuration, logger: logger)
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             let store = try PostgresSessionStore.connect(url: url, logger: logger)
             return Opened(

@@ -14,6 +14,8 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var browser = ClientEventRules()
     /// The room's sound in recorded sessions.
     public var audio = AudioConfiguration()
+    /// Encryption at rest, the master key and file permissions.
+    public var protection = ProtectionConfiguration()
 
     public init() {}
 }

@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var liveIdleSeconds = 120.0
     /// Trust `X-Forwarded-For` for the client address (only behind your own reverse proxy).
     public var trustForwardedFor = false
+    /// Accept a data folder or database that other users can read (a shared mount with its own
+    /// access control). Off: like PostgreSQL, the server refuses to start on such a folder.
+    public var allowSharedDataPermissions = false
 
     public init() {}
 }

@@ -20,6 +20,10 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case loginRequired = "login_required"
     case invalidToken = "invalid_token"
     case expiredToken = "expired_token"
+    /// A live ticket that is unknown, already used, expired or for another session.
+    case invalidTicket = "invalid_ticket"
+    /// A token in the live socket's URL (`?token=`), refused unless `auth.allow_token_in_live_url`.
+    case tokenInURL = "token_in_url"
     case invalidCredentials = "invalid_credentials"
     case forbidden
     case originNotAllowed = "origin_not_allowed"

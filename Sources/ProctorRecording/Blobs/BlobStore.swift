@@ -205,6 +205,15 @@ public enum BlobKeys {
         "sessions/\(session)/audio/\(String(format: "%06d", index)).state.json"
     }
 
+    /// The session a blob belongs to (`sessions/<id>/…` or `live/<id>.jpg`), whose data key
+    /// encrypts it; nil for a key outside any session.
+    public static func sessionId(of key: String) -> String? {
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count >= 3, segments[0] == "sessions", !segments[1].isEmpty { return String(segments[1]) }
+        if segments.count == 2, segments[0] == "live", segments[1].hasSuffix(".jpg"), segments[1].count > 4 { return String(segments[1].dropLast(4)) }
+        return nil
+    }
+
     /// What an evidence blob holds, by its key: `audio` (Ogg/Opus) or `image` (JPEG).
     public static func evidenceMedia(_ key: String) -> EvidenceMedia { key.hasSuffix(".ogg") ? .audio : .image }
 }

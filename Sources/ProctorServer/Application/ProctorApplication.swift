@@ -25,8 +25,9 @@ public enum ProctorApplication {
         DashboardRoutes(services: services).register(on: router)
         LiveFeedRoutes(services: services).register(on: router)
         WebAppRoutes(services: services).register(on: router)
+        LiveTicketRoutes(services: services).register(on: router)
         LiveRoutes(services: services).register(on: router)
-        // Upgrades: the caller is authenticated (`?token=` or a header); the route checks the rest.
+        // Upgrades: the caller is authenticated (`?ticket=` or a header); the route checks the rest.
         let upgrades = Router(context: ProctorRequestContext.self)
         upgrades.add(middleware: AuthenticationMiddleware(services: services))
         LiveRoutes(services: services).registerUpgrades(on: upgrades)

@@ -22,6 +22,8 @@ public struct ProctorServices: Sendable {
     public let privacy: any PrivacyStore
     /// Live connections across all servers.
     public let livePresence: any LivePresenceStore
+    /// Data keys, live tickets and the signing generation.
+    public let keys: any KeyStore
     /// The whole store, for parts that need several of its roles at once.
     public let dataStore: any DataStore
     public let blobs: any BlobStore
@@ -42,17 +44,26 @@ public struct ProctorServices: Sendable {
         let clientEvents: RequestLimiter
     }
 
-    /// Builds the services; the token signing key is read from (or first stored in) the database, so
-    /// every server sharing it accepts the same logins and invitations.
+    /// Builds the services; the token signing key is derived from the master key (`keyring`) and the
+    /// signing generation in the database, so every server holding the master key accepts the same
+    /// logins and invitations, and the database alone signs nothing.
     public static func make(
         configuration: ProctorConfiguration, version: String, pool: VisionWorkerPool?, modelError: String?, store: any DataStore,
-        blobs: any BlobStore, writer: BatchedStoreWriter, registry: LiveSessionRegistry = LiveSessionRegistry(),
+        blobs: any BlobStore, keyring: MasterKeyring, writer: BatchedStoreWriter, registry: LiveSessionRegistry = LiveSessionRegistry(),
         metrics: ProctorMetrics = ProctorMetrics(), logger: Logger
     ) async throws -> ProctorServices {
-        let key = try await store.setting("token_signing_key", orInsert: TokenSigner.newIdentifier() + TokenSigner.newIdentifier())
+        // Earlier versions kept the signing key itself in `settings`: it signs nothing any more, and
+        // a copy of the database must not carry it.
+        if let legacy = try await store.setting("token_signing_key"), !legacy.isEmpty {
+            try await store.saveSetting("token_signing_key", value: "")
+            logger.notice("removed the token signing key from the database (it is now derived from the master key); earlier logins must log in again")
+        }
+        let generation = Int(try await store.setting(KeyRotation.generationSetting) ?? "0") ?? 0
+        let rotatedAt = try await store.setting(KeyRotation.rotatedAtSetting).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        let signer = TokenSigner(keyring: keyring, generation: generation, rotatedAt: rotatedAt, grace: configuration.auth.signingKeyGraceHours * 3600)
         return ProctorServices(
             configuration: configuration, version: version, pool: pool, modelError: modelError, store: store, blobs: blobs,
-            writer: writer, registry: registry, metrics: metrics, logger: logger, signer: TokenSigner(hexKey: key))
+            writer: writer, registry: registry, metrics: metrics, logger: logger, signer: signer)
     }
 
     init(
@@ -71,6 +82,7 @@ public struct ProctorServices: Sendable {
         self.privacy = store
         self.dataStore = store
         self.livePresence = store
+        self.keys = store
         self.blobs = blobs
         self.writer = writer
         self.registry = registry

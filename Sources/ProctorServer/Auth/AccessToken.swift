@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ProctorCore
+import ProctorRecording
 
 /// The claims of a signed token: a staff login (`sub` is the user id) or a candidate invitation
 /// (`sid` is the one session it opens).
@@ -22,8 +23,9 @@ struct AccessToken: Sendable, Hashable, Codable {
 
 /// Signs and verifies tokens in the JWT compact format with HS256 (HMAC-SHA256).
 ///
-/// The key lives in the database (`settings`), created by whichever server starts first, so every
-/// server of a deployment accepts every other's tokens.
+/// The key is derived from the master key (`MasterKeyring.signingKey`, HKDF), never stored: every
+/// server holding the master key accepts every other's tokens, and a copy of the database cannot
+/// mint one. After a rotation the previous key is still accepted until `previousValidUntil`.
 struct TokenSigner: Sendable {
     enum Failure: Error, Equatable {
         case malformed
@@ -34,19 +36,26 @@ struct TokenSigner: Sendable {
     /// The raw key bytes (SymmetricKey itself is not Sendable).
     let keyBytes: [UInt8]
     var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// The keys before the last rotation (of the master key, or of the signing generation), and
+    /// until when they are accepted.
+    let previousKeys: [[UInt8]]
+    let previousValidUntil: Date?
 
-    init(keyBytes: [UInt8]) {
+    init(keyBytes: [UInt8], previousKeys: [[UInt8]] = [], previousValidUntil: Date? = nil) {
         self.keyBytes = keyBytes
+        self.previousKeys = previousKeys
+        self.previousValidUntil = previousValidUntil
     }
 
-    init(hexKey: String) {
-        var bytes: [UInt8] = []
-        var index = hexKey.startIndex
-        while index < hexKey.endIndex, let next = hexKey.index(index, offsetBy: 2, limitedBy: hexKey.endIndex) {
-            if let byte = UInt8(hexKey[index..<next], radix: 16) { bytes.append(byte) }
-            index = next
-        }
-        keyBytes = bytes
+    /// The signer of a deployment: the current generation's key from the current master key; after a
+    /// rotation at `rotatedAt`, the keys it replaced until `grace` has passed.
+    init(keyring: MasterKeyring, generation: Int, rotatedAt: Date?, grace: TimeInterval) {
+        var previous: [[UInt8]] = []
+        if let old = keyring.previous { previous.append(MasterKeyring.signingKey(from: old, generation: generation)) }
+        if generation > 0 { previous.append(MasterKeyring.signingKey(from: keyring.current, generation: generation - 1)) }
+        self.init(
+            keyBytes: MasterKeyring.signingKey(from: keyring.current, generation: generation), previousKeys: previous,
+            previousValidUntil: rotatedAt?.addingTimeInterval(grace))
     }
 
     static let header = Base64URL.encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
@@ -64,8 +73,13 @@ struct TokenSigner: Sendable {
         let parts = string.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == Self.header[...], let signature = Base64URL.decode(String(parts[2])) else { throw .malformed }
         let input = Data("\(parts[0]).\(parts[1])".utf8)
-        // Constant-time comparison of the MAC.
-        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key) else { throw .badSignature }
+        // Constant-time comparison of the MAC; the previous key only within its grace period.
+        let current = HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key)
+        let inGrace = previousValidUntil.map { now < $0 } ?? false
+        let previous =
+            !current && inGrace
+            && previousKeys.contains { HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: SymmetricKey(data: $0)) }
+        guard current || previous else { throw .badSignature }
         guard let payload = Base64URL.decode(String(parts[1])), let token = try? JSONDecoder().decode(AccessToken.self, from: payload) else {
             throw .malformed
         }

@@ -3,7 +3,10 @@ import Hummingbird
 import ProctorCore
 
 /// Finds the caller of each request: a bearer token, the login cookie, or (for WebSocket handshakes,
-/// where browsers cannot set headers) a `token` query parameter. Routes then ask for a permission.
+/// where browsers cannot set headers) a single-use `ticket` query parameter from
+/// `POST /api/live/ticket`. A `token` in the socket's URL is refused (URLs end up in proxy logs and
+/// browser history) unless `auth.allow_token_in_live_url` lets old clients in, with a warning.
+/// Routes then ask for a permission.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ProctorRequestContext
     static let cookieName = "proctor_auth"
@@ -17,6 +20,18 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         if let raw = Self.token(in: request) {
             try await authenticate(raw, context: &context)
+        } else if request.uri.path.hasPrefix("/ws/"), let ticket = request.uri.queryParameters.get("ticket") {
+            try await redeem(String(ticket), path: request.uri.path, context: &context)
+        } else if request.uri.path.hasPrefix("/ws/"), let raw = request.uri.queryParameters.get("token"), !raw.isEmpty {
+            if services.configuration.auth.allowTokenInLiveUrl {
+                services.logger.warning(
+                    "a live connection carries its token in the URL (an old client; auth.allow_token_in_live_url is on): move it to live tickets",
+                    metadata: ["path": "\(request.uri.path)"])
+                try await authenticate(String(raw), context: &context)
+            } else {
+                context.authFailure = .tokenInURL
+                services.metrics.security(ErrorCode.tokenInURL.rawValue)
+            }
         }
         return try await next(request, context)
     }
@@ -33,6 +48,30 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.authFailure = .invalidToken
         }
         if let failure = context.authFailure { services.metrics.security(failure.rawValue) }
+    }
+
+    /// Sets the caller from a live ticket, taking it out of the store (it works once): for the
+    /// session in the path only, before it expires.
+    func redeem(_ ticket: String, path: String, context: inout Context) async throws {
+        let sessionId = path.split(separator: "/").dropFirst().first.flatMap { String($0).removingPercentEncoding } ?? ""
+        let rule = LiveTicketRule(lifetime: services.configuration.auth.liveTicketSeconds)
+        guard let record = try await services.keys.redeemLiveTicket(hash: TokenSigner.fingerprint(ticket)),
+            rule.refusal(ticketSession: record.sessionId, expiresAt: record.expiresAt, for: sessionId, now: Date()) == nil,
+            let role = Role(rawValue: record.callerRole)
+        else {
+            context.authFailure = .invalidTicket
+            services.metrics.security(ErrorCode.invalidTicket.rawValue)
+            return
+        }
+        if role != .candidate {
+            // Staff: the account must still be enabled and hold the role, as for a token.
+            guard let user = try await services.accounts.user(id: record.callerId), user.disabledAt == nil, user.role == role else {
+                context.authFailure = .invalidTicket
+                return
+            }
+        }
+        context.caller = Caller(
+            id: record.callerId, role: role, name: record.callerName, sessionId: role == .candidate ? record.sessionId : nil, tokenHash: record.tokenHash)
     }
 
     private func caller(for token: AccessToken, raw: String) async throws -> Caller? {
@@ -56,9 +95,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 if parts.count == 2, parts[0] == cookieName { return String(parts[1]) }
             }
         }
-        if request.uri.path.hasPrefix("/ws/"), let token = request.uri.queryParameters.get("token"), !token.isEmpty {
-            return token
-        }
         return nil
     }
 }
@@ -75,9 +111,15 @@ extension ProctorRequestContext {
     @discardableResult
     func require(_ permission: Permission) throws -> Caller {
         guard let caller else {
-            throw APIError(
-                .unauthorized, authFailure ?? .loginRequired,
-                authFailure == .expiredToken ? "your login has expired; log in again" : "log in first (cookie or Authorization: Bearer <token>)")
+            let message =
+                switch authFailure {
+                case .expiredToken: "your login has expired; log in again"
+                case .invalidTicket: "this live ticket is unknown, used, expired or for another session: ask POST /api/live/ticket for a new one"
+                case .tokenInURL:
+                    "a token in the URL is not accepted: get a ticket from POST /api/live/ticket (token in the Authorization header) and connect with ?ticket="
+                default: "log in first (cookie or Authorization: Bearer <token>)"
+                }
+            throw APIError(.unauthorized, authFailure ?? .loginRequired, message)
         }
         guard caller.can(permission) else {
             throw APIError(.forbidden, .forbidden, "a \(caller.role.rawValue) may not do this (needs \(permission.rawValue))")

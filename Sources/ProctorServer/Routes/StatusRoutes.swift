@@ -33,8 +33,10 @@ struct StatusRoutes {
             return Answer(.ok, HealthResponse(status: "healthy", version: version))
         }
         router.get("/metrics") { request, context -> Response in
+            // Closed by default: the `metrics` token, or a staff login that may read metrics.
             let token = configuration.auth.metricsToken
-            if !token.isEmpty, request.headers[.authorization] != "Bearer \(token)" {
+            let hasToken = !token.isEmpty && request.headers[.authorization] == "Bearer \(token)"
+            if !configuration.auth.openMetrics, !hasToken {
                 try context.require(.readMetrics)
             }
             var headers = HTTPFields()

@@ -35,10 +35,19 @@ export class LiveStream {
     this.schedule();
   }
 
-  connect() {
+  /** `url` is a string, or a function returning (a promise of) one: a new ticket for every (re)connect. */
+  async connect() {
     if (this.stopped) return;
     this.onState({ connection: 'connecting' });
-    const socket = new WebSocket(this.url);
+    let url;
+    try {
+      url = typeof this.url === 'function' ? await this.url() : this.url;
+    } catch (error) {
+      this.retryLater(error.message);
+      return;
+    }
+    if (this.stopped) return;
+    const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onopen = () => {
@@ -58,11 +67,15 @@ export class LiveStream {
       this.socket = null;
       this.onClose();
       if (this.stopped) return;
-      // 1008 with a reason means the server refused us for good (bad token, policy): do not hammer it.
-      const delay = Math.min(10000, 1000 * 2 ** this.retry++);
-      this.onState({ connection: 'reconnecting', detail: event.reason, retryIn: delay });
-      setTimeout(() => this.connect(), delay);
+      this.retryLater(event.reason);
     };
+  }
+
+  retryLater(detail) {
+    // 1008 with a reason means the server refused us for good (bad token, policy): do not hammer it.
+    const delay = Math.min(10000, 1000 * 2 ** this.retry++);
+    this.onState({ connection: 'reconnecting', detail, retryIn: delay });
+    setTimeout(() => this.connect(), delay);
   }
 
   receive(data) {

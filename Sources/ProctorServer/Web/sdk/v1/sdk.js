@@ -300,7 +300,7 @@ class ProctorExam extends HTMLElement {
     const recorder = new ChunkRecorder({ stream: this.stream, chunkSeconds: this.info.chunk_seconds, firstIndex, onChunk: (chunk) => queue.add(chunk) });
     recorder.start();
     const live = new LiveStream({
-      url: this.session.liveURL(), video: this.$('exam-preview'),
+      url: () => this.session.liveURL(), video: this.$('exam-preview'),
       onAnalysis: (message) => this.showAnalysis(message), onState: (state) => this.showLiveState(state),
       onOpen: (send) => events.attach(send), onClose: () => events.detach(), onMessage: (message) => events.handle(message),
     });

@@ -60,10 +60,15 @@ export class CandidateSession {
     return navigator.sendBeacon?.(`${this.base}/client-events`, body) ?? false;
   }
 
-  liveURL() {
+  /**
+   * The live socket's URL with a fresh single-use ticket (valid for seconds, one connection): the
+   * invitation token goes in the Authorization header, never in a URL that proxies and history record.
+   */
+  async liveURL() {
+    const { ticket } = await request('POST', `${this.server}/api/live/ticket`, { token: this.token });
     const url = new URL(`/ws/${encodeURIComponent(this.id)}`, this.server);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('token', this.token || '');
+    url.searchParams.set('ticket', ticket);
     return url.toString();
   }
 }
