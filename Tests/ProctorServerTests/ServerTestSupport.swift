@@ -69,8 +69,10 @@ struct TestServer {
         "/ws/\(sessionId)?token=\(tokens[.admin] ?? "")"
     }
 
-    static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer
-    {
+    /// `blobs` replaces the folder store in the data directory (an S3 store, for the tests against the S3 server).
+    static func make(
+        dataDirectory: URL? = nil, withModels: Bool = true, blobs: (any BlobStore)? = nil, configure: (inout ProctorConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         var configuration = ProctorConfiguration()
         // Cheap password hashing keeps the suite fast; the production cost is the default.
         configuration.auth.scryptCostLog2 = 10
@@ -84,7 +86,7 @@ struct TestServer {
         let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
-            blobs: try FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer, logger: logger
+            blobs: try blobs ?? FileBlobStore(root: data.appendingPathComponent("blobs")), writer: writer, logger: logger
         )
         var tokens: [Role: String] = [:]
         for role in Role.staff {

@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         var logger = Logger(label: "proctor")
         logger.logLevel = logLevel.level
-        let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration), as: UTF8.self)
+        let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration.redacted), as: UTF8.self)
         logger.info("configuration\n\(printed)")
 
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
@@ -54,7 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
             modelError = "\(error)"
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
-        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger)
+        // One registry for the server's /metrics, the blob store's counters included.
+        let metrics = ProctorMetrics()
+        let blobs = try BlobStoreOpener.open(configuration: configuration, logger: logger, metrics: metrics.metricsFactory)
         // Live evidence kept beside the database by earlier versions joins the blob store (migration v6 points at it there).
         let moved = try await LegacyEvidenceMover.move(dataDirectory: data, into: blobs)
         if moved > 0 { logger.info("moved \(moved) live evidence snapshots into the blob store") }
@@ -64,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             let writer = BatchedStoreWriter(store: store, logger: logger)
             let services = try await ProctorServices.make(
                 configuration: configuration, version: Proctor.version, pool: startedPool, modelError: startedError, store: store,
-                blobs: blobs, writer: writer, logger: logger
+                blobs: blobs, writer: writer, metrics: metrics, logger: logger
             )
             if try await store.userCount() == 0 {
                 logger.warning("no accounts yet: create the first admin with `proctor admin create --username <name>` (see README)")

@@ -14,6 +14,8 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var browser = ClientEventRules()
     /// The room's sound in recorded sessions.
     public var audio = AudioConfiguration()
+    /// Where blobs live: the data folder or an S3-compatible bucket.
+    public var storage = StorageConfiguration()
 
     public init() {}
 }
