@@ -70,7 +70,7 @@ public enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
     static func hint(_ code: String) -> String {
         switch code {
         case "InvalidAccessKeyId", "AccessDenied", "Unauthorized":
-            " (check storage.s3.access_key_id and the key's permissions on the bucket)"
+            " (check storage.s3.access_key_id, storage.s3.secret_access_key and the key's permissions on the bucket)"
         case "SignatureDoesNotMatch":
             " (check storage.s3.secret_access_key and storage.s3.region)"
         case "RequestTimeTooSkewed":
