@@ -62,4 +62,36 @@ import Testing
             #expect(error.description.contains("storage.s3.secret_access_key"))
         }
     }
+
+    /// A part the service refuses ends the upload with that error, and the upload is aborted so no
+    /// stored parts are left behind; the local file stays for the caller.
+    @Test func aFailedMultipartUploadIsAborted() async throws {
+        let aborted = Counter()
+        let router = Router()
+        router.on("parts/**", method: .post) { _, _ -> Response in
+            Response(
+                status: .ok,
+                body: .init(byteBuffer: ByteBuffer(string: "<InitiateMultipartUploadResult><UploadId>u-1</UploadId></InitiateMultipartUploadResult>")))
+        }
+        router.on("parts/**", method: .put) { _, _ -> Response in
+            Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>EntityTooSmall</Code></Error>")))
+        }
+        router.on("parts/**", method: .delete) { request, _ -> Response in
+            if request.uri.query?.contains("uploadId=u-1") == true { _ = await aborted.next() }
+            return Response(status: .noContent)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            var store = try Self.store(port: try #require(client.port), bucket: "parts")
+            store.multipartThreshold = 10
+            store.partSize = 16
+            let local = try store.temporaryURL(extension: "webm")
+            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(repeating: 7, count: 100).write(to: local)
+            let error = try await #require(throws: S3Error.self) { try await store.put("sessions/a/master.webm", movingFileAt: local) }
+            #expect(error.code == "EntityTooSmall")
+            #expect(await aborted.value == 1)
+            #expect(FileManager.default.fileExists(atPath: local.path))
+        }
+    }
 }
