@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Thin extern "C" wrapper over Debian's OpenCV 4.6: pixels in, numbers out.
@@ -32,6 +33,12 @@ let package = Package(
         ),
         // Pure Swift: sampling, behaviour, risk, decoding, message schema. No I/O.
         .target(name: "ProctorCore"),
+        // AWS Signature Version 4, pure (strings and bytes in, signatures out): the one signer the
+        // S3 blob store and `proctor storage check` use, small enough to test against AWS's examples.
+        .target(
+            name: "ProctorSigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Model wrappers and image operations over the C shim.
         .target(
             name: "ProctorVision",
@@ -84,11 +91,17 @@ let package = Package(
                 "ProctorVision",
                 "ProctorPipeline",
                 "ProctorStore",
+                "ProctorSigV4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Store request, byte and error counters by operation.
+                .product(name: "Metrics", package: "swift-metrics"),
                 // ByteBuffer and the blocking-I/O thread pool for blob reads.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                // The S3 blob store's HTTP client.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // What `serve`, `worker` and `admin` share without the HTTP server: retention purge and
@@ -141,6 +154,7 @@ let package = Package(
                 "ProctorOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -148,6 +162,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
+        // SigV4 against AWS's worked examples.
+        .testTarget(name: "ProctorSigV4Tests", dependencies: ["ProctorSigV4"]),
         .testTarget(
             name: "ProctorVisionTests",
             dependencies: ["ProctorCore", "ProctorVision", "ProctorPipeline"]
@@ -167,6 +183,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The blob store contract, on FileBlobStore and, when PROCTOR_TEST_S3_ENDPOINT is set, on S3BlobStore.
+        .testTarget(
+            name: "ProctorBlobStoreTests",
+            dependencies: [
+                "ProctorCore",
+                "ProctorRecording",
+                "ProctorSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ProctorServerTests",
             dependencies: [
@@ -181,6 +208,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                // To follow a presigned video URL to the S3 test server.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

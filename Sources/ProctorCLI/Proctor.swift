@@ -11,7 +11,7 @@ struct Proctor: AsyncParsableCommand {
         version: version,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, AnalyzeCommand.self, VerifyCommand.self, BenchCommand.self, BenchRecordingCommand.self, LoadTestCommand.self,
-            ConfigCommand.self, AdminCommand.self, PurgeCommand.self, KeysCommand.self,
+            ConfigCommand.self, AdminCommand.self, PurgeCommand.self, KeysCommand.self, StorageCommand.self,
         ]
     )
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Many machines, simulated on one: two `proctor serve` processes and three `proctor worker`
-processes share one PostgreSQL database and one data folder (blobs and evidence).
+processes share one PostgreSQL database and one S3 bucket, and no folder at all: each process has
+its own empty --data-dir, so every chunk, batch, master video and snapshot crosses between machines
+through the bucket (the S3 server of scripts/s3-test-server.sh, `storage.backend: s3`).
 
 Several recorded sessions are created, consented and uploaded through both servers (chunks of one
 session alternate between them, as behind a load balancer); one worker is killed with SIGKILL while
@@ -10,7 +12,9 @@ server works on the other (the signing key is derived from the master key all pr
 live ticket issued by one server is redeemed by the other (once), and the blobs on disk are
 encrypted while the API serves the original video.
 
-Run by scripts/test.sh with PROCTOR_TEST_DATABASE_URL set (scripts/postgres.sh start); alone:
+Run by scripts/test.sh with PROCTOR_TEST_DATABASE_URL and PROCTOR_TEST_S3_* set (scripts/postgres.sh
+start, scripts/s3-test-server.sh start); alone:
+    eval "$(scripts/s3-test-server.sh start)"
     /usr/bin/python3 Tests/MultiNode/multi_node_test.py --binary .build/debug/proctor --database postgres://postgres@127.0.0.1:54329/postgres
 """
 import argparse
@@ -86,8 +90,12 @@ class Processes:
     def __init__(self, binary, env, logs):
         self.binary, self.env, self.logs, self.running = binary, env, logs, {}
 
-    def start(self, name, arguments, extra_env=None):
+    def start(self, name, arguments, extra_env=None, data_dir=None):
         output = open(self.logs / f"{name}.log", "w")
+        if data_dir is not None:
+            # A machine of its own: an empty data folder that no other process sees.
+            data_dir.mkdir(parents=True, mode=0o700)
+            arguments = [*arguments, "--data-dir", str(data_dir)]
         self.running[name] = subprocess.Popen([str(self.binary), *arguments], cwd=ROOT, env={**self.env, **(extra_env or {})},
                                               stdout=output, stderr=subprocess.STDOUT)
 
@@ -134,6 +142,38 @@ def wait_healthy(base, deadline=180):
     raise AssertionError(f"{base} did not become healthy")
 
 
+def s3_environment(prefix):
+    """The processes' storage settings: the test S3 server, a prefix of this run's own."""
+    need = ["PROCTOR_TEST_S3_ENDPOINT", "PROCTOR_TEST_S3_BUCKET", "PROCTOR_TEST_S3_ACCESS_KEY_ID", "PROCTOR_TEST_S3_SECRET_ACCESS_KEY"]
+    missing = [name for name in need if not os.environ.get(name)]
+    assert not missing, f"{', '.join(missing)} not set (eval \"$(scripts/s3-test-server.sh start)\")"
+    return {
+        "PROCTOR_STORAGE__BACKEND": "s3",
+        "PROCTOR_STORAGE__S3__ENDPOINT": os.environ["PROCTOR_TEST_S3_ENDPOINT"],
+        "PROCTOR_STORAGE__S3__BUCKET": os.environ["PROCTOR_TEST_S3_BUCKET"],
+        "PROCTOR_STORAGE__S3__REGION": os.environ.get("PROCTOR_TEST_S3_REGION", "us-east-1"),
+        "PROCTOR_STORAGE__S3__ACCESS_KEY_ID": os.environ["PROCTOR_TEST_S3_ACCESS_KEY_ID"],
+        "PROCTOR_STORAGE__S3__SECRET_ACCESS_KEY": os.environ["PROCTOR_TEST_S3_SECRET_ACCESS_KEY"],
+        "PROCTOR_STORAGE__S3__PREFIX": prefix,
+    }
+
+
+def raw_object(name):
+    """An object's stored bytes, read past the S3 API and Proctor: through Swift's own API with tempauth."""
+    endpoint = os.environ["PROCTOR_TEST_S3_ENDPOINT"]
+    request = urllib.request.Request(f"{endpoint}/auth/v1.0", headers={
+        "X-Auth-User": os.environ["PROCTOR_TEST_S3_ACCESS_KEY_ID"], "X-Auth-Key": os.environ["PROCTOR_TEST_S3_SECRET_ACCESS_KEY"]})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        token, storage = answer.headers["X-Auth-Token"], answer.headers["X-Storage-Url"]
+    bucket = os.environ["PROCTOR_TEST_S3_BUCKET"]
+    with urllib.request.urlopen(urllib.request.Request(f"{storage}/{bucket}/{name}", headers={"X-Auth-Token": token}), timeout=10) as answer:
+        return answer.read()
+
+
+def files_in(folder):
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
 def run(binary, server_url):
     database = "proctor_multinode_" + uuid.uuid4().hex[:12]
     psql(server_url, f"CREATE DATABASE {database}")
@@ -142,9 +182,12 @@ def run(binary, server_url):
     logs = ROOT / "artifacts" / "multi-node"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
-    env = dict(os.environ, DATABASE_URL=url, PROCTOR_SERVER__DATA_DIRECTORY=str(work / "shared"),
+    prefix = "multinode-" + uuid.uuid4().hex[:12]
+    env = dict(os.environ, DATABASE_URL=url, PROCTOR_SERVER__DATA_DIRECTORY=str(work / "admin"),
                PROCTOR_RECORDING__JOBS__LEASE_SECONDS="4", PROCTOR_RECORDING__POLL_SECONDS="2",
-               PROCTOR_RECORDING__FINALIZE_GRACE_SECONDS="3", PROCTOR_RECORDING__BATCH_SIZE="2")
+               PROCTOR_RECORDING__FINALIZE_GRACE_SECONDS="3", PROCTOR_RECORDING__BATCH_SIZE="2",
+               # Machines of their own share no key file: one master key for all, as a deployment sets it.
+               PROCTOR_MASTER_KEY=os.urandom(32).hex(), **s3_environment(prefix))
     processes = Processes(binary, env, logs)
     try:
         created = subprocess.run([str(binary), "admin", "create", "--username", "multi", "--password-stdin"], input="multi-node-password\n",
@@ -153,13 +196,15 @@ def run(binary, server_url):
         servers = []
         for index in range(2):
             port = free_port()
-            processes.start(f"serve-{index}", ["serve", "--port", str(port), "--log-level", "info"], {"PROCTOR_RECORDING__EMBEDDED_WORKER": "false"})
+            processes.start(f"serve-{index}", ["serve", "--port", str(port), "--log-level", "info"], {"PROCTOR_RECORDING__EMBEDDED_WORKER": "false"},
+                            data_dir=work / f"serve-{index}")
             servers.append(f"http://127.0.0.1:{port}")
         for index in range(3):
-            processes.start(f"worker-{index}", ["worker", "--role", "all", "--name", f"w{index}", "--log-level", "info"])
+            processes.start(f"worker-{index}", ["worker", "--role", "all", "--name", f"w{index}", "--log-level", "info"],
+                            data_dir=work / f"worker-{index}")
         for base in servers:
             wait_healthy(base)
-        log(f"2 servers, 3 workers on database {database}")
+        log(f"2 servers, 3 workers on database {database}, blobs in bucket {os.environ['PROCTOR_TEST_S3_BUCKET']} under {prefix}/, no shared folder")
 
         # A login on one server is valid on the other.
         status, login = call(servers[0], "POST", "/api/auth/login", body={"username": "multi", "password": "multi-node-password"})
@@ -244,21 +289,30 @@ def run(binary, server_url):
             assert review["recording"]["gaps"] == [], review["recording"]
             assert abs(review["recording"]["video_duration"] - CHUNKS * CHUNK_SECONDS) < 1.5, review["recording"]["video_duration"]
             assert set(review["figures"]["recording"]["by_status"]) <= {"merged", "processed"}, review["figures"]
-        # Encrypted at rest, the original through the API (any server, any worker's key: one master key).
+        # Encrypted at rest, the original through the API (any server, any worker's key: one master key):
+        # the bucket's object read raw through Swift's own API is not WebM.
         session_id = sessions[0][0]
-        master = work / "shared" / "blobs" / "sessions" / session_id / "master.webm"
-        assert master.exists() and master.read_bytes()[:4] != b"\x1a\x45\xdf\xa3", "the master on disk is not WebM"
+        stored = raw_object(f"{prefix}/sessions/{session_id}/master.webm")
+        assert len(stored) > 1000 and stored[:4] != b"\x1a\x45\xdf\xa3", "the master in the bucket is not WebM"
         status, head = call(servers[1], "GET", f"/api/sessions/{session_id}/video", token, headers={"Range": "bytes=0-3"}, raw=True)
         assert status == 206 and head == b"\x1a\x45\xdf\xa3", (status, head)
-        modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [work / "shared", master, work / "shared-keys" / "master.key"]}
-        assert modes == {"shared": "0o700", "master.webm": "0o600", "master.key": "0o600"}, modes
-        log(f"blobs encrypted on disk, served as WebM; modes {modes}")
+        modes = {name: oct((work / name).stat().st_mode & 0o777) for name in ["serve-0", "worker-0"]}
+        assert set(modes.values()) == {"0o700"}, modes
+        log(f"blobs encrypted in the bucket ({len(stored)} bytes of master, not WebM), served as WebM; data folders {modes}")
         taken_over = psql(url, f"SELECT status, attempts, lease_owner FROM jobs WHERE id = {killed_job}")[0]
         assert taken_over[0] == "done" and int(taken_over[1]) >= 2, taken_over
         owners = psql(url, "SELECT DISTINCT split_part(lease_owner, '-', 1) FROM jobs WHERE lease_owner IS NOT NULL")
         attempts = psql(url, "SELECT kind, sum(attempts), count(*) FROM jobs GROUP BY 1 ORDER BY 1")
         log(f"jobs by kind (attempts, jobs): {attempts}; killed worker's job finished with {taken_over[1]} attempts")
-        log(f"PASS: {SESSIONS} sessions x {CHUNKS} chunks through 2 servers and 3 workers; every chunk processed once, every session finalized once")
+        # Every blob went through the bucket: the master videos play from there (ranged), and no
+        # process kept a blob, or left a scratch copy, in its own folder.
+        for session_id, _ in sessions:
+            status, head = call(servers[0], "GET", f"/api/sessions/{session_id}/video", token, raw=True, headers={"Range": "bytes=0-3"})
+            assert status == 206 and head == b"\x1a\x45\xdf\xa3", (status, head[:8])
+        for name in ["serve-0", "serve-1", "worker-1", "worker-2"]:
+            left = [path for path in files_in(work / name) if path.startswith("blobs/") or path.startswith("scratch/")]
+            assert not left, f"{name} kept blobs in its own folder: {left[:5]}"
+        log(f"PASS: {SESSIONS} sessions x {CHUNKS} chunks through 2 servers and 3 workers sharing only PostgreSQL and S3; every chunk processed once, every session finalized once")
     finally:
         processes.stop_all()
         shutil.rmtree(work, ignore_errors=True)

@@ -88,8 +88,11 @@ struct TestServer {
         }
     }
 
-    static func make(dataDirectory: URL? = nil, withModels: Bool = true, configure: (inout ProctorConfiguration) -> Void = { _ in }) async throws -> TestServer
-    {
+    /// `blobs` replaces the folder store in the data directory (an S3 store, for the tests against the
+    /// S3 server); either way it sits under the encryption layer, as in `proctor serve`.
+    static func make(
+        dataDirectory: URL? = nil, withModels: Bool = true, blobs: (any BlobStore)? = nil, configure: (inout ProctorConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         var configuration = ProctorConfiguration()
         // Cheap password hashing keeps the suite fast; the production cost is the default.
         configuration.auth.scryptCostLog2 = 10
@@ -104,13 +107,13 @@ struct TestServer {
         // start), and every blob encrypted with its session's data key.
         let keyring = try MasterKeySource(configuration: configuration, environment: [:]).load(
             create: true, configuration: configuration, logger: logger, environment: [:])
-        let blobs = EncryptingBlobStore(
-            inner: try FileBlobStore(root: data.appendingPathComponent("blobs")), keys: SessionKeyProvider(store: store, keyring: keyring),
+        let encrypted = EncryptingBlobStore(
+            inner: try blobs ?? FileBlobStore(root: data.appendingPathComponent("blobs")), keys: SessionKeyProvider(store: store, keyring: keyring),
             segmentSize: configuration.protection.segmentBytes)
         let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
-            blobs: blobs, keyring: keyring, writer: writer, logger: logger
+            blobs: encrypted, keyring: keyring, writer: writer, logger: logger
         )
         var tokens: [Role: String] = [:]
         for role in Role.staff {

@@ -106,5 +106,6 @@ struct PurgeCommand: AsyncParsableCommand {
             print("\(kind.rawValue): \(report.sessions[kind] ?? 0) sessions")
         }
         print("files deleted: \(report.files)")
+        print("orphaned blobs deleted: \(report.orphans)")
     }
 }

@@ -37,6 +37,15 @@ struct BenchRecordingCommand: AsyncParsableCommand {
     @Option(help: "Seconds between the starts of two spoken sentences (each about 5 s) in the chunks with sound; the rest is quiet room noise.")
     var speechEvery = 20.0
 
+    @Option(
+        help:
+            "files: analysis and merge on a scratch folder (the default). s3: also upload, merge, finalize and play back through the storage.s3 bucket and the file store, and compare."
+    )
+    var storage = StorageOption.files
+
+    @Flag(help: "With --storage s3, measure only the blob store (skip analysis and sound).")
+    var storageOnly = false
+
     func run() async throws {
         let configuration = try common.loadConfiguration()
         let folder = data ?? ProcessInfo.processInfo.environment["PROCTOR_TESTDATA"] ?? BenchCommand.defaultTestData()
@@ -95,6 +104,10 @@ struct BenchRecordingCommand: AsyncParsableCommand {
             return records
         }
         let records = try await makeChunks(session: "bench", sound: false)
+        if storage == .s3 {
+            try await compareStorage(configuration: configuration, records: records, source: blobs, files: files)
+            if storageOnly { return }
+        }
         let sounding = try await makeChunks(session: "bench-sound", sound: true)
         let chunkRecords = records
         let pool = try await VisionRuntime.startPool(configuration, manySessions: true)
@@ -207,6 +220,30 @@ struct BenchRecordingCommand: AsyncParsableCommand {
                     format: "  throughput with sound: %.1f video-s per wall-s against %.1f silent (%+.1f %%)", heardRate, silentRate,
                     (heardRate / silentRate - 1) * 100))
         }
+    }
+
+    /// The same chunks through the file store and the configured bucket, one after the other.
+    /// The blob traffic of a session through the folder and through the bucket, without the
+    /// encryption layer (its cost is the same on both); `source` holds the chunks as the server
+    /// stores them, read back as plain webm.
+    func compareStorage(configuration: ProctorConfiguration, records: [ChunkRecord], source: any BlobStore, files blobs: FileBlobStore) async throws {
+        var s3Configuration = configuration
+        s3Configuration.storage.backend = .s3
+        s3Configuration.storage.s3.prefix = "bench-\(UUID().uuidString.lowercased())"
+        s3Configuration.server.dataDirectory = blobs.root.appendingPathComponent("s3-data").path
+        var logger = Logger(label: "proctor.bench")
+        logger.logLevel = .warning
+        let bucket = try BlobStoreOpener.storage(configuration: s3Configuration, logger: logger)
+        try await bucket.checkAvailable()
+        let files = try await source.withLocalFiles(records.map(\.blobKey)) { urls in
+            try await Self.storagePass(on: blobs, chunks: urls, session: "store-files", batchSize: configuration.recording.batchSize)
+        }
+        let s3 = try await source.withLocalFiles(records.map(\.blobKey)) { urls in
+            try await Self.storagePass(on: bucket, chunks: urls, session: "store-s3", batchSize: configuration.recording.batchSize)
+        }
+        Self.printStorage(
+            files: files, s3: s3, videoSeconds: Double(chunks) * chunkSeconds, bytes: records.reduce(0) { $0 + $1.size },
+            endpoint: configuration.storage.s3.endpoint)
     }
 
     /// CPU seconds used so far by this process and its finished children (ffmpeg).

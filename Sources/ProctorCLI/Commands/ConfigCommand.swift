@@ -17,11 +17,11 @@ struct ConfigCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try common.loadConfiguration()
         if environment {
-            for (name, value) in try ConfigurationLoader().environmentVariables(for: configuration) {
+            for (name, value) in try ConfigurationLoader().environmentVariables(for: configuration.redacted) {
                 print("\(name)=\(value)")
             }
         } else {
-            print(String(decoding: try ConfigurationLoader.encoder.encode(configuration), as: UTF8.self))
+            print(String(decoding: try ConfigurationLoader.encoder.encode(configuration.redacted), as: UTF8.self))
         }
     }
 }

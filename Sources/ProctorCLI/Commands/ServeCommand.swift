@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
         var logger = Logger(label: "proctor")
         logger.logLevel = logLevel.level
-        let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration), as: UTF8.self)
+        let printed = String(decoding: try ConfigurationLoader.encoder.encode(configuration.redacted), as: UTF8.self)
         logger.info("configuration\n\(printed)")
 
         let data = URL(fileURLWithPath: configuration.server.dataDirectory)
@@ -55,7 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("models failed to load; /health reports 503 until fixed: \(error)")
         }
         let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: true, logger: logger)
-        let blobs = try BlobStoreOpener.open(configuration: configuration, keys: opened.store, keyring: keyring, logger: logger)
+        // One registry for the server's /metrics, the blob store's counters included.
+        let metrics = ProctorMetrics()
+        let blobs = try BlobStoreOpener.open(
+            configuration: configuration, keys: opened.store, keyring: keyring, logger: logger, metrics: metrics.metricsFactory)
         let (startedPool, startedError) = (pool, modelError)
         // The store runs (PostgreSQL's pool) around everything else and is ready (migrated) first.
         let written = try await opened.run { [configuration, logger] store in
@@ -65,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             let writer = BatchedStoreWriter(store: store, logger: logger)
             let services = try await ProctorServices.make(
                 configuration: configuration, version: Proctor.version, pool: startedPool, modelError: startedError, store: store,
-                blobs: blobs, keyring: keyring, writer: writer, logger: logger
+                blobs: blobs, keyring: keyring, writer: writer, metrics: metrics, logger: logger
             )
             if try await store.userCount() == 0 {
                 logger.warning("no accounts yet: create the first admin with `proctor admin create --username <name>` (see README)")

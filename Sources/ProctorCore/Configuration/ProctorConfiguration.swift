@@ -16,6 +16,8 @@ public struct ProctorConfiguration: Sendable, Hashable, Codable {
     public var audio = AudioConfiguration()
     /// Encryption at rest, the master key and file permissions.
     public var protection = ProtectionConfiguration()
+    /// Where blobs live: the data folder or an S3-compatible bucket.
+    public var storage = StorageConfiguration()
 
     public init() {}
 }

@@ -6,14 +6,15 @@ import ProctorStore
 
 /// Enforces the retention policy: finds ended sessions whose videos, evidence or face data are past
 /// their days, deletes the files, then clears the rows' references and marks them purged, batch by
-/// batch, and writes what it deleted to the audit log (actor `system`).
+/// batch, and writes what it deleted to the audit log (actor `system`); then removes orphaned
+/// blobs (`OrphanPurger`).
 public struct RetentionPurger: Sendable {
-    let store: any PrivacyStore & AccountStore
+    let store: any PrivacyStore & AccountStore & SessionStore & RecordingStore
     let blobs: any BlobStore
     let privacy: PrivacyConfiguration
     let logger: Logger
 
-    public init(store: any PrivacyStore & AccountStore, blobs: any BlobStore, privacy: PrivacyConfiguration, logger: Logger) {
+    public init(store: any PrivacyStore & AccountStore & SessionStore & RecordingStore, blobs: any BlobStore, privacy: PrivacyConfiguration, logger: Logger) {
         self.store = store
         self.blobs = blobs
         self.privacy = privacy
@@ -24,6 +25,8 @@ public struct RetentionPurger: Sendable {
         /// Sessions purged per data kind.
         public var sessions: [RetentionPolicy.DataKind: Int] = [:]
         public var files = 0
+        /// Blobs that no row named, removed.
+        public var orphans = 0
 
         public init() {}
     }
@@ -52,6 +55,12 @@ public struct RetentionPurger: Sendable {
                 logger.info("purged \(kind.rawValue) of \(targets.count) sessions (\(files) files)")
                 if targets.count < batchSize { break }
             }
+        }
+        let orphans = try await OrphanPurger(store: store, blobs: blobs, logger: logger).runOnce(now: now)
+        report.orphans = orphans.count
+        if !orphans.isEmpty {
+            let details: [String: JSONValue] = ["orphans_deleted": JSONValue(orphans.count), "keys": JSONValue(Array(orphans.prefix(100)))]
+            try await store.appendAudit([AuditRecord(at: now, actor: "system", role: "system", action: "purge", target: "orphans", details: details)])
         }
         return report
     }

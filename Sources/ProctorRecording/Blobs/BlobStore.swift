@@ -30,6 +30,28 @@ public protocol BlobStore: Sendable {
     /// A local scratch file path (on the store's own file system when it has one), for writing
     /// before `put`; the caller removes it if it never puts it.
     func temporaryURL(extension: String) throws -> URL
+    /// Every blob whose key starts with `prefix` (a folder such as `sessions/`), with its size and
+    /// last change, in key order: the orphan purge compares them with the database.
+    func list(prefix: String) async throws -> [BlobEntry]
+    /// A URL that lets a browser read the blob directly for a short while, or nil when this store
+    /// serves reads only through the server (files, encryption at rest, or presigning turned off).
+    func presignedReadURL(_ key: String, expiresIn seconds: Int) async throws -> URL?
+    /// Throws when the store cannot be used now (folder missing, bucket unreachable, credentials
+    /// refused): `/health` reports it as a dependency.
+    func checkAvailable() async throws
+}
+
+/// One blob in a listing.
+public struct BlobEntry: Sendable, Hashable, Codable {
+    public var key: String
+    public var size: Int
+    public var modified: Date
+
+    public init(key: String, size: Int, modified: Date) {
+        self.key = key
+        self.size = size
+        self.modified = modified
+    }
 }
 
 extension BlobStore {
@@ -131,6 +153,36 @@ public struct FileBlobStore: BlobStore {
             }
             try FileManager.default.removeItem(at: url)
             return files.count
+        }
+    }
+
+    public func list(prefix: String) async throws -> [BlobEntry] {
+        let root = root
+        return try await threadPool.runIfActive {
+            let files = FileManager.default
+            guard let paths = files.subpaths(atPath: root.path) else { return [] }
+            var entries: [BlobEntry] = []
+            for path in paths where path.hasPrefix(prefix) && !path.hasPrefix(".") {
+                guard let attributes = try? files.attributesOfItem(atPath: root.appendingPathComponent(path).path),
+                    attributes[.type] as? FileAttributeType == .typeRegular
+                else { continue }
+                let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+                entries.append(BlobEntry(key: path, size: size, modified: attributes[.modificationDate] as? Date ?? Date()))
+            }
+            return entries.sorted { $0.key < $1.key }
+        }
+    }
+
+    /// A folder is read through the server only.
+    public func presignedReadURL(_ key: String, expiresIn seconds: Int) async throws -> URL? { nil }
+
+    public func checkAvailable() async throws {
+        let root = root
+        try await threadPool.runIfActive {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
+                FileManager.default.isWritableFile(atPath: root.path)
+            else { throw BlobError.io("the blob folder \(root.path) is missing or not writable") }
         }
     }
 

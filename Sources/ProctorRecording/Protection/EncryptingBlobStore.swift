@@ -127,6 +127,14 @@ public struct EncryptingBlobStore: BlobStore {
 
     public func temporaryURL(extension ext: String) throws -> URL { try inner.temporaryURL(extension: ext) }
 
+    /// The holder's listing: the orphan purge needs keys and ages (sizes are the stored, encrypted ones).
+    public func list(prefix: String) async throws -> [BlobEntry] { try await inner.list(prefix: prefix) }
+
+    /// Never: the holder has ciphertext only a server can open, so videos stream through the server.
+    public func presignedReadURL(_ key: String, expiresIn seconds: Int) async throws -> URL? { nil }
+
+    public func checkAvailable() async throws { try await inner.checkAvailable() }
+
     /// The layout in the blob's header; nil for a blob written before encryption.
     private func storedLayout(_ key: String) async throws -> SegmentedCipherLayout? {
         var header = Data()

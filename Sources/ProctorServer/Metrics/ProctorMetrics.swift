@@ -33,6 +33,10 @@ public struct ProctorMetrics: Sendable {
         cpuSeconds = Gauge(label: "process_cpu_seconds_total", factory: factory)
     }
 
+    /// The factory behind this registry, for parts built before the services that count into the
+    /// same `/metrics` (the blob store's requests, bytes and errors).
+    public var metricsFactory: any MetricsFactory { factory }
+
     func error(_ code: ClientMessageError.Code) {
         Counter(label: "proctor_errors_total", dimensions: [("code", code.rawValue)], factory: factory).increment()
     }

@@ -354,10 +354,19 @@ struct RecordingRoutes {
         try await FindingEvidence(store: store, findings: findings, blobs: blobs).response(request, context: context)
     }
 
-    /// The master video, streamed from the blob store with HTTP Range support so that a player can seek.
+    /// The master video, streamed from the blob store with HTTP Range support so that a player can
+    /// seek; or, when the store presigns reads (`storage.s3.presign_video`), a redirect to the
+    /// bucket, so the bytes do not pass through this server.
     @Sendable func video(_ request: Request, context: ProctorRequestContext) async throws -> Response {
         try context.require(.review)
         let record = try await recordingRecord(context)
+        if let key = record.masterKey, let url = try await blobs.presignedReadURL(key, expiresIn: configuration.storage.s3.presignSeconds) {
+            var headers = HTTPFields()
+            headers[.location] = url.absoluteString
+            // The URL expires; a cached redirect would outlive it.
+            headers[.cacheControl] = "no-store"
+            return Response(status: .temporaryRedirect, headers: headers)
+        }
         guard let key = record.masterKey, let size = await blobs.size(key) else {
             throw APIError(.notFound, .notFound, "the session's video is not merged yet")
         }

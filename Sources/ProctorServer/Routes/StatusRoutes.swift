@@ -3,9 +3,11 @@ import Hummingbird
 import HummingbirdWebSocket
 import ProctorCore
 import ProctorPipeline
+import ProctorRecording
 
 /// `/`, `/health`, `/metrics`, `/ws/sessions` and `/ws/pipeline/info`.
 struct StatusRoutes {
+    let blobs: any BlobStore
     let configuration: ProctorConfiguration
     let metrics: ProctorMetrics
     let modelError: String?
@@ -13,7 +15,12 @@ struct StatusRoutes {
     let registry: LiveSessionRegistry
     let version: String
 
+    /// How long `/health` waits for the blob store before calling it unavailable: a load balancer's
+    /// probe must get an answer well within its own timeout.
+    static let blobStoreDeadline = Duration.seconds(3)
+
     init(services: ProctorServices) {
+        blobs = services.blobs
         configuration = services.configuration
         metrics = services.metrics
         modelError = services.modelError
@@ -27,10 +34,16 @@ struct StatusRoutes {
             RootResponse(version: version)
         }
         router.get("/health") { _, _ in
+            let store = await blobStoreStatus()
+            let dependencies = ["blob_store": store]
             if let problem = modelError {
-                return Answer(.serviceUnavailable, HealthResponse(status: "unhealthy", version: version, reason: problem))
+                return Answer(.serviceUnavailable, HealthResponse(status: "unhealthy", version: version, reason: problem, dependencies: dependencies))
             }
-            return Answer(.ok, HealthResponse(status: "healthy", version: version))
+            if let problem = store.reason {
+                return Answer(
+                    .serviceUnavailable, HealthResponse(status: "unhealthy", version: version, reason: "blob store: \(problem)", dependencies: dependencies))
+            }
+            return Answer(.ok, HealthResponse(status: "healthy", version: version, dependencies: dependencies))
         }
         router.get("/metrics") { request, context -> Response in
             // Closed by default: the `metrics` token, or a staff login that may read metrics.
@@ -59,5 +72,29 @@ struct StatusRoutes {
                 connections: await registry.count, timestamp: Date()
             )
         }
+    }
+
+    /// The blob store's state, within `blobStoreDeadline`.
+    func blobStoreStatus() async -> DependencyStatus {
+        let backend = configuration.storage.backend.rawValue
+        let blobs = blobs
+        let problem: String? = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await blobs.checkAvailable()
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.blobStoreDeadline)
+                return Task.isCancelled ? nil : "no answer within \(Self.blobStoreDeadline)"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        return DependencyStatus(status: problem == nil ? "ok" : "unavailable", backend: backend, reason: problem)
     }
 }

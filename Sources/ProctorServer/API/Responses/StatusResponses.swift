@@ -14,6 +14,15 @@ struct HealthResponse: Encodable, Sendable {
     var status: String
     var version: String
     var reason: String?
+    /// What the server needs besides itself, each with its state: `blob_store` today.
+    var dependencies: [String: DependencyStatus]?
+}
+
+/// One dependency of `/health`: `ok` or `unavailable`, which kind it is, and why not when not.
+struct DependencyStatus: Encodable, Sendable {
+    var status: String
+    var backend: String
+    var reason: String?
 }
 
 /// `GET /ws/sessions`: the seed's shape (`active_sessions`, `sessions[].session_id`,
