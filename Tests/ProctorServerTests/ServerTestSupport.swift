@@ -107,9 +107,11 @@ struct TestServer {
         // start), and every blob encrypted with its session's data key.
         let keyring = try MasterKeySource(configuration: configuration, environment: [:]).load(
             create: true, configuration: configuration, logger: logger, environment: [:])
-        let encrypted = EncryptingBlobStore(
-            inner: try blobs ?? FileBlobStore(root: data.appendingPathComponent("blobs")), keys: SessionKeyProvider(store: store, keyring: keyring),
-            segmentSize: configuration.protection.segmentBytes)
+        let holder = try blobs ?? FileBlobStore(root: data.appendingPathComponent("blobs"))
+        let encrypted: any BlobStore =
+            configuration.protection.encryptBlobs
+            ? EncryptingBlobStore(inner: holder, keys: SessionKeyProvider(store: store, keyring: keyring), segmentSize: configuration.protection.segmentBytes)
+            : holder
         let services = try await ProctorServices.make(
             configuration: configuration, version: "test", pool: withModels ? try await serverTestPool.value : nil,
             modelError: withModels ? nil : "model file x.onnx is missing", store: store,
