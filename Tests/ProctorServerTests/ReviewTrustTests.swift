@@ -13,24 +13,32 @@ import Testing
 /// findings are one incident, confidences that vary, and the live path checks identity.
 @Suite("Review a proctor can trust", .serialized, .timeLimit(.minutes(5)))
 struct ReviewTrustTests {
-    /// A recorded session: consent, the candidate's reference photo, then `chunks` uploaded and processed to the end.
-    func recordedSession(_ server: TestServer, chunks: [[UInt8]], chunkSeconds: Int) async throws -> String {
+    /// A session created by staff, consented by the candidate, with the candidate's reference photo
+    /// enrolled (a frame of the dev webcam clip): its id and the candidate's token.
+    func enrolledSession(_ client: some TestClientProtocol, _ server: TestServer, chunkSeconds: Int = 20) async throws -> (id: String, token: String) {
         let reference = try await ChunkFactory.frame("video/webcam_gaze_center_left_center.mp4", at: 1)
+        let (id, token) = try await client.execute(
+            uri: "/api/sessions", method: .post, headers: server.admin,
+            body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c","chunk_seconds":\#(chunkSeconds)}"#)
+        ) { response in
+            (json(response)["id"] as? String ?? "", json(response)["upload_token"] as? String ?? "")
+        }
+        let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+        try await client.execute(
+            uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
+            body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
+        ) { #expect($0.status == .ok) }
+        try await client.execute(uri: "/api/sessions/\(id)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) {
+            #expect($0.status == .ok)
+        }
+        return (id, token)
+    }
+
+    /// A recorded session, enrolled, then `chunks` uploaded and processed to the end.
+    func recordedSession(_ server: TestServer, chunks: [[UInt8]], chunkSeconds: Int) async throws -> String {
         let id: String = try await server.application.test(.router) { client in
-            let (id, token) = try await client.execute(
-                uri: "/api/sessions", method: .post, headers: server.admin,
-                body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c","chunk_seconds":\#(chunkSeconds)}"#)
-            ) { response in
-                (json(response)["id"] as? String ?? "", json(response)["upload_token"] as? String ?? "")
-            }
+            let (id, token) = try await enrolledSession(client, server, chunkSeconds: chunkSeconds)
             let auth: HTTPFields = [.authorization: "Bearer \(token)"]
-            try await client.execute(
-                uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
-                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
-            ) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/sessions/\(id)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) {
-                #expect($0.status == .ok)
-            }
             for (index, chunk) in chunks.enumerated() {
                 try await client.execute(
                     uri: "/api/sessions/\(id)/chunks/\(index)", method: .put, headers: auth + [.init("X-Chunk-SHA256")!: sha256(chunk)],
@@ -107,27 +115,13 @@ struct ReviewTrustTests {
     @Test("live: a reference enrolled from one person, then frames of another, is identity_mismatch within the interval, on the risk and in the findings")
     func liveIdentity() async throws {
         let server = try await TestServer.make(configure: quickRecording)
-        let reference = try await ChunkFactory.frame("video/webcam_gaze_center_left_center.mp4", at: 1)
         let stranger = try ServerTestEnvironment.bytes("head_pose/aflw2000_image00050.jpg")
         let candidate = try await ChunkFactory.frame("video/webcam_gaze_center_left_center.mp4", at: 2)
-        let (id, token): (String, String) = try await server.application.test(.router) { client in
-            let (id, token) = try await client.execute(
-                uri: "/api/sessions", method: .post, headers: server.admin, body: ByteBuffer(string: #"{"exam_id":"e","candidate_id":"c"}"#)
-            ) { (json($0)["id"] as? String ?? "", json($0)["upload_token"] as? String ?? "") }
-            let auth: HTTPFields = [.authorization: "Bearer \(token)"]
-            try await client.execute(
-                uri: "/api/sessions/\(id)/consent", method: .post, headers: auth,
-                body: ByteBuffer(string: #"{"notice_version":"2026-11","items":["webcam_frames","video_chunks","reference_photo","microphone"]}"#)
-            ) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/sessions/\(id)/reference", method: .post, headers: auth, body: ByteBuffer(bytes: reference)) {
-                #expect($0.status == .ok)
-            }
-            return (id, token)
-        }
+        let (id, token) = try await server.application.test(.router) { client in try await enrolledSession(client, server) }
         let interval = server.services.configuration.recording.identityIntervalSeconds
         let conversation = Conversation()
         try await server.application.test(.live) { client in
-            try await client.ws("/ws/\(id)?token=\(token)") { inbound, outbound, _ in
+            try await client.ws(try await server.ticketPath(client, sessionId: id, token: token)) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 // The candidate for a second, then someone else for longer than the interval.
                 for i in 0..<10 {
@@ -163,7 +157,7 @@ struct ReviewTrustTests {
         let server = try await TestServer.make()
         let stranger = try ServerTestEnvironment.bytes("head_pose/aflw2000_image00050.jpg")
         try await server.application.test(.live) { client in
-            try await client.ws(server.live("no-reference")) { inbound, outbound, _ in
+            try await client.ws(server.live("no-reference"), configuration: server.liveConfiguration) { inbound, outbound, _ in
                 let reader = InboundReader(inbound)
                 for i in 0..<8 {
                     try await outbound.write(.text(frameMessage(stranger, timestamp: Double(i) * 0.5)))

@@ -80,7 +80,8 @@ import Testing
                 #expect(response.status == .created)
             }
             let stored = try await blobs.list(prefix: "sessions/\(sessionId)/chunks/")
-            #expect(stored.count == 1 && stored.first?.size == chunk.count)
+            // Stored encrypted: the object is the chunk's bytes and the cipher's header and tags.
+            #expect(stored.count == 1 && (stored.first?.size ?? 0) > chunk.count)
             let row = try await server.services.recordings.chunks(sessionId: sessionId).first
             #expect(row?.blobKey == stored.first?.key)
 
