@@ -18,7 +18,7 @@ struct AdminCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account; prints a generated password unless one is given on stdin.")
 
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var options: DataFolderOptions
 
         @Option(help: "Login name (3-64 letters, digits, '.', '_', '-', '@').")
         var username: String
@@ -29,13 +29,9 @@ struct AdminCommand: AsyncParsableCommand {
         @Flag(help: "Read the password from the first line of standard input instead of generating one.")
         var passwordStdin = false
 
-        @Option(name: .customLong("data-dir"), help: "The data folder (for the embedded SQLite database).")
-        var dataDirectory: String?
-
         func run() async throws {
             guard let role = Role(rawValue: role), Role.staff.contains(role) else { throw ValidationError("--role must be admin, proctor or reviewer") }
-            var configuration = try common.loadConfiguration()
-            if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+            let configuration = try options.loadConfiguration()
             var logger = Logger(label: "proctor.admin")
             logger.logLevel = .warning
             let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
@@ -63,14 +59,10 @@ struct AdminCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts.")
 
-        @OptionGroup var common: CommonOptions
-
-        @Option(name: .customLong("data-dir"), help: "The data folder (for the embedded SQLite database).")
-        var dataDirectory: String?
+        @OptionGroup var options: DataFolderOptions
 
         func run() async throws {
-            var configuration = try common.loadConfiguration()
-            if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+            let configuration = try options.loadConfiguration()
             let opened = try await StoreOpener.open(configuration: configuration, logger: Logger(label: "proctor.admin"))
             let users = try await opened.run { store in try await store.users() }
             for user in users {
@@ -84,14 +76,10 @@ struct AdminCommand: AsyncParsableCommand {
 struct PurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "purge", abstract: "Delete captured data past its retention (privacy.*_days) once.")
 
-    @OptionGroup var common: CommonOptions
-
-    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server.")
-    var dataDirectory: String?
+    @OptionGroup var options: DataFolderOptions
 
     func run() async throws {
-        var configuration = try common.loadConfiguration()
-        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        let configuration = try options.loadConfiguration()
         let logger = Logger(label: "proctor.purge")
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
         let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: false, logger: logger)

@@ -17,14 +17,10 @@ struct KeysCommand: AsyncParsableCommand {
 struct KeysStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Where the master key comes from and what it seals.")
 
-    @OptionGroup var common: CommonOptions
-
-    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server.")
-    var dataDirectory: String?
+    @OptionGroup var options: DataFolderOptions
 
     func run() async throws {
-        var configuration = try common.loadConfiguration()
-        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        let configuration = try options.loadConfiguration()
         let logger = Logger(label: "proctor.keys")
         let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: false, logger: logger)
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)
@@ -43,14 +39,10 @@ struct KeysStatusCommand: AsyncParsableCommand {
 struct KeysInitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the master key file if there is none, and print the new key once.")
 
-    @OptionGroup var common: CommonOptions
-
-    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server.")
-    var dataDirectory: String?
+    @OptionGroup var options: DataFolderOptions
 
     func run() async throws {
-        var configuration = try common.loadConfiguration()
-        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        let configuration = try options.loadConfiguration()
         DataFolderGuard.restrictUmask()
         let source = MasterKeySource(configuration: configuration)
         guard case .file(let url) = source.origin else {
@@ -74,17 +66,13 @@ struct KeysRotateCommand: AsyncParsableCommand {
         commandName: "rotate",
         abstract: "Seal every data key with a new master key and derive a new token signing key (the old one works for auth.signing_key_grace_hours).")
 
-    @OptionGroup var common: CommonOptions
-
-    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server.")
-    var dataDirectory: String?
+    @OptionGroup var options: DataFolderOptions
 
     @Flag(help: "Rotate the token signing key only (every login and invitation must be renewed after the grace period).")
     var signingOnly = false
 
     func run() async throws {
-        var configuration = try common.loadConfiguration()
-        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        let configuration = try options.loadConfiguration()
         let logger = Logger(label: "proctor.keys")
         let source = MasterKeySource(configuration: configuration)
         let keyring = try BlobStoreOpener.keyring(configuration: configuration, create: false, logger: logger)

@@ -16,17 +16,13 @@ struct StorageCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check credentials, bucket access and clock skew (S3), or the folder (files); prints what it found, exits 1 on a problem.")
 
-        @OptionGroup var common: CommonOptions
-
-        @Option(name: .customLong("data-dir"), help: "The data folder (the files backend keeps blobs in <data>/blobs).")
-        var dataDirectory: String?
+        @OptionGroup var options: DataFolderOptions
 
         /// S3 refuses signatures more than 15 minutes off; warn well before.
         static let skewWarningSeconds = 60.0
 
         func run() async throws {
-            var configuration = try common.loadConfiguration()
-            if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+            let configuration = try options.loadConfiguration()
             var logger = Logger(label: "proctor.storage")
             logger.logLevel = .warning
             print("backend: \(BlobStoreOpener.describe(configuration))")

@@ -16,7 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Process recorded sessions: analyse chunks, merge batches, finalize master videos."
     )
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: DataFolderOptions
 
     @Option(help: "Which jobs to take: chunks, merge, finalize or all.")
     var role = "all"
@@ -27,17 +27,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Jobs run at once by this process.")
     var concurrency = 1
 
-    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server (database and blobs).")
-    var dataDirectory: String?
-
     @Option(help: "Log level.")
     var logLevel: LogLevelOption = .info
 
     func run() async throws {
         guard let kinds = JobKind.forRole(role) else { throw ValidationError("--role must be chunks, merge, finalize or all") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        var configuration = try common.loadConfiguration()
-        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        let configuration = try options.loadConfiguration()
         var logger = Logger(label: "proctor.worker")
         logger.logLevel = logLevel.level
         let opened = try await StoreOpener.open(configuration: configuration, logger: logger)

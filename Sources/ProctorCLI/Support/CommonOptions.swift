@@ -23,3 +23,19 @@ struct CommonOptions: ParsableArguments {
         }
     }
 }
+
+/// The options of every command that works on a data folder (worker, admin, purge, keys, storage):
+/// the configuration file and `--data-dir`, which wins over the configuration's folder.
+struct DataFolderOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .customLong("data-dir"), help: "The data folder shared with the server (its database and blobs, unless configured elsewhere).")
+    var dataDirectory: String?
+
+    /// `CommonOptions.loadConfiguration`, with the data folder given on the command line.
+    func loadConfiguration() throws -> ProctorConfiguration {
+        var configuration = try common.loadConfiguration()
+        if let dataDirectory { configuration.server.dataDirectory = dataDirectory }
+        return configuration
+    }
+}
