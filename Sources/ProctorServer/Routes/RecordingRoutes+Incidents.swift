@@ -12,22 +12,16 @@ extension RecordingRoutes {
         let id = try context.parameters.require("id")
         let incidentId = try context.parameters.require("iid")
         let body = try await RequestBody.decode(ReviewRequest.self, from: request)
-        if let note = body.note, note.count > 4000 { throw APIError(.badRequest, .invalidField, "note is longer than 4000 characters") }
+        try body.validate()
         guard let sessionId = try await store.session(id)?.session.id else { throw APIError(.notFound, .notFound, "no session \(id)") }
-        let record = try await recordings.recording(sessionId: sessionId)
-        let chunks = record == nil ? [] : try await recordings.chunks(sessionId: sessionId)
-        let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
-        let placed = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
+        let placed = try await placedFindings(sessionId: sessionId).findings
         guard let incident = FindingIncidents(placed).incidents.first(where: { $0.id == incidentId }) else {
             throw APIError(.notFound, .notFound, "no incident \(incidentId)")
         }
         let now = Date()
         var decided: [DecisionResponse] = []
         for var finding in incident.findings.map(\.finding) {
-            if let decision = body.decision { finding.decision = decision }
-            if let note = body.note { finding.note = note }
-            finding.reviewer = caller.name
-            finding.reviewedAt = now
+            body.apply(to: &finding, reviewer: caller.name, at: now)
             try await findings.updateFinding(finding)
             decided.append(
                 DecisionResponse(id: finding.id, decision: finding.decision, note: finding.note, reviewer: finding.reviewer, reviewedAt: finding.reviewedAt))

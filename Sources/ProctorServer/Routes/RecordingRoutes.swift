@@ -304,11 +304,8 @@ struct RecordingRoutes {
         try context.require(.review)
         let id = try context.parameters.require("id")
         guard let sessionId = try await store.session(id)?.session.id else { throw APIError(.notFound, .notFound, "no session \(id)") }
-        let record = try await recordings.recording(sessionId: sessionId)
-        let chunks = record == nil ? [] : try await recordings.chunks(sessionId: sessionId)
-        let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
+        let (record, timeline, findings) = try await placedFindings(sessionId: sessionId)
         let accommodation = try await record.asyncMap { try await accounts.accommodation(candidateId: $0.candidateId, examId: $0.examId) } ?? nil
-        let findings = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
         let incidents = FindingIncidents(findings)
         return FindingListResponse(
             sessionId: sessionId, finalized: record?.finalizedAt != nil, videoDuration: record?.masterDuration,
@@ -317,9 +314,36 @@ struct RecordingRoutes {
             incidents: incidents.incidents.map(IncidentResponse.init))
     }
 
+    /// The session's recording (nil for a live-only one), its timeline so far, and every finding
+    /// placed on it: what the findings list and an incident's decision both read.
+    func placedFindings(sessionId: String) async throws -> (record: RecordingRecord?, timeline: RecordingTimeline?, findings: [PlacedFinding]) {
+        let record = try await recordings.recording(sessionId: sessionId)
+        let chunks = record == nil ? [] : try await recordings.chunks(sessionId: sessionId)
+        let timeline = record.map { RecordingTimeline(records: chunks, lastIndex: $0.lastIndex) }
+        let placed = PlacedFinding.place(try await findings.findings(sessionId: sessionId), on: timeline, chunkStarts: ChunkRecord.startTimes(chunks))
+        return (record, timeline, placed)
+    }
+
     struct ReviewRequest: Decodable {
         var decision: FindingDecision?
         var note: String?
+
+        /// A note longer than this is refused.
+        static let maximumNoteLength = 4000
+
+        func validate() throws {
+            if let note, note.count > Self.maximumNoteLength {
+                throw APIError(.badRequest, .invalidField, "note is longer than \(Self.maximumNoteLength) characters")
+            }
+        }
+
+        /// The decision and note, as given, on `finding`, by `reviewer` at `date`.
+        func apply(to finding: inout FindingRecord, reviewer: String, at date: Date) {
+            if let decision { finding.decision = decision }
+            if let note { finding.note = note }
+            finding.reviewer = reviewer
+            finding.reviewedAt = date
+        }
     }
 
     /// A reviewer's decision and note on one finding; either may come alone, and a note sent with a
@@ -334,13 +358,8 @@ struct RecordingRoutes {
         else {
             throw APIError(.notFound, .notFound, "no event \(findingId)")
         }
-        if let decision = body.decision { finding.decision = decision }
-        if let note = body.note {
-            guard note.count <= 4000 else { throw APIError(.badRequest, .invalidField, "note is longer than 4000 characters") }
-            finding.note = note
-        }
-        finding.reviewer = caller.name
-        finding.reviewedAt = Date()
+        try body.validate()
+        body.apply(to: &finding, reviewer: caller.name, at: Date())
         try await findings.updateFinding(finding)
         await auditor.record(
             caller, "decision", target: finding.id,
