@@ -100,20 +100,19 @@ public struct ChunkProcessor: Sendable {
             guard let risk = outcome.risk, let observation = outcome.observation else { continue }
             var findings = Finding.from(risk)
             if let reference, observation.faceCount >= 1, identity.isDue(at: timestamp) {
-                let similarity = try await pool.run { models -> Double? in
-                    guard let face = try models.faceDetector.detect(in: frame).first else { return nil }
-                    return try models.embedder.embedding(of: face, in: frame).cosineSimilarity(to: reference)
-                }
+                let similarity = try await pool.run { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
                 if let similarity { identity.record(similarity, at: timestamp) }
             }
             if let mismatch = identity.finding(at: timestamp) { findings.append(mismatch) }
             let changes = tracker.update(findings: findings, at: timestamp) { UUID().uuidString.lowercased() }
             for episode in changes.opened {
                 let key = BlobKeys.evidence(chunk.sessionId, episode.id)
-                let jpeg = try? await pool.run { _ in Data(try frame.jpegData(quality: 80)) }
-                var saved: Void? = nil
-                if let jpeg { saved = try? await blobs.write(key, data: jpeg) }
-                recorder.open(episode, chunkIndex: chunk.index, evidenceKey: saved == nil ? nil : key, details: FindingDetails(identity, kind: episode.kind))
+                // A snapshot that cannot be made or stored leaves the finding without evidence, not the chunk unprocessed.
+                var evidenceKey: String?
+                if let jpeg = try? await pool.run({ _ in Data(try frame.jpegData(quality: 80)) }), (try? await blobs.write(key, data: jpeg)) != nil {
+                    evidenceKey = key
+                }
+                recorder.open(episode, chunkIndex: chunk.index, evidenceKey: evidenceKey, details: FindingDetails(identity, kind: episode.kind))
             }
             if observation.isPoorlyLit, let noFace = tracker.openEpisodes.first(where: { $0.kind == .noFace }) {
                 recorder.notePoorLighting(noFace.id)

@@ -24,6 +24,8 @@ struct LiveFrameProcessor {
     private var identity: IdentityCheck
     private var reference: FaceEmbedding?
     private var noReferenceNoted = false
+    /// The session has no recording (a live-only stream): no reference can be enrolled.
+    private var isLiveOnly = false
     /// The accommodated weights, for the identity points the pipeline does not score.
     private let weights: RiskWeights
 
@@ -149,16 +151,21 @@ struct LiveFrameProcessor {
     private mutating func checkIdentity(_ outcome: inout FrameOutcome, timestamp: Double) async {
         guard var risk = outcome.risk, let observation = outcome.observation else { return }
         if observation.faceCount >= 1, identity.isDue(at: timestamp) {
-            if reference == nil {
-                reference = (try? await services.recordings.recording(sessionId: serverSessionId))?.referenceEmbedding.map(FaceEmbedding.init)
+            // Read again at each due check until there is one (the candidate may enrol after connecting);
+            // a live-only session has no recording to enrol into, so it is read once.
+            if reference == nil, !isLiveOnly {
+                do {
+                    let recording = try await services.recordings.recording(sessionId: serverSessionId)
+                    isLiveOnly = recording == nil
+                    reference = recording?.referenceEmbedding.map(FaceEmbedding.init)
+                } catch {
+                    logger.warning("cannot read the reference photo's embedding: \(error)")
+                }
             }
             if let reference {
                 let frame = outcome.frame
                 do {
-                    let similarity = try await pool.run { models -> Double? in
-                        guard let face = try models.faceDetector.detect(in: frame).first else { return nil }
-                        return try models.embedder.embedding(of: face, in: frame).cosineSimilarity(to: reference)
-                    }
+                    let similarity = try await pool.run { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
                     if let similarity { identity.record(similarity, at: timestamp) }
                 } catch {
                     logger.warning("live identity check failed: \(error)")
