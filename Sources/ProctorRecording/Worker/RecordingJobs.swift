@@ -236,7 +236,7 @@ public struct RecordingJobs: Sendable {
             let gap = (source == .audio ? audio.mergeGapSeconds : configuration.recording.eventGapSeconds) + Self.recorderRestartSeconds
             for group in SpanJoiner.groups(spans, maximumGap: gap) {
                 let members = group.compactMap { byId[$0.id] }
-                guard var joined = FindingRecord.joined(members) else { continue }
+                guard let joined = FindingRecord.joined(members) else { continue }
                 let isSpeech = speechKinds.contains(joined.type)
                 if members.count > 1 {
                     if isSpeech, let master, let start = joined.videoStart, let end = joined.videoEnd, let key = joined.evidenceKey {
@@ -260,10 +260,7 @@ public struct RecordingJobs: Sendable {
                     removed.append(joined)
                     continue
                 }
-                if members.count > 1 {
-                    joined.details.joinedChunks = joined.details.joinedChunks.flatMap { $0.count > 1 ? $0 : nil }
-                    try await store.updateFinding(joined)
-                }
+                if members.count > 1 { try await store.updateFinding(joined) }
             }
         }
         for finding in removed {

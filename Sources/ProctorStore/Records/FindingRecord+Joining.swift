@@ -15,7 +15,9 @@ extension FindingRecord {
         first.endedAt = members.compactMap(\.endedAt).max() ?? first.endedAt
         first.frames = members.map(\.frames).reduce(0, +)
         first.severity = members.map(\.severity).max() ?? first.severity
-        first.details.joinedChunks = Array(Set(members.compactMap(\.chunkIndex))).sorted()
+        // Only pieces from more than one chunk say which (a merge within a chunk has nothing to tell).
+        let chunks = Array(Set(members.compactMap(\.chunkIndex))).sorted()
+        if chunks.count > 1 { first.details.joinedChunks = chunks }
         if members.contains(where: { $0.details.poorLighting == true }) { first.details.poorLighting = true }
         let similarities = members.compactMap(\.details.lowestSimilarity)
         if let lowest = similarities.min(), let weakest = members.first(where: { $0.details.lowestSimilarity == lowest }) {

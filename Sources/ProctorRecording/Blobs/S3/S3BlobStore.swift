@@ -174,7 +174,7 @@ public struct S3BlobStore: BlobStore {
                 close(descriptor)
             }
         } catch {
-            try? await threadPool.runIfActive { close(descriptor) }
+            _ = try? await threadPool.runIfActive { close(descriptor) }
             throw error
         }
     }
