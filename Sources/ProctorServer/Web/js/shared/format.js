@@ -44,6 +44,8 @@ export const milestoneLabels = {
   network_online: 'Back online',
   screen_check: 'Screens checked',
   audio_unavailable: 'Microphone not recorded',
+  audio_unreadable: 'Sound of a piece unreadable',
+  no_reference: 'No reference photo: identity not checked live',
 };
 
 export function label(type) {
