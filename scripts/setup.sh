@@ -2,7 +2,7 @@
 # Installs what Proctor needs on Debian 12, idempotently: system packages, then model files.
 #
 #   scripts/setup.sh            packages + models
-#   scripts/setup.sh models     models only (the manifest's, and Silero VAD from its PyPI wheel)
+#   scripts/setup.sh models     models only (the manifest's, those built from them (models/derived.tsv), and Silero VAD from its PyPI wheel)
 #   scripts/setup.sh packages   packages only
 #   scripts/setup.sh onnxruntime   the ONNX Runtime library only
 #   scripts/setup.sh contract   the API contract and fuzz tests' tools (vendor/venv, Tests/Contract/requirements.txt)
@@ -267,6 +267,39 @@ install_models() {
     echo "setup: models verified in $root/models"
 }
 
+# Models built from the manifest's verified files by a script of this checkout (models/derived.tsv): copied from
+# the mirror when it holds the result, else built with the model tools and checked against its sha256. A model
+# that cannot be built is reported, not fatal: Proctor falls back to what runs without it.
+install_derived_models() {
+    local mirror="${PROCTOR_MODEL_MIRROR:-}"
+    if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
+    while IFS=$'\t' read -r file sha source script purpose; do
+        case "$file" in ''|'#'*) continue ;; esac
+        local target="$root/models/$file"
+        if [ -f "$target" ] && [ "$(sha_of "$target")" = "$sha" ]; then continue; fi
+        local tmp="$target.part"
+        rm -f "$tmp"
+        if [ -n "$mirror" ] && [ -f "$mirror/$file" ] && [ "$(sha_of "$mirror/$file")" = "$sha" ]; then
+            install -m 0644 "$mirror/$file" "$tmp"
+            mv "$tmp" "$target"
+            echo "setup: $file copied from $mirror"
+            continue
+        fi
+        if ! install_model_tools || ! "$root/vendor/model-tools/bin/python" "$root/scripts/$script" "$root/models/$source" "$tmp" >/dev/null; then
+            rm -f "$tmp"
+            echo "setup: could not build $file ($purpose) with scripts/$script; Proctor runs without it" >&2
+            continue
+        fi
+        if [ "$(sha_of "$tmp")" != "$sha" ]; then
+            echo "setup: scripts/$script built $file with sha256 $(sha_of "$tmp"), not models/derived.tsv's $sha; Proctor runs without it" >&2
+            rm -f "$tmp"
+            continue
+        fi
+        mv "$tmp" "$target"
+        echo "setup: $file built from $source with scripts/$script"
+    done < "$root/models/derived.tsv"
+}
+
 # The contract and fuzz tests' Python tools (schemathesis, the OpenAPI validators), pinned in
 # Tests/Contract/requirements.txt, in a virtual environment of Debian's python3 at vendor/venv (ignored
 # by git). Reinstalled only when the requirements change.
@@ -292,9 +325,9 @@ install_contract() {
 }
 
 case "$what" in
-    all) install_packages; install_models; install_vad; install_onnxruntime ;;
+    all) install_packages; install_models; install_derived_models; install_vad; install_onnxruntime ;;
     packages) install_packages ;;
-    models) install_models; install_vad ;;
+    models) install_models; install_derived_models; install_vad ;;
     onnxruntime) install_onnxruntime ;;
     contract) install_contract ;;
     model-tools) install_model_tools ;;

@@ -248,21 +248,27 @@ int32_t pv_image_to_tensor(const pv_image *image, float *tensor, size_t capacity
     return guarded<int32_t>(status, -1, [&]() -> int32_t {
         if (!requireImage(image, status)) return -1;
         const cv::Mat &src = image->mat;
+        if (src.depth() != CV_8U) {
+            setStatus(status, PV_ERR_INVALID_ARGUMENT, "image to tensor needs 8-bit pixels");
+            return -1;
+        }
         const int channels = src.channels();
         const size_t plane = static_cast<size_t>(src.cols) * src.rows;
         if (capacity < plane * channels) {
             setStatus(status, PV_ERR_INVALID_ARGUMENT, "tensor buffer too small");
             return -1;
         }
-        for (int y = 0; y < src.rows; ++y) {
-            const uint8_t *row = src.ptr<uint8_t>(y);
-            for (int x = 0; x < src.cols; ++x) {
-                for (int c = 0; c < channels; ++c) {
-                    int sourceChannel = (swap_rb && channels == 3) ? (2 - c) : c;
-                    double value = (row[x * channels + sourceChannel] - mean[c]) * scale;
-                    tensor[c * plane + static_cast<size_t>(y) * src.cols + x] = static_cast<float>(value);
-                }
-            }
+        // One plane per channel, written in place by OpenCV's vectorised conversion: (value - mean) * scale.
+        std::vector<cv::Mat> planes;
+        if (channels == 1) {
+            planes.push_back(src);
+        } else {
+            cv::split(src, planes);
+        }
+        for (int c = 0; c < channels; ++c) {
+            int sourceChannel = (swap_rb && channels == 3) ? (2 - c) : c;
+            cv::Mat target(src.rows, src.cols, CV_32F, tensor + static_cast<size_t>(c) * plane);
+            planes[sourceChannel].convertTo(target, CV_32F, scale, -mean[c] * scale);
         }
         return 0;
     });

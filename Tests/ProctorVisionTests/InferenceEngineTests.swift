@@ -80,6 +80,46 @@ struct InferenceEngineTests {
         #expect(eyesCompared >= 20)
     }
 
+    @Test("YuNet on ONNX Runtime with YuNetDecoder finds what cv::FaceDetectorYN finds, down to the dark frames' candidates")
+    func faceDetectorsAgree() throws {
+        let opencv = try models(OpenCVInferenceEngine())
+        let ort = try models(try onnxRuntime())
+        #expect(opencv.engines["face_detector"] == "opencv-facedetectoryn")
+        #expect(ort.engines["face_detector"] == "onnxruntime")
+        let labels = try Labels.load()
+        // Every labelled still, as photographed and dark (the candidates below the threshold matter there).
+        var files = labels.items.filter { ["objects_people", "head_pose", "no_face", "face_verification"].contains($0.task) }.map(\.file)
+        files += try FileManager.default.contentsOfDirectory(atPath: TestEnvironment.file("fairness/images").path).sorted().prefix(40).map { "fairness/images/" + $0 }
+        var faces = 0
+        var candidates = 0
+        var maxShift = 0.0
+        var maxScoreDifference = 0.0
+        for (index, file) in files.enumerated() {
+            let photo = try Image.decode(try TestEnvironment.bytes(file))
+            for image in [photo, try photo.simulatingLight(.darkWithNoise, seed: UInt64(index))] {
+                let a = try opencv.faceDetector.detectWithCandidates(in: image)
+                let b = try ort.faceDetector.detectWithCandidates(in: image)
+                #expect(a.faces.count == b.faces.count, "\(file): \(a.faces.count) faces against \(b.faces.count)")
+                #expect(a.candidates.count == b.candidates.count, "\(file): \(a.candidates.count) candidates against \(b.candidates.count)")
+                for (x, y) in zip(a.faces + a.candidates, b.faces + b.candidates) {
+                    let points = zip([x.box.x, x.box.y, x.box.maxX, x.box.maxY] + x.keypoints.flatMap { [$0.x, $0.y] },
+                                     [y.box.x, y.box.y, y.box.maxX, y.box.maxY] + y.keypoints.flatMap { [$0.x, $0.y] })
+                    let shift = points.map { abs($0 - $1) }.max() ?? 0
+                    maxShift = max(maxShift, shift)
+                    maxScoreDifference = max(maxScoreDifference, abs(x.score - y.score))
+                    #expect(shift < 0.5, "\(file): a face moved \(shift) px")
+                    #expect(abs(x.score - y.score) < 0.001, "\(file): score \(x.score) against \(y.score)")
+                }
+                faces += b.faces.count
+                candidates += b.candidates.count
+            }
+        }
+        print(String(format: "engines: YuNet on %d images x 2 lights, %d faces and %d candidates; max shift %.4f px, max score difference %.5f",
+                     files.count, faces, candidates, maxShift, maxScoreDifference))
+        #expect(faces >= 60)
+        #expect(candidates >= 1)
+    }
+
     @Test("a model file that fails to load is named in the error")
     func corruptModel() throws {
         let engine = try onnxRuntime()

@@ -9,7 +9,8 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
     /// Threads one model run may use (ONNX Runtime's intra-op pool); inter-op parallelism is off.
     public let intraOpThreads: Int
     public let version: String
-    public var name: String { "onnxruntime" }
+    public var name: String { Self.engineName }
+    public static let engineName = "onnxruntime"
 
     /// Loads the library (once per process); throws when it is missing, corrupt or too old.
     public init(libraryPath: String, intraOpThreads: Int) throws(VisionError) {

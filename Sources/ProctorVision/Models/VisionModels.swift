@@ -11,13 +11,17 @@ public final class VisionModels {
     /// MediaPipe iris on both eyes; nil when eye gaze is switched off.
     public let irisLandmarker: IrisLandmarker?
 
-    /// Loads every model; the face mesh, object detector and face embedder run on `engine`
-    /// (YuNet stays on `cv::FaceDetectorYN`, which has its own decoding).
+    /// Loads every model; the face mesh, object detector and face embedder run on `engine`, and YuNet
+    /// too when that is ONNX Runtime and setup built its free-size file (else on `cv::FaceDetectorYN`).
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         let lowLight = configuration.preprocessing.lowLight
-        faceDetector = try FaceDetector(
-            modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces,
-            candidateThreshold: lowLight.enabled ? lowLight.secondPassScore : 0)
+        let candidates = lowLight.enabled ? lowLight.secondPassScore : 0
+        if engine.name == OnnxRuntimeInferenceEngine.engineName, let path = try? directory.path(for: configuration.faces.detectorInferenceModel) {
+            faceDetector = try FaceDetector(model: try engine.loadModel(at: path), configuration: configuration.faces, candidateThreshold: candidates)
+        } else {
+            faceDetector = try FaceDetector(
+                modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces, candidateThreshold: candidates)
+        }
         landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: configuration.faces.landmarkModel)))
         let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)
@@ -34,7 +38,7 @@ public final class VisionModels {
     /// Which engine runs each network, for logs and the pipeline info route.
     public var engines: [String: String] {
         var engines = [
-            "face_detector": "opencv-facedetectoryn",
+            "face_detector": faceDetector.engineName,
             "face_landmarks": landmarker.engineName,
             "object_detector": objectDetector.engineName,
             "face_embedder": embedder.engineName,
