@@ -112,12 +112,19 @@ void succeed(pv_status *status) {
 
 }  // namespace
 
+/// Immutable once created: runs keep their outputs in a `pv_ort_result`, so threads may share it.
 struct pv_ort_session {
     OrtSession *session = nullptr;
     std::vector<std::string> inputNames;
     std::vector<std::string> outputNames;
-    std::vector<std::vector<float>> outputs;
-    std::vector<std::vector<int64_t>> outputShapes;
+};
+
+/// One run's outputs: ONNX Runtime's values (released with the result), their float data and shapes.
+struct pv_ort_result {
+    std::vector<OrtValue *> values;
+    std::vector<const float *> data;
+    std::vector<size_t> lengths;
+    std::vector<std::vector<int64_t>> shapes;
 };
 
 extern "C" {
@@ -240,22 +247,33 @@ const char *pv_ort_session_output_name(const pv_ort_session *session, int32_t in
     return index >= 0 && index < static_cast<int32_t>(session->outputNames.size()) ? session->outputNames[index].c_str() : "";
 }
 
-int32_t pv_ort_session_run(pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status) {
+pv_ort_result *pv_ort_session_run(const pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status) {
     pv_ort_input only = {input, PV_ORT_FLOAT, shape, rank};
     return pv_ort_session_run_inputs(session, &only, 1, status);
 }
 
-int32_t pv_ort_session_run_inputs(pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status) {
+void pv_ort_result_free(pv_ort_result *result) {
+    if (result == nullptr) return;
+    if (runtime) {
+        for (OrtValue *value : result->values) {
+            if (value) runtime->function<void (*)(OrtValue *)>(ReleaseValue)(value);
+        }
+    }
+    delete result;
+}
+
+pv_ort_result *pv_ort_session_run_inputs(const pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status) {
     succeed(status);
     const Runtime *rt = runtime;
     if (rt == nullptr || session == nullptr || session->session == nullptr) {
         fail(status, PV_ERR_INVALID_ARGUMENT, "ONNX Runtime session is not open");
-        return -1;
+        return nullptr;
     }
     if (inputs == nullptr || count < 1 || count > static_cast<int32_t>(session->inputNames.size())) {
         fail(status, PV_ERR_INVALID_ARGUMENT, "the model takes " + std::to_string(session->inputNames.size()) + " inputs");
-        return -1;
+        return nullptr;
     }
+    auto *result = new pv_ort_result;
     try {
         std::string error;
         std::vector<OrtValue *> tensors(static_cast<size_t>(count), nullptr);
@@ -275,73 +293,75 @@ int32_t pv_ort_session_run_inputs(pv_ort_session *session, const pv_ort_input *i
         }
         std::vector<const char *> outputNames;
         for (const auto &name : session->outputNames) outputNames.push_back(name.c_str());
-        std::vector<OrtValue *> outputs(outputNames.size(), nullptr);
+        result->values.assign(outputNames.size(), nullptr);
         if (error.empty()) {
             error = rt->message(rt->function<OrtStatus *(*)(OrtSession *, const OrtRunOptions *, const char *const *, const OrtValue *const *, size_t, const char *const *, size_t, OrtValue **)>(Run)(
-                session->session, nullptr, inputNames.data(), tensors.data(), tensors.size(), outputNames.data(), outputNames.size(), outputs.data()));
+                session->session, nullptr, inputNames.data(), tensors.data(), tensors.size(), outputNames.data(), outputNames.size(), result->values.data()));
         }
         for (OrtValue *tensor : tensors) {
             if (tensor) rt->function<void (*)(OrtValue *)>(ReleaseValue)(tensor);
         }
-        session->outputs.assign(outputs.size(), {});
-        session->outputShapes.assign(outputs.size(), {});
-        for (size_t i = 0; i < outputs.size(); ++i) {
-            OrtValue *value = outputs[i];
+        const size_t outputs = result->values.size();
+        result->data.assign(outputs, nullptr);
+        result->lengths.assign(outputs, 0);
+        result->shapes.assign(outputs, {});
+        for (size_t i = 0; i < outputs && error.empty(); ++i) {
+            OrtValue *value = result->values[i];
             if (value == nullptr) continue;
+            OrtTensorTypeAndShapeInfo *info = nullptr;
+            size_t dimensions = 0, elements = 0;
+            error = rt->message(rt->function<OrtStatus *(*)(const OrtValue *, OrtTensorTypeAndShapeInfo **)>(GetTensorTypeAndShape)(value, &info));
+            if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, size_t *)>(GetDimensionsCount)(info, &dimensions));
             if (error.empty()) {
-                OrtTensorTypeAndShapeInfo *info = nullptr;
-                size_t dimensions = 0, elements = 0;
-                error = rt->message(rt->function<OrtStatus *(*)(const OrtValue *, OrtTensorTypeAndShapeInfo **)>(GetTensorTypeAndShape)(value, &info));
-                if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, size_t *)>(GetDimensionsCount)(info, &dimensions));
-                if (error.empty()) {
-                    session->outputShapes[i].resize(dimensions);
-                    error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, int64_t *, size_t)>(GetDimensions)(info, session->outputShapes[i].data(), dimensions));
-                }
-                if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, size_t *)>(GetTensorShapeElementCount)(info, &elements));
-                if (info) rt->function<void (*)(OrtTensorTypeAndShapeInfo *)>(ReleaseTensorTypeAndShapeInfo)(info);
-                void *data = nullptr;
-                if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(OrtValue *, void **)>(GetTensorMutableData)(value, &data));
-                if (error.empty() && data) {
-                    const float *floats = static_cast<const float *>(data);
-                    session->outputs[i].assign(floats, floats + elements);
-                }
+                result->shapes[i].resize(dimensions);
+                error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, int64_t *, size_t)>(GetDimensions)(info, result->shapes[i].data(), dimensions));
             }
-            rt->function<void (*)(OrtValue *)>(ReleaseValue)(value);
+            if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(const OrtTensorTypeAndShapeInfo *, size_t *)>(GetTensorShapeElementCount)(info, &elements));
+            if (info) rt->function<void (*)(OrtTensorTypeAndShapeInfo *)>(ReleaseTensorTypeAndShapeInfo)(info);
+            void *data = nullptr;
+            if (error.empty()) error = rt->message(rt->function<OrtStatus *(*)(OrtValue *, void **)>(GetTensorMutableData)(value, &data));
+            if (error.empty() && data) {
+                result->data[i] = static_cast<const float *>(data);
+                result->lengths[i] = elements;
+            }
         }
         if (!error.empty()) {
+            pv_ort_result_free(result);
             fail(status, PV_ERR_OPENCV, "ONNX Runtime: " + error);
-            return -1;
+            return nullptr;
         }
-        return 0;
+        return result;
     } catch (const std::exception &exception) {
+        pv_ort_result_free(result);
         fail(status, PV_ERR_INTERNAL, exception.what());
-        return -1;
+        return nullptr;
     }
 }
 
-int32_t pv_ort_session_output_rank(const pv_ort_session *session, int32_t index) {
-    if (index < 0 || index >= static_cast<int32_t>(session->outputShapes.size())) return 0;
-    return static_cast<int32_t>(session->outputShapes[index].size());
+int32_t pv_ort_result_count(const pv_ort_result *result) { return result ? static_cast<int32_t>(result->values.size()) : 0; }
+
+int32_t pv_ort_result_rank(const pv_ort_result *result, int32_t index) {
+    if (result == nullptr || index < 0 || index >= static_cast<int32_t>(result->shapes.size())) return 0;
+    return static_cast<int32_t>(result->shapes[index].size());
 }
 
-int32_t pv_ort_session_output_shape(const pv_ort_session *session, int32_t index, int64_t *dimensions, int32_t capacity) {
-    if (index < 0 || index >= static_cast<int32_t>(session->outputShapes.size())) return 0;
-    const auto &shape = session->outputShapes[index];
+int32_t pv_ort_result_shape(const pv_ort_result *result, int32_t index, int64_t *dimensions, int32_t capacity) {
+    if (result == nullptr || index < 0 || index >= static_cast<int32_t>(result->shapes.size())) return 0;
+    const auto &shape = result->shapes[index];
     int32_t count = std::min(capacity, static_cast<int32_t>(shape.size()));
     for (int32_t i = 0; i < count; ++i) dimensions[i] = shape[i];
     return count;
 }
 
-size_t pv_ort_session_output_length(const pv_ort_session *session, int32_t index) {
-    if (index < 0 || index >= static_cast<int32_t>(session->outputs.size())) return 0;
-    return session->outputs[index].size();
+size_t pv_ort_result_length(const pv_ort_result *result, int32_t index) {
+    if (result == nullptr || index < 0 || index >= static_cast<int32_t>(result->lengths.size())) return 0;
+    return result->lengths[index];
 }
 
-size_t pv_ort_session_output_copy(const pv_ort_session *session, int32_t index, float *destination, size_t capacity) {
-    if (index < 0 || index >= static_cast<int32_t>(session->outputs.size())) return 0;
-    const auto &values = session->outputs[index];
-    size_t count = std::min(capacity, values.size());
-    std::memcpy(destination, values.data(), count * sizeof(float));
+size_t pv_ort_result_copy(const pv_ort_result *result, int32_t index, float *destination, size_t capacity) {
+    if (result == nullptr || index < 0 || index >= static_cast<int32_t>(result->data.size()) || result->data[index] == nullptr) return 0;
+    size_t count = std::min(capacity, result->lengths[index]);
+    std::memcpy(destination, result->data[index], count * sizeof(float));
     return count;
 }
 

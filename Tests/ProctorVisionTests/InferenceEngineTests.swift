@@ -120,6 +120,32 @@ struct InferenceEngineTests {
         #expect(candidates >= 1)
     }
 
+    @Test("one engine opens a model once, and its session gives every thread the same outputs at once")
+    func sharedSession() async throws {
+        let engine = try onnxRuntime()
+        let path = try TestEnvironment.models.path(for: "yolox_nano.onnx")
+        let first = try engine.loadModel(at: path)
+        #expect(first === (try engine.loadModel(at: path)))
+        let images = ["objects_people/yolov5_bus.jpg", "objects_people/coco_000000000192.jpg"]
+        let inputs = try images.map { try Image.decode(try TestEnvironment.bytes($0)).letterboxed(size: 416).image.tensor(scale: 1, swapRB: false) }
+        let expected = try inputs.map { try first.run($0)[0].values }
+        let model = try #require(first as? OnnxRuntimeInferenceModel)
+        // Eight runs at once on four threads, each checked against the run alone.
+        let matches = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for run in 0..<8 {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        Thread {
+                            continuation.resume(with: Result { try model.run(inputs[run % 2])[0].values == expected[run % 2] })
+                        }.start()
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(matches.count == 8 && matches.allSatisfy { $0 })
+    }
+
     @Test("a model file that fails to load is named in the error")
     func corruptModel() throws {
         let engine = try onnxRuntime()

@@ -181,8 +181,11 @@ int32_t pv_ort_session_input_count(const pv_ort_session *session);
 const char *pv_ort_session_input_name(const pv_ort_session *session, int32_t index);
 int32_t pv_ort_session_output_count(const pv_ort_session *session);
 const char *pv_ort_session_output_name(const pv_ort_session *session, int32_t index);
-/// Runs the model on one float tensor fed to its first input; outputs stay in the session until the next run.
-int32_t pv_ort_session_run(pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status);
+/// The outputs of one run, owned by the caller (`pv_ort_result_free`). A session holds no state of its
+/// runs, so one session serves every CV worker at once (ONNX Runtime's `Run` is thread-safe).
+typedef struct pv_ort_result pv_ort_result;
+/// Runs the model on one float tensor fed to its first input; nil (and `status` set) on failure.
+pv_ort_result *pv_ort_session_run(const pv_ort_session *session, const float *input, const int64_t *shape, int32_t rank, pv_status *status);
 /// Element types of `pv_ort_input` (ONNX's TensorProto numbers).
 enum { PV_ORT_FLOAT = 1, PV_ORT_INT64 = 7 };
 /// One input tensor: `data` holds the product of `shape` elements of `element_type`.
@@ -193,13 +196,16 @@ typedef struct pv_ort_input {
     int32_t rank;
 } pv_ort_input;
 /// Runs the model on `count` tensors fed to its first `count` inputs in order (a recurrent model's
-/// samples, state and rate); outputs stay in the session until the next run, as with `pv_ort_session_run`.
-int32_t pv_ort_session_run_inputs(pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status);
-int32_t pv_ort_session_output_rank(const pv_ort_session *session, int32_t index);
+/// samples, state and rate); nil (and `status` set) on failure.
+pv_ort_result *pv_ort_session_run_inputs(const pv_ort_session *session, const pv_ort_input *inputs, int32_t count, pv_status *status);
+void pv_ort_result_free(pv_ort_result *result);
+int32_t pv_ort_result_count(const pv_ort_result *result);
+int32_t pv_ort_result_rank(const pv_ort_result *result, int32_t index);
 /// Writes up to `capacity` dimensions of output `index`; returns how many.
-int32_t pv_ort_session_output_shape(const pv_ort_session *session, int32_t index, int64_t *dimensions, int32_t capacity);
-size_t pv_ort_session_output_length(const pv_ort_session *session, int32_t index);
-size_t pv_ort_session_output_copy(const pv_ort_session *session, int32_t index, float *destination, size_t capacity);
+int32_t pv_ort_result_shape(const pv_ort_result *result, int32_t index, int64_t *dimensions, int32_t capacity);
+size_t pv_ort_result_length(const pv_ort_result *result, int32_t index);
+/// Copies up to `capacity` floats of output `index` (straight from ONNX Runtime's buffer); returns how many.
+size_t pv_ort_result_copy(const pv_ort_result *result, int32_t index, float *destination, size_t capacity);
 
 #ifdef __cplusplus
 }

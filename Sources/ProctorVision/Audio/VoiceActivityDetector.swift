@@ -5,10 +5,9 @@ import ProctorCore
 ///
 /// The model is recurrent: each window is fed with the 64 samples before it (its context) and the
 /// state the previous window left, and both are carried across windows and across the chunks of one
-/// session (`VoiceActivityState`). One ONNX Runtime session serves every caller; runs are serialised
-/// by a lock because the binding keeps a run's outputs in the session (a chunk's audio takes about
-/// 5 ms per second of sound, so callers hardly wait).
-public final class VoiceActivityDetector: @unchecked Sendable {
+/// session (`VoiceActivityState`). One ONNX Runtime session serves every caller at once: each run's
+/// outputs are its own, and the recurrent state travels in the caller's `VoiceActivityState`.
+public final class VoiceActivityDetector: Sendable {
     public static let sampleRate = 16_000
     /// Samples per window at 16 kHz (the model accepts only this size).
     public static let windowSamples = 512
@@ -16,7 +15,6 @@ public final class VoiceActivityDetector: @unchecked Sendable {
     public static let stateCount = 2 * 1 * 128
 
     private let model: OnnxRuntimeInferenceModel
-    private let lock = NSLock()
     public let path: String
 
     /// Loads the model; it must have Silero's inputs (`input`, `state`, `sr`).
@@ -43,8 +41,6 @@ public final class VoiceActivityDetector: @unchecked Sendable {
         var results: [Float] = []
         results.reserveCapacity(buffer.count / Self.windowSamples)
         var offset = 0
-        lock.lock()
-        defer { lock.unlock() }
         while offset + Self.windowSamples <= buffer.count {
             let window = Array(buffer[offset..<(offset + Self.windowSamples)])
             let outputs = try model.run([

@@ -11,21 +11,46 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
     public let version: String
     public var name: String { Self.engineName }
     public static let engineName = "onnxruntime"
+    /// The sessions this engine opened, by path: every CV worker that loads a model gets the same
+    /// session, because a session keeps nothing of its runs (`pv_ort_result`) and ONNX Runtime's `Run`
+    /// is thread-safe. One copy of each network's weights, pre-packed kernels and arena instead of one
+    /// per worker (README, Performance: memory).
+    private let sessions: SessionCache
 
     /// Loads the library (once per process); throws when it is missing, corrupt or too old.
     public init(libraryPath: String, intraOpThreads: Int) throws(VisionError) {
         _ = try checked("cannot load ONNX Runtime from \(libraryPath)") { pv_ort_load(libraryPath, $0) }
         self.intraOpThreads = max(1, intraOpThreads)
         version = String(cString: pv_ort_version())
+        sessions = SessionCache()
     }
 
     public func loadModel(at path: String) throws(VisionError) -> any InferenceModel {
-        try OnnxRuntimeInferenceModel(path: path, intraOpThreads: intraOpThreads)
+        try sessions.session(at: path) { () throws(VisionError) in try OnnxRuntimeInferenceModel(path: path, intraOpThreads: intraOpThreads) }
     }
 }
 
-/// One ONNX Runtime session.
-public final class OnnxRuntimeInferenceModel: InferenceModel {
+/// The sessions of one engine, opened once per path.
+///
+/// An `NSLock`, not `Synchronization.Mutex`: on this machine's kernel a contended `Mutex` aborts the
+/// process (its priority-inheritance futex is refused; NOTES.md).
+final class SessionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened: [String: OnnxRuntimeInferenceModel] = [:]
+
+    func session(at path: String, open: () throws(VisionError) -> OnnxRuntimeInferenceModel) throws(VisionError) -> OnnxRuntimeInferenceModel {
+        lock.lock()
+        defer { lock.unlock() }
+        if let session = opened[path] { return session }
+        let session = try open()
+        opened[path] = session
+        return session
+    }
+}
+
+/// One ONNX Runtime session, shared by every thread that runs it: immutable after creation, each run's
+/// outputs in its own `pv_ort_result`.
+public final class OnnxRuntimeInferenceModel: InferenceModel, @unchecked Sendable {
     private let handle: OpaquePointer
     public let path: String
     public let inputNames: [String]
@@ -50,12 +75,13 @@ public final class OnnxRuntimeInferenceModel: InferenceModel {
 
     public func run(_ input: Tensor) throws(VisionError) -> [Tensor] {
         let shape = input.shape.map { Int64($0) }
-        _ = try checked("inference with \(path)") { status in
+        let result = try created("inference with \(path)") { status in
             input.values.withUnsafeBufferPointer { values in
                 shape.withUnsafeBufferPointer { pv_ort_session_run(handle, values.baseAddress, $0.baseAddress, Int32(shape.count), status) }
             }
         }
-        return outputs()
+        defer { pv_ort_result_free(result) }
+        return Self.outputs(of: result)
     }
 
     /// One input of a model with several (`run(_:)` of `[InferenceInput]`).
@@ -77,12 +103,13 @@ public final class OnnxRuntimeInferenceModel: InferenceModel {
         let isFloat = inputs.map { if case .float = $0 { true } else { false } }
         let floats: [[Float]] = inputs.map { if case .float(let tensor) = $0 { tensor.values } else { [] } }
         let integers: [[Int64]] = inputs.map { if case .int64(_, let values) = $0 { values } else { [] } }
-        _ = try checked("inference with \(path)") { status in
+        let result = try created("inference with \(path)") { status in
             Self.withDescriptors(isFloat, floats, integers, shapes) { descriptors in
                 pv_ort_session_run_inputs(handle, descriptors, Int32(descriptors.count), status)
             }
         }
-        return outputs()
+        defer { pv_ort_result_free(result) }
+        return Self.outputs(of: result)
     }
 
     /// The C descriptors over the arrays' storage (nested closures keep every buffer in place), valid
@@ -112,16 +139,20 @@ public final class OnnxRuntimeInferenceModel: InferenceModel {
         return next(0)
     }
 
-    private func outputs() -> [Tensor] {
-        (0..<Int32(outputNames.count)).map { index in
-            let rank = Int(pv_ort_session_output_rank(handle, index))
+    /// Each output of a run as a tensor with its shape (a flat one when the shape does not match its length).
+    private static func outputs(of result: OpaquePointer) -> [Tensor] {
+        (0..<pv_ort_result_count(result)).map { index in
+            let rank = Int(pv_ort_result_rank(result, index))
             var dimensions = [Int64](repeating: 0, count: max(rank, 1))
-            _ = dimensions.withUnsafeMutableBufferPointer { pv_ort_session_output_shape(handle, index, $0.baseAddress, Int32(rank)) }
-            let length = pv_ort_session_output_length(handle, index)
-            var values = [Float](repeating: 0, count: length)
-            let copied = values.withUnsafeMutableBufferPointer { pv_ort_session_output_copy(handle, index, $0.baseAddress, length) }
+            _ = dimensions.withUnsafeMutableBufferPointer { pv_ort_result_shape(result, index, $0.baseAddress, Int32(rank)) }
+            let length = pv_ort_result_length(result, index)
+            var copied = 0
+            let values = [Float](unsafeUninitializedCapacity: length) { buffer, initialized in
+                copied = pv_ort_result_copy(result, index, buffer.baseAddress, length)
+                initialized = copied
+            }
             let shape = rank > 0 && dimensions.prefix(rank).reduce(1, *) == Int64(copied) ? dimensions.prefix(rank).map(Int.init) : [copied]
-            return Tensor(shape: shape, values: Array(values.prefix(copied)))
+            return Tensor(shape: shape, values: values)
         }
     }
 }

@@ -1,7 +1,8 @@
 import ProctorCore
 
-/// One worker's own copy of every model. Neither OpenCV networks nor the sessions built on them are
-/// shared between threads here: each CV worker loads a set at start-up and uses it alone.
+/// The models of one CV worker. OpenCV's networks (and `cv::FaceDetectorYN`, `cv::FaceRecognizerSF`)
+/// are the worker's own; the ONNX Runtime sessions are the engine's, one per file for every worker
+/// (`OnnxRuntimeInferenceEngine`), so a second worker costs little memory.
 public final class VisionModels {
     public let faceDetector: FaceDetector
     public let landmarker: FaceLandmarker
