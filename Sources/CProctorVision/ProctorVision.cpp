@@ -9,6 +9,7 @@
 #include <opencv2/objdetect.hpp>
 #include <opencv2/videoio.hpp>
 
+#include <cfloat>
 #include <cmath>
 #include <stdexcept>
 #include <cstdlib>
@@ -554,6 +555,68 @@ pv_image *pv_face_recognizer_align(const pv_face_recognizer *recognizer, const p
         cv::Mat row(1, 15, CV_32F, const_cast<float *>(face_row));
         cv::Mat aligned;
         recognizer->recognizer->alignCrop(asBGR(image->mat), row, aligned);
+        return wrap(std::move(aligned));
+    });
+}
+
+namespace {
+
+/// The similarity transform (Umeyama, least squares) that takes the five detector landmarks to the
+/// ArcFace template of a 112x112 crop: what `cv::FaceRecognizerSF::alignCrop` computes in OpenCV 4.6,
+/// without loading its network.
+cv::Mat arcFaceSimilarity(const float landmarks[10]) {
+    static const double target[5][2] = {{38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
+    double sourceMean[2] = {0, 0}, targetMean[2] = {0, 0};
+    for (int i = 0; i < 5; ++i) {
+        for (int c = 0; c < 2; ++c) {
+            sourceMean[c] += landmarks[2 * i + c] / 5.0;
+            targetMean[c] += target[i][c] / 5.0;
+        }
+    }
+    double covariance[2][2] = {{0, 0}, {0, 0}};
+    double sourceVariance = 0;
+    for (int i = 0; i < 5; ++i) {
+        double s[2] = {landmarks[2 * i] - sourceMean[0], landmarks[2 * i + 1] - sourceMean[1]};
+        double t[2] = {target[i][0] - targetMean[0], target[i][1] - targetMean[1]};
+        for (int r = 0; r < 2; ++r) {
+            for (int c = 0; c < 2; ++c) covariance[r][c] += t[r] * s[c] / 5.0;
+        }
+        sourceVariance += (s[0] * s[0] + s[1] * s[1]) / 5.0;
+    }
+    cv::Mat a = (cv::Mat_<double>(2, 2) << covariance[0][0], covariance[0][1], covariance[1][0], covariance[1][1]);
+    cv::Mat w, u, vt;
+    cv::SVD::compute(a, w, u, vt);
+    double d[2] = {1, 1};
+    if (cv::determinant(a) < 0) d[1] = -1;
+    // Rank 1 (collinear points): the reflection is decided by the rotation's own determinants.
+    const double tolerance = std::max(w.at<double>(0), w.at<double>(1)) * 2 * FLT_MIN;
+    const int rank = (w.at<double>(0) > tolerance) + (w.at<double>(1) > tolerance);
+    cv::Mat rotation;
+    if (rank == 1 && cv::determinant(u) * cv::determinant(vt) > 0) {
+        rotation = u * vt;
+    } else {
+        double reflection = rank == 1 ? -1 : d[1];
+        cv::Mat diagonal = (cv::Mat_<double>(2, 2) << d[0], 0, 0, reflection);
+        rotation = u * diagonal * vt;
+    }
+    const double scale = sourceVariance > 0 ? (w.at<double>(0) * d[0] + w.at<double>(1) * d[1]) / sourceVariance : 1;
+    cv::Mat transform(2, 3, CV_64F);
+    for (int r = 0; r < 2; ++r) {
+        transform.at<double>(r, 0) = scale * rotation.at<double>(r, 0);
+        transform.at<double>(r, 1) = scale * rotation.at<double>(r, 1);
+        transform.at<double>(r, 2) =
+            targetMean[r] - scale * (rotation.at<double>(r, 0) * sourceMean[0] + rotation.at<double>(r, 1) * sourceMean[1]);
+    }
+    return transform;
+}
+
+}  // namespace
+
+pv_image *pv_face_align(const pv_image *image, const float face_row[15], pv_status *status) {
+    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
+        if (!requireImage(image, status)) return nullptr;
+        cv::Mat aligned;
+        cv::warpAffine(asBGR(image->mat), aligned, arcFaceSimilarity(face_row + 4), cv::Size(112, 112), cv::INTER_LINEAR);
         return wrap(std::move(aligned));
     });
 }

@@ -67,35 +67,50 @@ public struct DetectionPipeline: Sendable {
     public mutating func process(encodedFrame bytes: [UInt8], timestamp: Double) async throws -> FrameOutcome {
         let received = ContinuousClock.now
         let maximumPixels = configuration.maximumImagePixels
+        let sampling = configuration.sampling.enabled
+        let previous = previousSignature
+        // The frame's motion signature in the same trip to a CV worker as its decoding.
         let decoded = try await pool.run { _ in
             let started = ContinuousClock.now
             let image = try Image.decode(bytes, maximumPixels: maximumPixels)
-            return (image, started.millisecondsElapsed)
+            let decodeMs = started.millisecondsElapsed
+            return (image, decodeMs, sampling ? try Self.motion(of: image, against: previous) : nil)
         }
-        return try await process(frame: decoded.0, timestamp: timestamp, received: received, decodeMs: decoded.1)
+        return try await process(frame: decoded.0, timestamp: timestamp, received: received, decodeMs: decoded.1, motion: decoded.2)
     }
 
     /// Analyses a decoded frame at `timestamp` seconds.
     public mutating func process(frame: Image, timestamp: Double) async throws -> FrameOutcome {
-        try await process(frame: frame, timestamp: timestamp, received: .now, decodeMs: 0)
+        var motion: SamplingMotion?
+        if configuration.sampling.enabled {
+            let previous = previousSignature
+            motion = try await pool.run { _ in try Self.motion(of: frame, against: previous) }
+        }
+        return try await process(frame: frame, timestamp: timestamp, received: .now, decodeMs: 0, motion: motion)
     }
 
-    private mutating func process(frame: Image, timestamp: Double, received: ContinuousClock.Instant, decodeMs: Double) async throws -> FrameOutcome {
+    /// A frame's motion signature, its score against the previous frame's (nil for the first frame),
+    /// and what measuring it cost.
+    typealias SamplingMotion = (signature: MotionSignature, score: Double?, milliseconds: Double)
+
+    static func motion(of frame: Image, against previous: MotionSignature?) throws -> SamplingMotion {
+        let started = ContinuousClock.now
+        let signature = try MotionSignature.ofFrame(frame)
+        return (signature, previous.flatMap { signature.score(against: $0) }, started.millisecondsElapsed)
+    }
+
+    private mutating func process(
+        frame: Image, timestamp: Double, received: ContinuousClock.Instant, decodeMs: Double, motion sampled: SamplingMotion?
+    ) async throws -> FrameOutcome {
         var stages = StageTimings()
         stages.decodeMs = decodeMs
 
-        // 1. Sampling: motion against the previous frame, then the pure decision.
+        // 1. Sampling: motion against the previous frame (measured on the worker), then the pure decision.
         var motion: Double?
-        if configuration.sampling.enabled {
-            let previous = previousSignature
-            let (signature, score, ms) = try await pool.run { _ in
-                let started = ContinuousClock.now
-                let signature = try MotionSignature(of: frame)
-                return (signature, previous.flatMap { signature.score(against: $0) }, started.millisecondsElapsed)
-            }
-            previousSignature = signature
-            motion = score
-            stages.samplingMs = ms
+        if let sampled {
+            previousSignature = sampled.signature
+            motion = sampled.score
+            stages.samplingMs = sampled.milliseconds
         }
         let decision = sampler.decide(motionScore: motion, at: timestamp)
         guard decision.shouldProcess else {

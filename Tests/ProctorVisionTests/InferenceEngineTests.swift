@@ -89,7 +89,9 @@ struct InferenceEngineTests {
         let labels = try Labels.load()
         // Every labelled still, as photographed and dark (the candidates below the threshold matter there).
         var files = labels.items.filter { ["objects_people", "head_pose", "no_face", "face_verification"].contains($0.task) }.map(\.file)
-        files += try FileManager.default.contentsOfDirectory(atPath: TestEnvironment.file("fairness/images").path).sorted().prefix(40).map { "fairness/images/" + $0 }
+        files += try FileManager.default.contentsOfDirectory(atPath: TestEnvironment.file("fairness/images").path).sorted().prefix(40).map {
+            "fairness/images/" + $0
+        }
         var faces = 0
         var candidates = 0
         var maxShift = 0.0
@@ -102,8 +104,9 @@ struct InferenceEngineTests {
                 #expect(a.faces.count == b.faces.count, "\(file): \(a.faces.count) faces against \(b.faces.count)")
                 #expect(a.candidates.count == b.candidates.count, "\(file): \(a.candidates.count) candidates against \(b.candidates.count)")
                 for (x, y) in zip(a.faces + a.candidates, b.faces + b.candidates) {
-                    let points = zip([x.box.x, x.box.y, x.box.maxX, x.box.maxY] + x.keypoints.flatMap { [$0.x, $0.y] },
-                                     [y.box.x, y.box.y, y.box.maxX, y.box.maxY] + y.keypoints.flatMap { [$0.x, $0.y] })
+                    let points = zip(
+                        [x.box.x, x.box.y, x.box.maxX, x.box.maxY] + x.keypoints.flatMap { [$0.x, $0.y] },
+                        [y.box.x, y.box.y, y.box.maxX, y.box.maxY] + y.keypoints.flatMap { [$0.x, $0.y] })
                     let shift = points.map { abs($0 - $1) }.max() ?? 0
                     maxShift = max(maxShift, shift)
                     maxScoreDifference = max(maxScoreDifference, abs(x.score - y.score))
@@ -114,8 +117,10 @@ struct InferenceEngineTests {
                 candidates += b.candidates.count
             }
         }
-        print(String(format: "engines: YuNet on %d images x 2 lights, %d faces and %d candidates; max shift %.4f px, max score difference %.5f",
-                     files.count, faces, candidates, maxShift, maxScoreDifference))
+        print(
+            String(
+                format: "engines: YuNet on %d images x 2 lights, %d faces and %d candidates; max shift %.4f px, max score difference %.5f",
+                files.count, faces, candidates, maxShift, maxScoreDifference))
         #expect(faces >= 60)
         #expect(candidates >= 1)
     }

@@ -139,6 +139,9 @@ void pv_face_recognizer_free(pv_face_recognizer *recognizer);
 pv_image *pv_face_recognizer_align(const pv_face_recognizer *recognizer, const pv_image *image,
                                    const float face_row[15], pv_status *status);
 /// Embeds an aligned crop; returns the number of dimensions written (at most `capacity`), or -1.
+/// The face of a detector row (x, y, w, h, five landmarks, score) aligned to the ArcFace template in a
+/// 112x112 crop, as `cv::FaceRecognizerSF::alignCrop` aligns it, without loading a network.
+pv_image *pv_face_align(const pv_image *image, const float face_row[15], pv_status *status);
 int32_t pv_face_recognizer_feature(pv_face_recognizer *recognizer, const pv_image *aligned, float *feature,
                                    int32_t capacity, pv_status *status);
 

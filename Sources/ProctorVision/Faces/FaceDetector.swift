@@ -107,7 +107,8 @@ public final class FaceDetector {
             }
             count = min(Int(found), Self.maximumFaces)
         case .inference(let model, let loc, let conf, let iou):
-            let faces = try decode(model.run(try small.tensor(scale: 1, swapRB: false)), loc: loc, conf: conf, iou: iou, width: small.width, height: small.height)
+            let faces = try decode(
+                model.run(try small.tensor(scale: 1, swapRB: false)), loc: loc, conf: conf, iou: iou, width: small.width, height: small.height)
             count = min(faces.count, Self.maximumFaces)
             rows = Array(faces.prefix(count).joined())
         }

@@ -1,21 +1,27 @@
 import CProctorVision
 import ProctorCore
 
-/// Face embeddings for identity checks: MobileFaceNet with `cv::FaceRecognizerSF`'s alignment.
+/// Face embeddings for identity checks: MobileFaceNet on the ArcFace alignment of `cv::FaceRecognizerSF`.
 ///
-/// `FaceRecognizerSF` aligns the face to the ArcFace 5-point template from the detector's landmarks.
-/// The 112x112 crop goes to the network as RGB 0...255 (the shipped model has its normalisation built
-/// in): through the given inference model when there is one, else through `FaceRecognizerSF` itself.
+/// The face is aligned to the ArcFace 5-point template from the detector's landmarks. The 112x112 crop
+/// goes to the network as RGB 0...255 (the shipped model has its normalisation built in): through the
+/// given inference model when there is one (the alignment then done by the shim, so `FaceRecognizerSF`
+/// and its copy of the network are not loaded in every worker), else through `FaceRecognizerSF` itself.
 public final class FaceEmbedder {
-    private let handle: OpaquePointer
+    /// `cv::FaceRecognizerSF`, only without an inference model.
+    private let handle: OpaquePointer?
     private let model: (any InferenceModel)?
     public static let dimensions = 128
 
     public init(modelPath: String, model: (any InferenceModel)? = nil) throws(VisionError) {
-        do {
-            handle = try created("cannot load face recognizer \(modelPath)") { pv_face_recognizer_create(modelPath, $0) }
-        } catch {
-            throw VisionError(.modelInvalid, error.message)
+        if model == nil {
+            do {
+                handle = try created("cannot load face recognizer \(modelPath)") { pv_face_recognizer_create(modelPath, $0) }
+            } catch {
+                throw VisionError(.modelInvalid, error.message)
+            }
+        } else {
+            handle = nil
         }
         self.model = model
     }
@@ -23,7 +29,7 @@ public final class FaceEmbedder {
     public var engineName: String { model?.engineName ?? "opencv-facerecognizersf" }
 
     deinit {
-        pv_face_recognizer_free(handle)
+        if let handle { pv_face_recognizer_free(handle) }
     }
 
     /// The embedding of `face` in `image`.
@@ -31,7 +37,13 @@ public final class FaceEmbedder {
         let row = face.row
         let aligned = Image(
             handle: try created("face alignment") { status in
-                row.withUnsafeBufferPointer { pv_face_recognizer_align(handle, image.handle, $0.baseAddress, status) }
+                row.withUnsafeBufferPointer { values in
+                    if let handle {
+                        pv_face_recognizer_align(handle, image.handle, values.baseAddress, status)
+                    } else {
+                        pv_face_align(image.handle, values.baseAddress, status)
+                    }
+                }
             })
         if let model {
             // The same blob FaceRecognizerSF::feature builds: RGB, 0...255, 1x3x112x112.
@@ -40,6 +52,7 @@ public final class FaceEmbedder {
             }
             return FaceEmbedding(values: output.values)
         }
+        guard let handle else { throw VisionError(.modelInvalid, "no face embedding model") }
         var values = [Float](repeating: 0, count: Self.dimensions)
         let count = try checked("face embedding") { status in
             values.withUnsafeMutableBufferPointer { pv_face_recognizer_feature(handle, aligned.handle, $0.baseAddress, Int32(Self.dimensions), status) }
