@@ -271,6 +271,7 @@ install_models() {
 # the mirror when it holds the result, else built with the model tools and checked against its sha256. A model
 # that cannot be built is reported, not fatal: Proctor falls back to what runs without it.
 install_derived_models() {
+    [ -f "$root/models/derived.tsv" ] || return 0
     local mirror="${PROCTOR_MODEL_MIRROR:-}"
     if [ -z "$mirror" ] && [ -d "$root/../shared/models" ]; then mirror="$root/../shared/models"; fi
     while IFS=$'\t' read -r file sha source script purpose; do

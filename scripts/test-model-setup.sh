@@ -48,8 +48,8 @@ while IFS=$'\t' read -r name _ _; do
 done < models/manifest.tsv
 if [ -f models/silero_vad.onnx ]; then cp models/silero_vad.onnx "$mirror/"; fi
 
-cp scripts/setup.sh scripts/patch_mobilefacenet.py scripts/model-tools.requirements.txt "$checkout/scripts/"
-cp models/manifest.tsv "$checkout/models/"
+cp scripts/setup.sh scripts/patch_mobilefacenet.py scripts/patch_yunet.py scripts/model-tools.requirements.txt "$checkout/scripts/"
+cp models/manifest.tsv models/derived.tsv "$checkout/models/"
 ln -s "$root/vendor/model-tools" "$checkout/vendor/model-tools"
 
 run_setup() {
@@ -73,6 +73,16 @@ run_setup "upstream file as the mirror's $file"
 check_built_from "$mirror/$file"
 echo "test-model-setup: $file built from the mirror's upstream $file in $(( ($(date +%s%N) - started) / 1000000 )) ms (sha256 ${sha:0:8}…)"
 grep -m1 '^patch_mobilefacenet:' "$scratch/setup.log" || true
+
+# The derived YuNet (models/derived.tsv) is in no mirror here: setup built it, with the listed sha256.
+derived=face_detection_yunet_2022mar_dynamic.onnx
+derived_sha="$(awk -F'\t' -v f="$derived" '$1 == f { print $2 }' models/derived.tsv)"
+grep -qF "setup: $derived built from face_detection_yunet_2022mar.onnx with scripts/patch_yunet.py" "$scratch/setup.log" || {
+    cat "$scratch/setup.log" >&2
+    fail "setup did not build $derived"
+}
+[ "$(sha_of "$checkout/models/$derived")" = "$derived_sha" ] || fail "models/$derived has sha256 $(sha_of "$checkout/models/$derived"), not models/derived.tsv's $derived_sha"
+echo "test-model-setup: $derived built by scripts/patch_yunet.py (sha256 ${derived_sha:0:8}…)"
 
 # 2. Idempotent: a second run keeps every file and builds nothing.
 before="$(sha_of "$checkout/models/$file")"
@@ -106,4 +116,12 @@ fi
 grep -q "not the upstream file's" "$scratch/patch.log" || { cat "$scratch/patch.log" >&2; fail "unexpected refusal"; }
 [ ! -e "$scratch/out.onnx" ] || fail "scripts/patch_mobilefacenet.py wrote a file for an altered upstream file"
 
-echo "test-model-setup: setup builds $file from the upstream file (the mirror's $file, its upstream/, the URL), idempotently"
+# 6. The YuNet patch refuses anything but the official file.
+cp models/face_detection_yunet_2022mar.onnx "$scratch/yunet-altered.onnx"
+printf 'x' | dd of="$scratch/yunet-altered.onnx" bs=1 seek=1000 conv=notrunc status=none
+if vendor/model-tools/bin/python scripts/patch_yunet.py "$scratch/yunet-altered.onnx" "$scratch/yunet-out.onnx" 2>"$scratch/patch.log"; then
+    fail "scripts/patch_yunet.py accepted an altered official file"
+fi
+[ ! -e "$scratch/yunet-out.onnx" ] || fail "scripts/patch_yunet.py wrote a file for an altered official file"
+
+echo "test-model-setup: setup builds $file from the upstream file (the mirror's $file, its upstream/, the URL) and $derived from YuNet, idempotently"
