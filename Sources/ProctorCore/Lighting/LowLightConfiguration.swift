@@ -55,7 +55,8 @@ public struct LowLightConfiguration: Sendable, Hashable, Codable {
     /// mouth. On the dark dev set (20 % with noise): 5 → 391 faces, Black 53 and Middle Eastern 53 of
     /// 60, gap 10 points; 9 → 399 (8.3); 11, 13 and 15 → 404 (6.7, 6.7, 5.0); 17 → 401. Empty dark
     /// scenes over 10 noise draws (200 views): 1 face at 5, 9, 11 and 13 (none at 13 with
-    /// `confirmationAgreement`), 4 at 15. Costs about 20 ms per dark frame at 13 (release, README).
+    /// `confirmationAgreement`), 4 at 15. Costs about 9.5 ms p50 more per dark frame at 13 than at 5
+    /// (release, 3.4 → 13 ms of preprocessing; README, *Performance*).
     public var bilateralDiameter = 13
     /// Dark frames without a face: the second detection looks at the mirrored input (with the second
     /// pass's blur when `secondPassDenoiseKernel` is set); its finds join the candidates for the face
