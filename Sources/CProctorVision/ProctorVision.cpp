@@ -202,6 +202,15 @@ pv_image *pv_image_resize(const pv_image *image, int32_t width, int32_t height, 
     });
 }
 
+pv_image *pv_image_mirrored(const pv_image *image, pv_status *status) {
+    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
+        if (!requireImage(image, status)) return nullptr;
+        cv::Mat mirrored;
+        cv::flip(image->mat, mirrored, 1);
+        return wrap(std::move(mirrored));
+    });
+}
+
 pv_image *pv_image_crop(const pv_image *image, int32_t x, int32_t y, int32_t width, int32_t height, pv_status *status) {
     return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
         if (!requireImage(image, status)) return nullptr;

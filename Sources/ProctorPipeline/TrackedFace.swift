@@ -33,14 +33,9 @@ struct TrackedFace: Sendable {
     /// box, its five points from the mesh (eyes' centres, nose tip, mouth corners: the detector's order).
     var followed: DetectedFace {
         let meshBox = BoundingBox(enclosing: landmarks) ?? BoundingBox(x: 0, y: 0, width: 1, height: 1)
-        func mid(_ a: Int, _ b: Int) -> Point2 { Point2(x: (landmarks[a].x + landmarks[b].x) / 2, y: (landmarks[a].y + landmarks[b].y) / 2) }
-        return DetectedFace(
-            box: relation.box(fromMesh: meshBox), score: score,
-            keypoints: [mid(33, 133), mid(362, 263), landmarks[Self.noseTip], landmarks[Self.rightMouth], landmarks[Self.leftMouth]])
+        return DetectedFace(box: relation.box(fromMesh: meshBox), score: score, keypoints: FaceLandmarks.detectorKeypoints(of: landmarks) ?? [])
     }
 
-    /// Face-mesh indices: the subject's right eye's corners (33, 133), left eye's (362, 263), nose tip, mouth corners.
-    static let noseTip = 1
-    static let rightMouth = 61
+    /// The highest face-mesh index `followed` reads (the left mouth corner).
     static let leftMouth = 291
 }

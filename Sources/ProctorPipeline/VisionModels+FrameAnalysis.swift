@@ -77,31 +77,40 @@ extension VisionModels {
         result.light = light
         result.lightMs = lightMs
         result.lightCondition = light.map(rule.condition) ?? .good
-        if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassDenoiseKernel > 1, adapted.configuration.enabled {
-            // A dark frame without a face: look again through a stronger blur (the noise hides faces
-            // the first pass's blur keeps too noisy). What it finds is a candidate, first in line for
-            // the face mesh's confirmation: unconfirmed, it found a face in a dark empty desk.
+        let secondDetection = lowLight.secondPassDenoiseKernel > 1 || lowLight.secondPassMirrored
+        if result.faces.isEmpty, result.lightCondition != .good, secondDetection, adapted.configuration.enabled {
+            // A dark frame without a face: look again, through a stronger blur (the noise hides faces
+            // the first pass's blur keeps too noisy) and/or at the mirrored input. What it finds is a
+            // candidate, first in line for the face mesh's confirmation: unconfirmed, it found a face in
+            // a dark empty desk.
             let secondStarted = ContinuousClock.now
             let before = preprocessMs
-            var stronger = adapted.configuration
-            stronger.denoiseKernel = lowLight.secondPassDenoiseKernel
-            let blurred = FramePreprocessor(configuration: stronger)
-            let again = try faceDetector.detectWithCandidates(in: searchArea, offset: offset) { (image: Image) throws(VisionError) -> Image in
+            var variant = adapted.configuration
+            if lowLight.secondPassDenoiseKernel > 1 { variant.denoiseKernel = lowLight.secondPassDenoiseKernel }
+            let second = FramePreprocessor(configuration: variant)
+            let preparing = { (image: Image) throws(VisionError) -> Image in
                 let started = ContinuousClock.now
                 defer { preprocessMs += started.millisecondsElapsed }
-                return try blurred.process(image)
+                return try second.process(image)
             }
+            let again =
+                lowLight.secondPassMirrored
+                ? try faceDetector.detectMirroredWithCandidates(in: searchArea, offset: offset, preparing: preparing)
+                : try faceDetector.detectWithCandidates(in: searchArea, offset: offset, preparing: preparing)
             detection.candidates = again.faces + (detection.candidates + again.candidates).sorted { $0.box.area > $1.box.area }
             result.secondPassMs += secondStarted.millisecondsElapsed - (preprocessMs - before)
         }
         if result.faces.isEmpty, result.lightCondition != .good, lowLight.secondPassScore > 0, let candidate = detection.candidates.first {
             // A dark frame without a face at the threshold: its largest weaker candidate is a face when
-            // the face mesh, on the adapted crop, says so.
+            // the face mesh, on the adapted crop, says so and puts the eyes, nose and mouth where the
+            // detector put them.
             let confirmStarted = ContinuousClock.now
             let before = preprocessMs
             let landmarks = try landmarker.landmarks(of: candidate, in: frame, preparing: prepare)
             result.secondPassMs += confirmStarted.millisecondsElapsed - (preprocessMs - before)
-            if landmarks.presence >= lowLight.confirmationPresence {
+            let agrees =
+                lowLight.confirmationAgreement <= 0 || (landmarks.keypointDeviation(from: candidate) ?? .infinity) <= lowLight.confirmationAgreement
+            if landmarks.presence >= lowLight.confirmationPresence, agrees {
                 result.faces = [candidate]
                 result.foundBySecondPass = true
                 mainLandmarks = landmarks

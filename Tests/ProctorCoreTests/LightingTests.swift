@@ -40,7 +40,7 @@ struct LightingTests {
         #expect(rule.brighteningGamma(for: LightMeasurement(meanLuma: 0, noise: 0)) == 3)
     }
 
-    @Test("dark frames get the denoise, the gamma and the stronger CLAHE; good frames and disabled preprocessing are unchanged")
+    @Test("dark frames get the denoise, the gamma, the stronger CLAHE and the wider bilateral; good frames and disabled preprocessing are unchanged")
     func adaptation() {
         let base = PreprocessingConfiguration()
         #expect(rule.preprocessing(base, for: LightMeasurement(meanLuma: 110, noise: 0.2)) == base)
@@ -48,7 +48,11 @@ struct LightingTests {
         #expect(dark.denoiseKernel == 5)
         #expect(dark.claheClipLimit == 3 && dark.claheEnabled)
         #expect(dark.brighteningGamma > 2 && dark.brighteningGamma <= 3)
-        #expect(dark.bilateralEnabled == base.bilateralEnabled && dark.gamma == base.gamma)
+        #expect(dark.bilateralEnabled && dark.bilateralDiameter == 13 && dark.gamma == base.gamma)
+        var frameDefault = LowLightConfiguration()
+        frameDefault.bilateralDiameter = 0
+        let kept = LightingRule(configuration: frameDefault).preprocessing(base, for: LightMeasurement(meanLuma: 24, noise: 1.8))
+        #expect(kept.bilateralEnabled == base.bilateralEnabled && kept.bilateralDiameter == base.bilateralDiameter)
         var disabled = base
         disabled.enabled = false
         #expect(rule.preprocessing(disabled, for: LightMeasurement(meanLuma: 24, noise: 1.8)) == disabled)

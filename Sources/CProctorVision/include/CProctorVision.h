@@ -63,6 +63,8 @@ void pv_buffer_free(uint8_t *bytes);
 pv_image *pv_image_resize(const pv_image *image, int32_t width, int32_t height, pv_status *status);
 /// Deep copy of a rectangle, clamped to the image. NULL when the clamped rectangle is empty.
 pv_image *pv_image_crop(const pv_image *image, int32_t x, int32_t y, int32_t width, int32_t height, pv_status *status);
+/// The image mirrored left to right (a copy).
+pv_image *pv_image_mirrored(const pv_image *image, pv_status *status);
 /// `warpAffine` with a row-major 2x3 matrix into a width x height image, border replicated.
 pv_image *pv_image_warp_affine(const pv_image *image, const double matrix[6], int32_t width, int32_t height, pv_status *status);
 /// YOLOX letterbox: scale by r = min(W/w, H/h), paste at the top-left of a W x H canvas filled with `fill`.

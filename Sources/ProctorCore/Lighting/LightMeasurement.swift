@@ -74,6 +74,10 @@ public struct LightingRule: Sendable, Hashable {
             adapted.claheEnabled = true
             adapted.claheClipLimit = configuration.claheClipLimit
         }
+        if configuration.bilateralDiameter > 0 {
+            adapted.bilateralEnabled = true
+            adapted.bilateralDiameter = configuration.bilateralDiameter
+        }
         return adapted
     }
 }

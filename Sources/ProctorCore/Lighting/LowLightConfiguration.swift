@@ -10,7 +10,7 @@ public struct LowLightConfiguration: Sendable, Hashable, Codable {
     /// photographed one.
     public var darkLuma = 70.0
     /// Below this mean luma a frame is poorly lit (`poor_lighting`). At 20 % light (21–28) the
-    /// detector missed 23 % of Black faces before adaptation and still misses up to 10–15 % after,
+    /// detector missed 23 % of Black faces before adaptation and still misses up to 7 % after,
     /// while at 35 % (37–50) every group stays at 0.93 or more: the line lies between them.
     public var poorLuma = 32.0
     /// Above this noise (grey levels) a frame is poorly lit whatever its brightness. On the photographed
@@ -43,6 +43,26 @@ public struct LowLightConfiguration: Sendable, Hashable, Codable {
     /// The face mesh's presence a second-pass candidate needs. True faces in the dark often read only
     /// 0.1–0.6 (their crops are noisy); at 0.05 a dark empty desk gave a face, at 0.1 none of 100 views.
     public var confirmationPresence = 0.1
+    /// A second-pass candidate is a face only when the face mesh puts the eyes' centres, nose tip and
+    /// mouth corners near the detector's five points: at most this mean distance, as a fraction of the
+    /// box's width (0: not checked). The confirmed true faces of the dev set deviate 0.05–0.21 (with the
+    /// dark bilateral 0.05–0.16); the face the mesh confirmed in a dark empty desk (1 of 200 noise views)
+    /// 0.29. A safety margin against the mesh's low presence, not a tuned cut: it loses no face here.
+    public var confirmationAgreement = 0.25
+    /// Dark frames: the bilateral filter after CLAHE takes this diameter (0: the frames' default,
+    /// `PreprocessingConfiguration.bilateralDiameter`, 5) on the detector's input and the mesh crop,
+    /// smoothing the noise the gamma and CLAHE amplified while it keeps the edges of the eyes and
+    /// mouth. On the dark dev set (20 % with noise): 5 → 391 faces, Black 53 and Middle Eastern 53 of
+    /// 60, gap 10 points; 9 → 399 (8.3); 11, 13 and 15 → 404 (6.7, 6.7, 5.0); 17 → 401. Empty dark
+    /// scenes over 10 noise draws (200 views): 1 face at 5, 9, 11 and 13 (none at 13 with
+    /// `confirmationAgreement`), 4 at 15. Costs about 9.5 ms p50 more per dark frame at 13 than at 5
+    /// (release, 3.4 → 13 ms of preprocessing; README, *Performance*).
+    public var bilateralDiameter = 13
+    /// Dark frames without a face: the second detection looks at the mirrored input (with the second
+    /// pass's blur when `secondPassDenoiseKernel` is set); its finds join the candidates for the face
+    /// mesh. Off: alone it found 4 dimmed faces more (413 → 417) and 1 dark one; with the dark bilateral
+    /// 2 dimmed and no dark one, for a second detection on every dark frame without a face.
+    public var secondPassMirrored = false
 
     public init() {}
 }

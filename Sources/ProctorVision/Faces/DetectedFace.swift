@@ -16,6 +16,16 @@ public struct DetectedFace: Sendable, Hashable {
     public var rightEye: Point2 { keypoints[0] }
     public var leftEye: Point2 { keypoints[1] }
 
+    /// The face as seen in the image mirrored left to right, for an image `width` pixels wide (the
+    /// subject's sides swap: right eye and mouth corner become left ones).
+    public func mirrored(width: Double) -> DetectedFace {
+        let flipped = keypoints.map { Point2(x: width - $0.x, y: $0.y) }
+        let order = [1, 0, 2, 4, 3]
+        return DetectedFace(
+            box: BoundingBox(x: width - box.x - box.width, y: box.y, width: box.width, height: box.height), score: score,
+            keypoints: flipped.count == 5 ? order.map { flipped[$0] } : flipped)
+    }
+
     /// The detector's 15-value row (x, y, w, h, 5 points, score), as `FaceRecognizerSF` expects it.
     var row: [Float] {
         [box.x, box.y, box.width, box.height].map(Float.init)

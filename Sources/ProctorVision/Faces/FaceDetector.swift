@@ -89,6 +89,21 @@ public final class FaceDetector {
         return (sorted.filter { $0.score >= configuration.scoreThreshold }, sorted.filter { $0.score < configuration.scoreThreshold })
     }
 
+    /// `detectWithCandidates` on the image mirrored left to right (the mirror is taken of the small,
+    /// prepared detector input), with boxes mapped back to `image`'s coordinates plus `offset`.
+    public func detectMirroredWithCandidates(
+        in image: Image, offset: Point2 = Point2(x: 0, y: 0), preparing: (Image) throws(VisionError) -> Image = { $0 }
+    ) throws(VisionError) -> (faces: [DetectedFace], candidates: [DetectedFace]) {
+        let found = try detectWithCandidates(in: image) { (small: Image) throws(VisionError) -> Image in try preparing(small).mirrored() }
+        let back = { (face: DetectedFace) in
+            var mapped = face.mirrored(width: Double(image.width))
+            mapped.box = mapped.box.offsetBy(dx: offset.x, dy: offset.y)
+            mapped.keypoints = mapped.keypoints.map { Point2(x: $0.x + offset.x, y: $0.y + offset.y) }
+            return mapped
+        }
+        return (found.faces.map(back), found.candidates.map(back))
+    }
+
     /// YuNet's pooling layers fail on smaller inputs (OpenCV reports negative layer shapes for 16, 32
     /// and 48 px; 64 px works); no face that small could be found anyway.
     static let minimumSide = 64

@@ -55,4 +55,24 @@ public struct FaceLandmarks: Sendable, Hashable {
     public var depths: [Double]
     /// Probability (0...1) that the crop holds a face.
     public var presence: Double
+
+    /// The mesh's points that match the detector's five, in the detector's order: the centres of the
+    /// subject's right eye (corners 33, 133) and left eye (362, 263), the nose tip (1) and the right
+    /// and left mouth corners (61, 291). Nil for fewer than 292 points.
+    public static func detectorKeypoints(of points: [Point2]) -> [Point2]? {
+        guard points.count > 291 else { return nil }
+        func mid(_ a: Int, _ b: Int) -> Point2 { Point2(x: (points[a].x + points[b].x) / 2, y: (points[a].y + points[b].y) / 2) }
+        return [mid(33, 133), mid(362, 263), points[1], points[61], points[291]]
+    }
+
+    /// How far the mesh's points lie from the detector's five on `face`: their mean distance as a
+    /// fraction of the box's width (nil without the points). Two models that see the same face agree.
+    public func keypointDeviation(from face: DetectedFace) -> Double? {
+        guard let mesh = Self.detectorKeypoints(of: points), face.keypoints.count == mesh.count, face.box.width > 0 else { return nil }
+        let total = zip(mesh, face.keypoints).reduce(0.0) { sum, pair in
+            let (dx, dy) = (pair.0.x - pair.1.x, pair.0.y - pair.1.y)
+            return sum + (dx * dx + dy * dy).squareRoot()
+        }
+        return total / Double(mesh.count) / face.box.width
+    }
 }

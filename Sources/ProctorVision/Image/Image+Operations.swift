@@ -14,6 +14,11 @@ extension Image {
         return (try resized(width: target, height: newHeight), scale)
     }
 
+    /// The image mirrored left to right.
+    public func mirrored() throws(VisionError) -> Image {
+        Image(handle: try created("mirror") { pv_image_mirrored(handle, $0) })
+    }
+
     public func cropped(x: Int, y: Int, width: Int, height: Int) throws(VisionError) -> Image {
         Image(handle: try created("crop") { pv_image_crop(handle, Int32(x), Int32(y), Int32(width), Int32(height), $0) })
     }
