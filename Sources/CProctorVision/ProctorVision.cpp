@@ -113,6 +113,17 @@ Result guarded(pv_status *status, Result fallback, Body &&body) {
 
 extern "C" {
 
+namespace {
+/// OpenCV starts on one thread in every process that loads the shim. `cv::setNumThreads` rebuilds
+/// TBB's arena, which crashes a thread running a parallel region meanwhile (seen in the test
+/// process: a worker pool starting while other tests decode and resize); servers and tests keep 1,
+/// so they never reconfigure it, and a single-analysis command raises it once, before any work.
+[[maybe_unused]] const bool singleThreadedAtLoad = [] {
+    cv::setNumThreads(1);
+    return true;
+}();
+}  // namespace
+
 void pv_set_num_threads(int32_t count) {
     // Reconfiguring OpenCV's thread pool while other threads run parallel regions is unsafe, and
     // several worker pools may start at once: serialise the calls and skip a no-op change.
