@@ -309,10 +309,37 @@ int32_t pv_image_quality(const pv_image *image, double *mean_luma, double *lapla
     });
 }
 
+namespace {
+
+/// The picture inside uniform dark bars at the edges (letterbox or pillarbox padding, such as a
+/// portrait camera shown in a landscape frame): rows and columns whose values stay within 4 grey
+/// levels and at most 20 are padding, not a dark room (a dark room's noise varies far more). The whole
+/// image when the bars would leave less than a quarter of either side.
+cv::Rect pictureArea(const cv::Mat &gray) {
+    auto padding = [](const cv::Mat &line) {
+        double lowest = 0, highest = 0;
+        cv::minMaxLoc(line, &lowest, &highest);
+        return highest <= 20 && highest - lowest <= 4;
+    };
+    int top = 0, bottom = gray.rows, left = 0, right = gray.cols;
+    while (top < bottom && padding(gray.row(top))) ++top;
+    while (bottom > top && padding(gray.row(bottom - 1))) --bottom;
+    if (bottom - top < 1) return cv::Rect(0, 0, gray.cols, gray.rows);
+    while (left < right && padding(gray(cv::Rect(left, top, 1, bottom - top)))) ++left;
+    while (right > left && padding(gray(cv::Rect(right - 1, top, 1, bottom - top)))) --right;
+    cv::Rect area(left, top, right - left, bottom - top);
+    if (area.width * 4 < gray.cols || area.height * 4 < gray.rows) return cv::Rect(0, 0, gray.cols, gray.rows);
+    return area;
+}
+
+}  // namespace
+
 int32_t pv_image_light(const pv_image *image, double *mean_luma, double *noise, pv_status *status) {
     return guarded<int32_t>(status, -1, [&]() -> int32_t {
         if (!requireImage(image, status)) return -1;
-        cv::Mat gray = asGray(image->mat);
+        cv::Mat whole = asGray(image->mat);
+        // Measured on the picture: padding bars would make a well-lit face read as a dark room.
+        cv::Mat gray = whole(pictureArea(whole));
         *mean_luma = cv::mean(gray)[0];
         if (gray.cols < 3 || gray.rows < 3) {
             *noise = 0;

@@ -1,7 +1,9 @@
 import Foundation
 
 /// How much light a frame had, measured on the image the face detector sees (the frame downscaled
-/// to the detection width, before preprocessing).
+/// to the detection width, before preprocessing), without the uniform dark bars of a letterboxed or
+/// pillarboxed picture: a portrait camera padded into 640x480 is lit as its picture is, not darker
+/// by the share of black around it.
 public struct LightMeasurement: Sendable, Hashable, Codable {
     /// Mean grey level, 0...255.
     public var meanLuma: Double

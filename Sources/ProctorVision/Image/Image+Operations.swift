@@ -79,7 +79,8 @@ extension Image {
 }
 
 extension Image {
-    /// Mean luma and noise (see `LightMeasurement`); about 0.1 ms on a 320x240 detector input.
+    /// Mean luma and noise (see `LightMeasurement`) of the picture, without uniform dark bars at its
+    /// edges (letterbox or pillarbox padding); about 0.1 ms on a 320x240 detector input.
     public func light() throws(VisionError) -> LightMeasurement {
         var luma = 0.0
         var noise = 0.0
