@@ -43,7 +43,7 @@ public struct DetectionPipeline: Sendable {
         eyeGaze = EyeGazeTracker(configuration: configuration.gaze.eyes, calibration: calibration)
         eyeSchedule = EyeSchedule(configuration: configuration.gaze.eyes)
         window = BehaviourWindow(capacity: max(1, configuration.behaviourWindow))
-        cadence = ObjectDetectionCadence(interval: configuration.objects.interval)
+        cadence = ObjectDetectionCadence(interval: configuration.objects.interval, phase: ObjectDetectionCadence.phase(for: sessionId))
     }
 
     public var performance: FrameMetadata.Performance {

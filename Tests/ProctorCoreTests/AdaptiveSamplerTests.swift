@@ -83,4 +83,45 @@ struct AdaptiveSamplerTests {
         #expect(cadence.isDue(at: 1.0))
         #expect(ObjectDetectionCadence(interval: 0).isDue(at: 0))
     }
+
+    @Test("a session's phase moves its passes within the interval after the first; the interval stays")
+    func objectCadencePhase() {
+        // Phase 0: the second pass half an interval after the first, then every interval.
+        var early = ObjectDetectionCadence(interval: 1, phase: 0)
+        #expect(early.isDue(at: 10))
+        early.recordRun(at: 10)
+        #expect(early.isDue(at: 10.5))
+        early.recordRun(at: 10.5)
+        #expect(!early.isDue(at: 11))
+        #expect(early.isDue(at: 11.5))
+        // Phase 0.9: the second pass 1.4 intervals after the first.
+        var late = ObjectDetectionCadence(interval: 1, phase: 0.9)
+        late.recordRun(at: 0)
+        #expect(!late.isDue(at: 1.0))
+        #expect(late.isDue(at: 1.5))
+        late.recordRun(at: 1.5)
+        #expect(!late.isDue(at: 2.0))
+        #expect(late.isDue(at: 2.5))
+        // Frames at 2 fps, sessions in step: the phases put about half of the passes on each frame.
+        let phases = (0..<200).map { ObjectDetectionCadence.phase(for: "session-\($0)") }
+        #expect(phases.allSatisfy { (0..<1).contains($0) })
+        #expect(ObjectDetectionCadence.phase(for: "session-7") == ObjectDetectionCadence.phase(for: "session-7"))
+        var onOddFrames = 0
+        for phase in phases {
+            var cadence = ObjectDetectionCadence(interval: 1, phase: phase)
+            var frame = 0
+            var runs: [Int] = []
+            while runs.count < 4 {
+                if cadence.isDue(at: Double(frame) * 0.5) {
+                    cadence.recordRun(at: Double(frame) * 0.5)
+                    runs.append(frame)
+                }
+                frame += 1
+            }
+            // After the first pass, every other frame: once odd, always odd.
+            #expect(zip(runs.dropFirst(), runs.dropFirst(2)).allSatisfy { $1 - $0 == 2 })
+            if runs[1] % 2 == 1 { onOddFrames += 1 }
+        }
+        #expect(onOddFrames > 70 && onOddFrames < 130, "\(onOddFrames) of 200 sessions on odd frames")
+    }
 }
