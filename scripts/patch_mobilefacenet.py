@@ -19,14 +19,11 @@ Node names, order and every other field are kept; the model is serialized with t
 of scripts/model-tools.requirements.txt (scripts/setup.sh installs them in vendor/model-tools).
 """
 
-import hashlib
-import os
-import sys
-import time
-
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
+import model_patch
 
 UPSTREAM_SHA256 = "f055d9c9a4d826d198c42666590fdefa0fdc1374a75ccb6306c3d1b1bf8f74c5"
 # The expected result: the mirror's patched file (the manifest's sha256).
@@ -78,27 +75,5 @@ def patch(model: onnx.ModelProto) -> onnx.ModelProto:
     return model
 
 
-def main() -> None:
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: patch_mobilefacenet.py UPSTREAM OUTPUT")
-    source, target = sys.argv[1:]
-    started = time.monotonic()
-    with open(source, "rb") as file:
-        data = file.read()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != UPSTREAM_SHA256:
-        raise SystemExit(f"patch_mobilefacenet: {source} has sha256 {digest}, not the upstream file's {UPSTREAM_SHA256}")
-    model = patch(onnx.load_from_string(data))
-    onnx.checker.check_model(model)
-    out = model.SerializeToString()
-    partial = target + ".part"
-    with open(partial, "wb") as file:
-        file.write(out)
-    os.replace(partial, target)
-    digest = hashlib.sha256(out).hexdigest()
-    note = "" if digest == PATCHED_SHA256 else " (NOT the expected patched file)"
-    print(f"patch_mobilefacenet: {target} sha256 {digest}{note}, {len(out)} bytes in {time.monotonic() - started:.2f} s")
-
-
 if __name__ == "__main__":
-    main()
+    model_patch.run("patch_mobilefacenet", UPSTREAM_SHA256, patch, PATCHED_SHA256)

@@ -18,12 +18,9 @@ same bytes on every machine (models/derived.tsv holds its sha256). Proctor decod
 (`YuNetDecoder`, exactly as `cv::FaceDetectorYN` of OpenCV 4.6 does).
 """
 
-import hashlib
-import os
-import sys
-import time
-
 import onnx
+
+import model_patch
 
 OFFICIAL_SHA256 = "50ef07f702a31741ca46a4c0d947773b64143b9362780237bf0d427d6c79bab7"
 OUTPUTS = ["loc", "conf", "iou"]
@@ -47,25 +44,5 @@ def patch(model: onnx.ModelProto) -> onnx.ModelProto:
     return model
 
 
-def main() -> None:
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: patch_yunet.py OFFICIAL OUTPUT")
-    source, target = sys.argv[1:]
-    started = time.monotonic()
-    with open(source, "rb") as file:
-        data = file.read()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != OFFICIAL_SHA256:
-        raise SystemExit(f"patch_yunet: {source} has sha256 {digest}, not the official file's {OFFICIAL_SHA256}")
-    model = patch(onnx.load_from_string(data))
-    onnx.checker.check_model(model)
-    out = model.SerializeToString()
-    partial = target + ".part"
-    with open(partial, "wb") as file:
-        file.write(out)
-    os.replace(partial, target)
-    print(f"patch_yunet: {target} sha256 {hashlib.sha256(out).hexdigest()}, {len(out)} bytes in {time.monotonic() - started:.2f} s")
-
-
 if __name__ == "__main__":
-    main()
+    model_patch.run("patch_yunet", OFFICIAL_SHA256, patch)
