@@ -23,8 +23,11 @@ enum ChunkFactory {
         arguments += [
             "-vf",
             "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2," + (filter.map { $0 + "," } ?? "") + "fps=15,format=yuv420p",
-            "-c:v", "libvpx", "-deadline",
-            "realtime", "-cpu-used", "8", "-b:v", "800k", "-an", "-f", "webm", output.path,
+            // The same bytes on every run: libvpx's realtime mode trades quality for the time it has (a
+            // busy machine encoded a worse chunk, and a glance was no longer seen), and the webm muxer
+            // writes a random segment id unless told to be bit-exact.
+            "-c:v", "libvpx", "-deadline", "good", "-cpu-used", "5", "-threads", "1", "-b:v", "800k", "-an",
+            "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "webm", output.path,
         ]
         _ = try await VideoTools.run("ffmpeg", arguments)
         return [UInt8](try Data(contentsOf: output))
