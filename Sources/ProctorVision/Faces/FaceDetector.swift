@@ -24,7 +24,7 @@ public final class FaceDetector {
 
     /// - Parameter candidateThreshold: report boxes down to this score as candidates (0: none).
     public init(modelPath: String, configuration: FaceConfiguration, candidateThreshold: Double = 0) throws(VisionError) {
-        let lowest = candidateThreshold > 0 ? min(configuration.scoreThreshold, candidateThreshold) : configuration.scoreThreshold
+        let lowest = Self.lowestScore(configuration, candidateThreshold: candidateThreshold)
         do {
             backend = .openCV(
                 try created("cannot load face detector \(modelPath)") {
@@ -47,7 +47,12 @@ public final class FaceDetector {
         }
         backend = .inference(model, loc: loc, conf: conf, iou: iou)
         self.configuration = configuration
-        self.candidateThreshold = candidateThreshold > 0 ? min(configuration.scoreThreshold, candidateThreshold) : configuration.scoreThreshold
+        self.candidateThreshold = Self.lowestScore(configuration, candidateThreshold: candidateThreshold)
+    }
+
+    /// The lowest score reported: the threshold, or a lower candidate threshold (0: none).
+    private static func lowestScore(_ configuration: FaceConfiguration, candidateThreshold: Double) -> Double {
+        candidateThreshold > 0 ? min(configuration.scoreThreshold, candidateThreshold) : configuration.scoreThreshold
     }
 
     deinit {
