@@ -13,7 +13,7 @@ struct TrackedFace: Sendable {
 
     /// A face the detector found, with the mesh's landmarks on it.
     init?(detected face: DetectedFace, landmarks: [Point2], others: [DetectedFace], at timestamp: Double) {
-        guard landmarks.count > Self.leftMouth, let meshBox = BoundingBox(enclosing: landmarks) else { return nil }
+        guard landmarks.count > FaceLandmarks.highestDetectorKeypoint, let meshBox = BoundingBox(enclosing: landmarks) else { return nil }
         self.landmarks = landmarks
         relation = FaceBoxRelation(detectorBox: face.box, meshBox: meshBox)
         score = face.score
@@ -23,7 +23,7 @@ struct TrackedFace: Sendable {
 
     /// The same face, followed to new landmarks.
     func following(_ points: [Point2]) -> TrackedFace? {
-        guard points.count > Self.leftMouth else { return nil }
+        guard points.count > FaceLandmarks.highestDetectorKeypoint else { return nil }
         var next = self
         next.landmarks = points
         return next
@@ -35,7 +35,4 @@ struct TrackedFace: Sendable {
         let meshBox = BoundingBox(enclosing: landmarks) ?? BoundingBox(x: 0, y: 0, width: 1, height: 1)
         return DetectedFace(box: relation.box(fromMesh: meshBox), score: score, keypoints: FaceLandmarks.detectorKeypoints(of: landmarks) ?? [])
     }
-
-    /// The highest face-mesh index `followed` reads (the left mouth corner).
-    static let leftMouth = 291
 }

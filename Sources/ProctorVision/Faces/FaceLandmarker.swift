@@ -60,10 +60,14 @@ public struct FaceLandmarks: Sendable, Hashable {
     /// subject's right eye (corners 33, 133) and left eye (362, 263), the nose tip (1) and the right
     /// and left mouth corners (61, 291). Nil for fewer than 292 points.
     public static func detectorKeypoints(of points: [Point2]) -> [Point2]? {
-        guard points.count > 291 else { return nil }
+        guard points.count > highestDetectorKeypoint else { return nil }
         func mid(_ a: Int, _ b: Int) -> Point2 { Point2(x: (points[a].x + points[b].x) / 2, y: (points[a].y + points[b].y) / 2) }
-        return [mid(33, 133), mid(362, 263), points[1], points[61], points[291]]
+        return [mid(33, 133), mid(362, 263), points[1], points[61], points[highestDetectorKeypoint]]
     }
+
+    /// The highest face-mesh index `detectorKeypoints` reads (the left mouth corner): a mesh with fewer
+    /// points has none of them.
+    public static let highestDetectorKeypoint = 291
 
     /// How far the mesh's points lie from the detector's five on `face`: their mean distance as a
     /// fraction of the box's width (nil without the points). Two models that see the same face agree.
