@@ -153,31 +153,39 @@ PY
     echo "setup: Silero VAD $vad_version in models/silero_vad.onnx"
 }
 
-# The Python tools that build a derived model from an official file: onnx and what it imports, pinned with the sha256
-# of every wheel in scripts/model-tools.requirements.txt, in a virtual environment of Debian's python3 at
-# vendor/model-tools (ignored by git). Installed only when a model has to be built; reinstalled when the pins change.
-install_model_tools() {
-    local venv="$root/vendor/model-tools"
-    local requirements="$root/scripts/model-tools.requirements.txt"
+# A virtual environment of Debian's python3 at VENV (ignored by git) holding the pins of REQUIREMENTS, installed
+# with the pip options after them, and reinstalled only when the requirements change (their sha256 is stamped in
+# the environment). LABEL names it in messages, PIN is the package whose pinned version is reported. Fails (and removes
+# the half-made environment) when pip does.
+python_venv() {
+    local venv="$1" requirements="$2" label="$3" pin="$4"
+    shift 4
     local stamp="$venv/.requirements.sha256"
     local want
     want="$(sha_of "$requirements")"
     if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        echo "setup: model tools present in vendor/model-tools"
+        echo "setup: $label present in ${venv#"$root"/}"
         return 0
     fi
     ensure_debian_packages python3 python3-venv
     rm -rf "$venv"
-    mkdir -p "$root/vendor"
+    mkdir -p "$(dirname "$venv")"
     /usr/bin/python3 -m venv "$venv"
-    if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input --require-hashes --no-deps \
-            --only-binary=:all: -r "$requirements" 2>"$venv/pip.log"; then
-        echo "setup: could not install the model tools from $requirements ($(tail -1 "$venv/pip.log"))" >&2
+    if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input "$@" -r "$requirements" 2>"$venv/pip.log"; then
+        echo "setup: could not install the $label from $requirements ($(tail -1 "$venv/pip.log"))" >&2
         rm -rf "$venv"
         return 1
     fi
     echo "$want" > "$stamp"
-    echo "setup: model tools ($(grep -m1 -o '^onnx==[^ ]*' "$requirements")) in vendor/model-tools"
+    echo "setup: $label ($(grep -m1 -o "^$pin==[^ ]*" "$requirements")) in ${venv#"$root"/}"
+}
+
+# The Python tools that build a derived model from an official file: onnx and what it imports, pinned with the sha256
+# of every wheel in scripts/model-tools.requirements.txt, at vendor/model-tools. Installed only when a model has to
+# be built.
+install_model_tools() {
+    python_venv "$root/vendor/model-tools" "$root/scripts/model-tools.requirements.txt" "model tools" onnx \
+        --require-hashes --no-deps --only-binary=:all:
 }
 
 # mobilefacenet_sf.onnx is the upstream MobileFaceNet patched for OpenCV 4.6 (README, Models). Without a mirror
@@ -302,27 +310,9 @@ install_derived_models() {
 }
 
 # The contract and fuzz tests' Python tools (schemathesis, the OpenAPI validators), pinned in
-# Tests/Contract/requirements.txt, in a virtual environment of Debian's python3 at vendor/venv (ignored
-# by git). Reinstalled only when the requirements change.
+# Tests/Contract/requirements.txt, at vendor/venv.
 install_contract() {
-    local venv="$root/vendor/venv"
-    local requirements="$root/Tests/Contract/requirements.txt"
-    local stamp="$venv/.requirements.sha256"
-    local want
-    want="$(sha_of "$requirements")"
-    if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        echo "setup: contract-test tools present in vendor/venv"
-        return
-    fi
-    ensure_debian_packages python3 python3-venv
-    rm -rf "$venv"
-    /usr/bin/python3 -m venv "$venv"
-    if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$requirements"; then
-        echo "setup: could not install the contract-test tools from $requirements" >&2
-        exit 1
-    fi
-    echo "$want" > "$stamp"
-    echo "setup: contract-test tools ($(grep -m1 '^schemathesis==' "$requirements")) in vendor/venv"
+    python_venv "$root/vendor/venv" "$root/Tests/Contract/requirements.txt" "contract-test tools" schemathesis || exit 1
 }
 
 case "$what" in
