@@ -33,7 +33,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_app_test import (ARTIFACTS, ChunkCollector, Server, audio_codecs, browser, console_errors, free_port, log, main,  # noqa: E402
+from web_app_test import (ARTIFACTS, ChunkCollector, Server, audio_codecs, browser, console_errors, finalized_review, free_port, log, main,  # noqa: E402
                           make_fake_camera, sdk, sdk_data, shot, wait)
 
 CHUNK_SECONDS = 5
@@ -237,14 +237,7 @@ def run(binary):
         codecs = {path.name: audio_codecs(path) for path in stored}
         log(f"audio streams in the stored pieces: {codecs}")
         assert stored and all("opus" in found for found in codecs.values()), f"every piece carries the microphone's sound as Opus: {codecs}"
-        deadline = time.time() + 300
-        review = {}
-        while time.time() < deadline:
-            review = server.get(f"/api/sessions/{session_id}/review")
-            if review["recording"]["finalized"]:
-                break
-            time.sleep(2)
-        assert review["recording"]["finalized"], "the worker finalizes the session"
+        review = finalized_review(server, session_id, 300, "the worker finalizes the session")
         video = review["recording"]["video_duration"]
         browser_findings = [e for e in review["events"] if e["source"] == "browser"]
         log(f"video {video:.1f} s; browser findings: {[(e['type'], e['start'] and round(e['start'], 1), e['duration'] and round(e['duration'], 1)) for e in browser_findings]}")

@@ -493,6 +493,19 @@ INCIDENT_PHOTO_SECONDS = 8
 INCIDENT_NOTE = "Three strangers in view for about 8 s; the candidate is not among them."
 
 
+
+def finalized_review(server, session_id, seconds, what):
+    """The session's review once the worker has finalized it (asked every 2 s for `seconds`); else an
+    AssertionError saying `what`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        review = server.get(f"/api/sessions/{session_id}/review")
+        if review["recording"]["finalized"]:
+            return review
+        time.sleep(2)
+    raise AssertionError(what)
+
+
 def incident_review(binary_server, work):
     """A webcam clip, then a group photo of other people across a piece boundary: the review shows one incident
     with two findings (multiple_people + identity_mismatch), each one span across the boundary; every mark is
@@ -565,14 +578,7 @@ def incident_review(binary_server, work):
         driver.close()
         driver.switch_to.window(dashboard)
 
-        deadline = time.time() + 240
-        review = {}
-        while time.time() < deadline:
-            review = server.get(f"/api/sessions/{session_id}/review")
-            if review["recording"]["finalized"]:
-                break
-            time.sleep(2)
-        assert review["recording"]["finalized"], "the worker finalizes the incident session"
+        review = finalized_review(server, session_id, 240, "the worker finalizes the incident session")
         chunks = server.get(f"/api/sessions/{session_id}/chunks", created["upload_token"])["chunks"]
         boundaries, total = [], 0.0
         for chunk in sorted(chunks, key=lambda c: c["index"]):
@@ -829,14 +835,7 @@ def run(binary):
         audio_off(driver, server, work, camera)
         audio_required(driver, server)
 
-        deadline = time.time() + 300
-        review = {}
-        while time.time() < deadline:
-            review = server.get(f"/api/sessions/{session_id}/review")
-            if review["recording"]["finalized"]:
-                break
-            time.sleep(2)
-        assert review["recording"]["finalized"], "the worker finalizes the session"
+        review = finalized_review(server, session_id, 300, "the worker finalizes the session")
         events = [e for e in review["events"] if e["start"] is not None]
         log(f"finalized: video {review['recording']['video_duration']:.1f} s, gaps {review['recording']['gaps']}, "
             f"events {[(e['type'], round(e['start'], 1)) for e in events]}")
