@@ -48,7 +48,7 @@ while IFS=$'\t' read -r name _ _; do
 done < models/manifest.tsv
 if [ -f models/silero_vad.onnx ]; then cp models/silero_vad.onnx "$mirror/"; fi
 
-cp scripts/setup.sh scripts/model_patch.py scripts/patch_mobilefacenet.py scripts/patch_yunet.py scripts/model-tools.requirements.txt "$checkout/scripts/"
+cp scripts/setup.sh scripts/model_patch.py scripts/patch_mobilefacenet.py scripts/patch_yunet.py scripts/patch_yolox.py scripts/model-tools.requirements.txt "$checkout/scripts/"
 cp models/manifest.tsv models/derived.tsv "$checkout/models/"
 ln -s "$root/vendor/model-tools" "$checkout/vendor/model-tools"
 
@@ -74,15 +74,17 @@ check_built_from "$mirror/$file"
 echo "test-model-setup: $file built from the mirror's upstream $file in $(( ($(date +%s%N) - started) / 1000000 )) ms (sha256 ${sha:0:8}…)"
 grep -m1 '^patch_mobilefacenet:' "$scratch/setup.log" || true
 
-# The derived YuNet (models/derived.tsv) is in no mirror here: setup built it, with the listed sha256.
-derived=face_detection_yunet_2022mar_dynamic.onnx
-derived_sha="$(awk -F'\t' -v f="$derived" '$1 == f { print $2 }' models/derived.tsv)"
-grep -qF "setup: $derived built from face_detection_yunet_2022mar.onnx with scripts/patch_yunet.py" "$scratch/setup.log" || {
-    cat "$scratch/setup.log" >&2
-    fail "setup did not build $derived"
-}
-[ "$(sha_of "$checkout/models/$derived")" = "$derived_sha" ] || fail "models/$derived has sha256 $(sha_of "$checkout/models/$derived"), not models/derived.tsv's $derived_sha"
-echo "test-model-setup: $derived built by scripts/patch_yunet.py (sha256 ${derived_sha:0:8}…)"
+# The derived models (models/derived.tsv: YuNet and YOLOX with a free input size) are in no mirror here: setup built
+# each with its script, with the listed sha256.
+while IFS=$'\t' read -r derived derived_sha derived_source derived_script _; do
+    case "$derived" in ''|'#'*) continue ;; esac
+    grep -qF "setup: $derived built from $derived_source with scripts/$derived_script" "$scratch/setup.log" || {
+        cat "$scratch/setup.log" >&2
+        fail "setup did not build $derived"
+    }
+    [ "$(sha_of "$checkout/models/$derived")" = "$derived_sha" ] || fail "models/$derived has sha256 $(sha_of "$checkout/models/$derived"), not models/derived.tsv's $derived_sha"
+    echo "test-model-setup: $derived built by scripts/$derived_script (sha256 ${derived_sha:0:8}…)"
+done < models/derived.tsv
 
 # 2. Idempotent: a second run keeps every file and builds nothing.
 before="$(sha_of "$checkout/models/$file")"
@@ -116,12 +118,15 @@ fi
 grep -q "not the upstream file's" "$scratch/patch.log" || { cat "$scratch/patch.log" >&2; fail "unexpected refusal"; }
 [ ! -e "$scratch/out.onnx" ] || fail "scripts/patch_mobilefacenet.py wrote a file for an altered upstream file"
 
-# 6. The YuNet patch refuses anything but the official file.
-cp models/face_detection_yunet_2022mar.onnx "$scratch/yunet-altered.onnx"
-printf 'x' | dd of="$scratch/yunet-altered.onnx" bs=1 seek=1000 conv=notrunc status=none
-if vendor/model-tools/bin/python scripts/patch_yunet.py "$scratch/yunet-altered.onnx" "$scratch/yunet-out.onnx" 2>"$scratch/patch.log"; then
-    fail "scripts/patch_yunet.py accepted an altered official file"
-fi
-[ ! -e "$scratch/yunet-out.onnx" ] || fail "scripts/patch_yunet.py wrote a file for an altered official file"
+# 6. The derived models' patches refuse anything but the official file.
+while IFS=$'\t' read -r derived _ derived_source derived_script _; do
+    case "$derived" in ''|'#'*) continue ;; esac
+    cp "models/$derived_source" "$scratch/altered-$derived_source"
+    printf 'x' | dd of="$scratch/altered-$derived_source" bs=1 seek=1000 conv=notrunc status=none
+    if vendor/model-tools/bin/python "scripts/$derived_script" "$scratch/altered-$derived_source" "$scratch/out-$derived" 2>"$scratch/patch.log"; then
+        fail "scripts/$derived_script accepted an altered official file"
+    fi
+    [ ! -e "$scratch/out-$derived" ] || fail "scripts/$derived_script wrote a file for an altered official file"
+done < models/derived.tsv
 
-echo "test-model-setup: setup builds $file from the upstream file (the mirror's $file, its upstream/, the URL) and $derived from YuNet, idempotently"
+echo "test-model-setup: setup builds $file from the upstream file (the mirror's $file, its upstream/, the URL) and the derived models of models/derived.tsv, idempotently"

@@ -29,6 +29,39 @@ struct ObjectDecodingTests {
         #expect(decoder.anchorCount == 3549)
     }
 
+    @Test("a 416x320 input (a 640x480 frame at its own aspect) decodes its 52x40 grid row by row")
+    func rectangularGrid() throws {
+        let wide = YOLOXDecoder(inputWidth: 416, inputHeight: 320)
+        #expect(wide.anchorCount == 52 * 40 + 26 * 20 + 13 * 10)
+        // Cell (gx 3, gy 39) of the 52x40 stride-8 grid: the bottom row, where a square grid would have 52 rows.
+        var output = [Float](repeating: 0, count: wide.anchorCount * 85)
+        for (offset, value) in row(x: 0, y: 0, logW: 0, logH: 0, objectness: 1, classId: 67, score: 0.9).enumerated() {
+            output[(39 * 52 + 3) * 85 + offset] = value
+        }
+        let detections = try output.withUnsafeBufferPointer { try wide.decode($0, classCount: 80, letterboxScale: 0.65, classMap: classes) }
+        let d = try #require(detections.first)
+        #expect(abs(d.box.center.x - 3 * 8 / 0.65) < 1e-3)
+        #expect(abs(d.box.center.y - 39 * 8 / 0.65) < 1e-3)
+        // The square decoder refuses the rectangular output instead of misplacing its rows.
+        #expect(throws: DetectorOutputError.self) {
+            try output.withUnsafeBufferPointer { try decoder.decode($0, classCount: 80, letterboxScale: 0.65, classMap: classes) }
+        }
+    }
+
+    @Test("a free-size detector's input keeps the frame's aspect, the longer side at 416, sides whole strides")
+    func inputFitting() {
+        let fit = { (w: Int, h: Int, padding: Int) in DetectorInputSize.fitting(frameWidth: w, frameHeight: h, side: 416, padding: padding) }
+        #expect(fit(640, 480, 0) == DetectorInputSize(width: 416, height: 320))  // 312 of picture, 8 rows of padding
+        #expect(fit(640, 480, 32) == DetectorInputSize(width: 416, height: 352))  // at least 32 rows of padding
+        #expect(fit(480, 640, 32) == DetectorInputSize(width: 352, height: 416))
+        #expect(fit(1280, 720, 0) == DetectorInputSize(width: 416, height: 256))  // 234 -> 256
+        #expect(fit(1280, 720, 32) == DetectorInputSize(width: 416, height: 288))  // 266 -> 288
+        #expect(fit(416, 416, 32) == .square(416))  // never beyond the square
+        #expect(fit(300, 300, 0) == .square(416))  // scaled up like the square letterbox
+        #expect(fit(4000, 10, 0) == DetectorInputSize(width: 416, height: 32))  // never below one stride
+        #expect(fit(0, 480, 32) == .square(416))
+    }
+
     @Test("a stride-8 anchor decodes with grid offsets and exp sizes")
     func strideEight() throws {
         // Cell (gx 10, gy 5) of the 52x52 grid is anchor 5 * 52 + 10.

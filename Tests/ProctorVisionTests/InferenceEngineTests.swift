@@ -21,7 +21,11 @@ struct InferenceEngineTests {
     @Test("objects, head pose and embeddings agree across engines on the dev images")
     func enginesAgree() throws {
         let opencv = try models(OpenCVInferenceEngine())
-        let ort = try models(try onnxRuntime())
+        // The same square YOLOX input on both engines (the free-size input is compared below).
+        var square = PipelineConfiguration()
+        square.objects.inferenceModel = ""
+        let ort = try VisionModels(configuration: square, directory: TestEnvironment.models, engine: try onnxRuntime())
+        #expect(!ort.objectDetector.fitsFrameAspect)
         #expect(ort.engines["object_detector"] == "onnxruntime")
         #expect(ort.engines["face_landmarks"] == "onnxruntime")
         #expect(ort.engines["face_embedder"] == "onnxruntime")
@@ -123,6 +127,66 @@ struct InferenceEngineTests {
                 files.count, faces, candidates, maxShift, maxScoreDifference))
         #expect(faces >= 60)
         #expect(candidates >= 1)
+    }
+
+    @Test("YOLOX at the frame's aspect (416x352 for 640x480) finds what the square 416x416 input finds")
+    func objectInputsAgree() throws {
+        let engine = try onnxRuntime()
+        let free = try models(engine)
+        var configuration = PipelineConfiguration()
+        configuration.objects.inferenceModel = ""
+        let square = try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
+        #expect(free.objectDetector.fitsFrameAspect && !square.objectDetector.fitsFrameAspect)
+        #expect(free.objectDetector.inputSize(frameWidth: 640, frameHeight: 480) == DetectorInputSize(width: 416, height: 352))
+        let labels = try Labels.load()
+        var images = try labels.items.filter { ["objects_people", "head_pose", "no_face"].contains($0.task) }.map {
+            ($0.file, try Image.decode(try TestEnvironment.bytes($0.file)))
+        }
+        // Webcam frames (640x480, where the padding is saved) from every dev clip, one a second.
+        for clip in labels.items(task: "video").map(\.file) {
+            let reader = try VideoReader(path: TestEnvironment.file(clip).path)
+            var index = 0
+            while let frame = try reader.nextFrame() {
+                if index % 15 == 0 { images.append(("\(clip)@\(index)", frame.image)) }
+                index += 1
+            }
+        }
+        var compared = 0
+        var minIoU = 1.0
+        var maxConfidenceDifference = 0.0
+        for (name, image) in images {
+            let a = try square.objectDetector.detect(in: image)
+            let b = try free.objectDetector.detect(in: image)
+            // A person or forbidden object clear of its threshold on one input is on the other, in the
+            // same place and about as confident; other classes (reported, never a finding) score alike.
+            let classes = configuration.objects.classes
+            for (these, those, side) in [(a, b, "square"), (b, a, "free-size")] {
+                for x in these where x.confidence >= classes.threshold(for: x.classId) + 0.05 {
+                    let proctored = x.classId == classes.personClassId || classes.forbiddenClass(for: x.classId) != nil
+                    let match = those.filter { $0.classId == x.classId }.max {
+                        $0.box.intersectionOverUnion(with: x.box) < $1.box.intersectionOverUnion(with: x.box)
+                    }
+                    guard let match else {
+                        if proctored { Issue.record("\(name): \(x.label) at \(x.confidence) on the \(side) input only") }
+                        continue
+                    }
+                    let iou = match.box.intersectionOverUnion(with: x.box)
+                    let difference = abs(match.confidence - x.confidence)
+                    if proctored {
+                        minIoU = min(minIoU, iou)
+                        maxConfidenceDifference = max(maxConfidenceDifference, difference)
+                        #expect(iou > 0.85, "\(name): \(x.label) moved (IoU \(iou))")
+                        compared += 1
+                    }
+                    #expect(difference < (proctored ? 0.06 : 0.1), "\(name): \(x.label) \(x.confidence) against \(match.confidence)")
+                }
+            }
+        }
+        print(
+            String(
+                format: "engines: YOLOX free-size against square on %d images, %d people and forbidden objects; min IoU %.3f, max confidence difference %.3f",
+                images.count, compared, minIoU, maxConfidenceDifference))
+        #expect(compared >= 40)
     }
 
     @Test("one engine opens a model once, and its session gives every thread the same outputs at once")

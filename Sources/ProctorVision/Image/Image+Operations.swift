@@ -33,8 +33,13 @@ extension Image {
 
     /// YOLOX-style letterbox into `size` x `size`, pasted at the top-left; returns the scale used.
     public func letterboxed(size: Int, fill: Double = 114) throws(VisionError) -> (image: Image, scale: Double) {
+        try letterboxed(width: size, height: size, fill: fill)
+    }
+
+    /// Letterbox into `width` x `height`: scaled to fit, pasted at the top-left, the rest `fill`.
+    public func letterboxed(width: Int, height: Int, fill: Double = 114) throws(VisionError) -> (image: Image, scale: Double) {
         var scale = 1.0
-        let image = Image(handle: try created("letterbox") { pv_image_letterbox(handle, Int32(size), Int32(size), fill, &scale, $0) })
+        let image = Image(handle: try created("letterbox") { pv_image_letterbox(handle, Int32(width), Int32(height), fill, &scale, $0) })
         return (image, scale)
     }
 

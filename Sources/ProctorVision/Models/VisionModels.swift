@@ -14,6 +14,7 @@ public final class VisionModels {
 
     /// Loads every model; the face mesh, object detector and face embedder run on `engine`, and YuNet
     /// too when that is ONNX Runtime and setup built its free-size file (else on `cv::FaceDetectorYN`).
+    /// On ONNX Runtime the object detector is YOLOX's free-size file when setup built it (else the square one).
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         let lowLight = configuration.preprocessing.lowLight
         let candidates = lowLight.enabled ? lowLight.secondPassScore : 0
@@ -26,10 +27,14 @@ public final class VisionModels {
         landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: configuration.faces.landmarkModel)))
         let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)
-        objectDetector = ObjectDetector(
-            model: try engine.loadModel(at: directory.path(for: configuration.objects.model)),
-            configuration: configuration.objects
-        )
+        let objects = configuration.objects
+        if engine.name == OnnxRuntimeInferenceEngine.engineName, objects.format == .yolox, !objects.inferenceModel.isEmpty,
+            let path = try? directory.path(for: objects.inferenceModel)
+        {
+            objectDetector = ObjectDetector(model: try engine.loadModel(at: path), configuration: objects, fitsFrameAspect: true)
+        } else {
+            objectDetector = ObjectDetector(model: try engine.loadModel(at: directory.path(for: objects.model)), configuration: objects)
+        }
         let embedderPath = try directory.path(for: configuration.identity.model)
         embedder = try FaceEmbedder(modelPath: embedderPath, model: try engine.loadModel(at: embedderPath))
         let eyes = configuration.gaze.eyes
