@@ -2,7 +2,11 @@
 import PackageDescription
 
 /// OpenCV modules the shim links: only these, because linking all of OpenCV doubles start-up time.
-let openCVModules = ["core", "imgproc", "imgcodecs", "dnn", "objdetect", "calib3d", "videoio"]
+/// Not imgcodecs and videoio: with their dependencies (GDAL, GStreamer, FFmpeg's 130 libraries) they
+/// cost 47 MB of an idle server's 180 MB. Images are decoded with TurboJPEG, libpng and libwebp;
+/// video with FFmpeg, loaded with dlopen on the first video (Sources/CProctorVision/VideoReader.cpp).
+let openCVModules = ["core", "imgproc", "dnn", "objdetect", "calib3d"]
+let codecLibraries = ["turbojpeg", "png16", "webp"]
 
 let package = Package(
     name: "proctor",
@@ -29,7 +33,7 @@ let package = Package(
         .target(
             name: "CProctorVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
-            linkerSettings: openCVModules.map { .linkedLibrary("opencv_\($0)") } + [.linkedLibrary("dl")]
+            linkerSettings: openCVModules.map { .linkedLibrary("opencv_\($0)") } + codecLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("dl")]
         ),
         // Pure Swift: sampling, behaviour, risk, decoding, message schema. No I/O.
         .target(name: "ProctorCore"),

@@ -18,7 +18,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:-all}"
 
-packages=(libopencv-dev libsqlite3-dev pkg-config ffmpeg curl ca-certificates)
+# The codec libraries the shim decodes with (TurboJPEG, libpng, libwebp; FFmpeg's headers, its libraries come with ffmpeg).
+packages=(libopencv-dev libturbojpeg0-dev libpng-dev libwebp-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libsqlite3-dev pkg-config ffmpeg curl ca-certificates)
 # shellcheck disable=SC2206
 packages+=(${PROCTOR_APT_PACKAGES:-})
 

@@ -1,13 +1,13 @@
 // Implementation of the C API in CProctorVision.h. Pixels only: every decision lives in Swift.
 #include "CProctorVision.h"
+#include "Shim.hpp"
+
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
-#include <opencv2/videoio.hpp>
 
 #include <cfloat>
 #include <cmath>
@@ -19,9 +19,13 @@
 #include <string>
 #include <vector>
 
-struct pv_image {
-    cv::Mat mat;
-};
+using pv::asBGR;
+using pv::asGray;
+using pv::clearStatus;
+using pv::guarded;
+using pv::requireImage;
+using pv::setStatus;
+using pv::wrap;
 
 struct pv_dnn_net {
     cv::dnn::Net net;
@@ -38,78 +42,7 @@ struct pv_face_recognizer {
     cv::Ptr<cv::FaceRecognizerSF> recognizer;
 };
 
-struct pv_video_reader {
-    cv::VideoCapture capture;
-};
 
-namespace {
-
-void setStatus(pv_status *status, int32_t code, const std::string &message) {
-    if (status == nullptr) return;
-    status->code = code;
-    std::strncpy(status->message, message.c_str(), sizeof(status->message) - 1);
-    status->message[sizeof(status->message) - 1] = '\0';
-}
-
-void clearStatus(pv_status *status) {
-    if (status == nullptr) return;
-    status->code = PV_OK;
-    status->message[0] = '\0';
-}
-
-pv_image *wrap(cv::Mat mat) {
-    auto *image = new pv_image;
-    image->mat = std::move(mat);
-    return image;
-}
-
-bool requireImage(const pv_image *image, pv_status *status) {
-    if (image == nullptr || image->mat.empty()) {
-        setStatus(status, PV_ERR_INVALID_ARGUMENT, "empty image");
-        return false;
-    }
-    return true;
-}
-
-cv::Mat asBGR(const cv::Mat &mat) {
-    if (mat.channels() == 3) return mat;
-    cv::Mat bgr;
-    if (mat.channels() == 1) {
-        cv::cvtColor(mat, bgr, cv::COLOR_GRAY2BGR);
-    } else {
-        cv::cvtColor(mat, bgr, cv::COLOR_BGRA2BGR);
-    }
-    return bgr;
-}
-
-cv::Mat asGray(const cv::Mat &mat) {
-    if (mat.channels() == 1) return mat;
-    cv::Mat gray;
-    cv::cvtColor(mat, gray, mat.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    return gray;
-}
-
-}  // namespace
-
-namespace {
-
-// Runs `body`, turning any C++ exception into a status and `fallback`.
-template <typename Result, typename Body>
-Result guarded(pv_status *status, Result fallback, Body &&body) {
-    clearStatus(status);
-    try {
-        return body();
-    } catch (const cv::Exception &error) {
-        setStatus(status, PV_ERR_OPENCV, std::string("OpenCV: ") + error.what());
-    } catch (const std::exception &error) {
-        setStatus(status, PV_ERR_INTERNAL, error.what());
-    } catch (...) {
-        setStatus(status, PV_ERR_INTERNAL, "unknown C++ exception");
-    }
-    return fallback;
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -138,22 +71,6 @@ const char *pv_opencv_version(void) { return CV_VERSION; }
 
 // MARK: Images
 
-pv_image *pv_image_decode(const uint8_t *bytes, size_t length, pv_status *status) {
-    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
-        if (bytes == nullptr || length == 0) {
-            setStatus(status, PV_ERR_DECODE, "no image data");
-            return nullptr;
-        }
-        cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
-        cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
-        if (decoded.empty()) {
-            setStatus(status, PV_ERR_DECODE, "data is not a decodable image");
-            return nullptr;
-        }
-        return wrap(std::move(decoded));
-    });
-}
-
 pv_image *pv_image_from_bgr(const uint8_t *bytes, int32_t width, int32_t height, int32_t stride, pv_status *status) {
     return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
         if (bytes == nullptr || width <= 0 || height <= 0 || stride < width * 3) {
@@ -172,30 +89,6 @@ int32_t pv_image_width(const pv_image *image) { return image ? image->mat.cols :
 int32_t pv_image_height(const pv_image *image) { return image ? image->mat.rows : 0; }
 
 int32_t pv_image_channels(const pv_image *image) { return image ? image->mat.channels() : 0; }
-
-int32_t pv_image_encode(const pv_image *image, const char *extension, int32_t quality, uint8_t **bytes,
-                        size_t *length, pv_status *status) {
-    return guarded<int32_t>(status, -1, [&]() -> int32_t {
-        if (!requireImage(image, status)) return -1;
-        std::vector<uchar> buffer;
-        std::vector<int> params;
-        std::string ext = extension ? extension : ".jpg";
-        if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
-        if (!cv::imencode(ext, image->mat, buffer, params)) {
-            setStatus(status, PV_ERR_OPENCV, "imencode failed for " + ext);
-            return -1;
-        }
-        auto *out = static_cast<uint8_t *>(std::malloc(buffer.size()));
-        if (out == nullptr) {
-            setStatus(status, PV_ERR_INTERNAL, "out of memory");
-            return -1;
-        }
-        std::memcpy(out, buffer.data(), buffer.size());
-        *bytes = out;
-        *length = buffer.size();
-        return 0;
-    });
-}
 
 void pv_buffer_free(uint8_t *bytes) { std::free(bytes); }
 
@@ -714,53 +607,6 @@ int32_t pv_solve_pnp(const double *object_points, const double *image_points, in
             tvec[i] = t.at<double>(i);
         }
         return 0;
-    });
-}
-
-// MARK: Video
-
-pv_video_reader *pv_video_open(const char *path, pv_status *status) {
-    return guarded<pv_video_reader *>(status, nullptr, [&]() -> pv_video_reader * {
-        auto *reader = new pv_video_reader;
-        if (!reader->capture.open(path, cv::CAP_FFMPEG) || !reader->capture.isOpened()) {
-            delete reader;
-            setStatus(status, PV_ERR_DECODE, std::string("cannot open video ") + path);
-            return nullptr;
-        }
-        return reader;
-    });
-}
-
-void pv_video_close(pv_video_reader *reader) { delete reader; }
-
-double pv_video_fps(const pv_video_reader *reader) { return reader->capture.get(cv::CAP_PROP_FPS); }
-
-int64_t pv_video_frame_count(const pv_video_reader *reader) {
-    return static_cast<int64_t>(reader->capture.get(cv::CAP_PROP_FRAME_COUNT));
-}
-
-int32_t pv_video_grab(pv_video_reader *reader, double *position_ms, pv_status *status) {
-    return guarded<int32_t>(status, 0, [&]() -> int32_t {
-        if (!reader->capture.grab()) return 0;
-        if (position_ms) *position_ms = reader->capture.get(cv::CAP_PROP_POS_MSEC);
-        return 1;
-    });
-}
-
-pv_image *pv_video_retrieve(pv_video_reader *reader, pv_status *status) {
-    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
-        cv::Mat frame;
-        if (!reader->capture.retrieve(frame) || frame.empty()) throw std::runtime_error("the grabbed frame could not be decoded");
-        return wrap(std::move(frame));
-    });
-}
-
-pv_image *pv_video_next(pv_video_reader *reader, double *position_ms, pv_status *status) {
-    return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
-        cv::Mat frame;
-        if (!reader->capture.read(frame) || frame.empty()) return nullptr;
-        if (position_ms) *position_ms = reader->capture.get(cv::CAP_PROP_POS_MSEC);
-        return wrap(std::move(frame));
     });
 }
 

@@ -32,6 +32,7 @@ public struct VisionError: Error, CustomStringConvertible, Sendable, Equatable {
             switch Int(status.code) {
             case Int(PV_ERR_INVALID_ARGUMENT): .invalidArgument
             case Int(PV_ERR_DECODE): .notAnImage
+            case Int(PV_ERR_TOO_LARGE): .imageTooLarge
             case Int(PV_ERR_IO): .io
             case Int(PV_ERR_OPENCV): .openCV
             default: .internalError

@@ -48,7 +48,7 @@ let serverTestPool = Task { () throws -> VisionWorkerPool in
 let serverTestVoiceActivity = Task { () throws -> VoiceActivityDetector in
     let engine = try OnnxRuntimeInferenceEngine(
         libraryPath: ServerTestEnvironment.checkout.appendingPathComponent(VisionConfiguration().onnxruntimeLibrary).path, intraOpThreads: 1)
-    return try VoiceActivityDetector(modelPath: ServerTestEnvironment.checkout.appendingPathComponent("models/silero_vad.onnx").path, engine: engine)
+    return VoiceActivityDetector(modelPath: ServerTestEnvironment.checkout.appendingPathComponent("models/silero_vad.onnx").path, engine: engine)
 }
 
 /// A server on its own data folder, with its writer running.

@@ -189,6 +189,40 @@ struct InferenceEngineTests {
         #expect(compared >= 40)
     }
 
+    @Test("MobileFaceNet is opened by the first identity check, not with the other models")
+    func deferredEmbedder() throws {
+        let engine = try onnxRuntime()
+        let models = try models(engine)
+        let embedder = try TestEnvironment.models.path(for: PipelineConfiguration().identity.model)
+        #expect(!engine.openedPaths.contains(embedder))
+        #expect(models.engines["face_embedder"] == "onnxruntime")
+        let image = try Image.decode(try TestEnvironment.bytes("head_pose/aflw2000_image00050.jpg"))
+        let face = try #require(try models.faceDetector.detect(in: image).first)
+        let embedding = try models.embedder.embedding(of: face, in: image)
+        #expect(embedding.values.count == FaceEmbedder.dimensions)
+        #expect(engine.openedPaths.contains(embedder))
+    }
+
+    @Test("Silero VAD is opened by the first sound it hears, and a model that is not Silero's is refused then")
+    func deferredVoiceActivity() throws {
+        let engine = try onnxRuntime()
+        let vad = TestEnvironment.checkout.appendingPathComponent("models/silero_vad.onnx").path
+        let detector = VoiceActivityDetector(modelPath: vad, engine: engine)
+        #expect(!engine.openedPaths.contains(vad))
+        var state = VoiceActivityState()
+        let silence = try detector.probabilities(of: [Float](repeating: 0, count: 16_000), state: &state)
+        #expect(silence.count == 16_000 / VoiceActivityDetector.windowSamples)
+        #expect(silence.allSatisfy { $0 < 0.5 })
+        #expect(engine.openedPaths.contains(vad))
+        let wrong = VoiceActivityDetector(modelPath: try TestEnvironment.models.path(for: "yolox_nano.onnx"), engine: engine)
+        do {
+            _ = try wrong.probabilities(of: [Float](repeating: 0, count: 1024), state: &state)
+            Issue.record("YOLOX ran as a voice activity detector")
+        } catch {
+            #expect(error.kind == .modelInvalid && error.message.contains("is not Silero VAD"), "\(error)")
+        }
+    }
+
     @Test("one engine opens a model once, and its session gives every thread the same outputs at once")
     func sharedSession() async throws {
         let engine = try onnxRuntime()

@@ -1,6 +1,7 @@
-// CProctorVision: the only place the project touches OpenCV.
+// CProctorVision: the only place the project touches OpenCV and the codec libraries.
 //
-// A plain-C API over a handful of OpenCV 4.6 calls. Every entry point catches
+// A plain-C API over a handful of OpenCV 4.6 calls, image codecs (TurboJPEG, libpng, libwebp) and
+// FFmpeg's decoders. Every entry point catches
 // cv::Exception and std::exception and reports them through `pv_status`, because
 // a C++ exception that crosses into Swift aborts the process. Objects are opaque
 // handles; whoever creates one frees it with the matching `_free` function.
@@ -28,7 +29,8 @@ enum {
     PV_ERR_DECODE = 2,
     PV_ERR_OPENCV = 3,
     PV_ERR_IO = 4,
-    PV_ERR_INTERNAL = 5
+    PV_ERR_INTERNAL = 5,
+    PV_ERR_TOO_LARGE = 6
 };
 
 typedef struct pv_image pv_image;
@@ -47,8 +49,10 @@ const char *pv_opencv_version(void);
 
 // MARK: Images (8-bit BGR or grayscale cv::Mat)
 
-/// Decodes JPEG/PNG/BMP/WebP bytes into a 3-channel BGR image. NULL on failure.
-pv_image *pv_image_decode(const uint8_t *bytes, size_t length, pv_status *status);
+/// Decodes JPEG (turned upright by its EXIF orientation), PNG, WebP or uncompressed BMP bytes into a
+/// 3-channel BGR image. NULL on failure; PV_ERR_TOO_LARGE, before any pixel is decoded, for an image
+/// of more than `maximum_pixels` (0: no limit).
+pv_image *pv_image_decode(const uint8_t *bytes, size_t length, uint64_t maximum_pixels, pv_status *status);
 /// Copies a packed BGR buffer (stride in bytes) into a new image.
 pv_image *pv_image_from_bgr(const uint8_t *bytes, int32_t width, int32_t height, int32_t stride, pv_status *status);
 void pv_image_free(pv_image *image);
@@ -156,7 +160,7 @@ int32_t pv_face_recognizer_feature(pv_face_recognizer *recognizer, const pv_imag
 int32_t pv_solve_pnp(const double *object_points, const double *image_points, int32_t count, double focal,
                      double cx, double cy, int32_t refine, double rvec[3], double tvec[3], pv_status *status);
 
-// MARK: Video (cv::VideoCapture, FFmpeg backend)
+// MARK: Video (FFmpeg's libraries, loaded with dlopen on the first video)
 
 pv_video_reader *pv_video_open(const char *path, pv_status *status);
 void pv_video_close(pv_video_reader *reader);

@@ -35,7 +35,7 @@ enum VisionRuntime {
         do {
             let engine = try OnnxRuntimeInferenceEngine(libraryPath: library, intraOpThreads: 1)
             let path = try ModelDirectory.resolve(configuration.models.directory).path(for: configuration.audio.model)
-            return (try VoiceActivityDetector(modelPath: path, engine: engine), nil)
+            return (VoiceActivityDetector(modelPath: path, engine: engine), nil)
         } catch {
             return (nil, "speech is not analysed: \(error.message) (scripts/setup.sh installs ONNX Runtime and \(configuration.audio.model))")
         }

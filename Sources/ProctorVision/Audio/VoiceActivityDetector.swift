@@ -14,21 +14,26 @@ public final class VoiceActivityDetector: Sendable {
     public static let contextSamples = 64
     public static let stateCount = 2 * 1 * 128
 
-    private let model: OnnxRuntimeInferenceModel
-    public let path: String
+    /// Opened by the first chunk with sound: an idle server would otherwise hold the session's 16.9 MB
+    /// (`DeferredOnnxRuntimeModel`).
+    private let model: DeferredOnnxRuntimeModel
+    public var path: String { model.path }
 
-    /// Loads the model; it must have Silero's inputs (`input`, `state`, `sr`).
-    public init(modelPath: String, engine: OnnxRuntimeInferenceEngine) throws(VisionError) {
-        guard let model = try engine.loadModel(at: modelPath) as? OnnxRuntimeInferenceModel else {
-            throw VisionError(.modelInvalid, "\(modelPath) did not load on ONNX Runtime")
-        }
-        guard model.inputNames.count == 3, model.outputNames.count == 2 else {
+    /// The model at `modelPath`, opened when first needed; it must have Silero's inputs (`input`,
+    /// `state`, `sr`), checked then.
+    public init(modelPath: String, engine: OnnxRuntimeInferenceEngine) {
+        model = engine.deferredModel(at: modelPath)
+    }
+
+    /// The session, with Silero's inputs and outputs.
+    private func session() throws(VisionError) -> OnnxRuntimeInferenceModel {
+        let session = try model.session()
+        guard session.inputNames.count == 3, session.outputNames.count == 2 else {
             throw VisionError(
                 .modelInvalid,
-                "\(modelPath) is not Silero VAD: inputs \(model.inputNames), outputs \(model.outputNames) (expected input, state, sr → output, stateN)")
+                "\(path) is not Silero VAD: inputs \(session.inputNames), outputs \(session.outputNames) (expected input, state, sr → output, stateN)")
         }
-        self.model = model
-        path = modelPath
+        return session
     }
 
     /// The speech probability of every whole window of `samples` (16 kHz mono, -1...1), in order;
@@ -38,6 +43,7 @@ public final class VoiceActivityDetector: Sendable {
         var buffer = state.pending + samples
         var context = state.context.count == Self.contextSamples ? state.context : [Float](repeating: 0, count: Self.contextSamples)
         var recurrent = state.recurrent.count == Self.stateCount ? state.recurrent : [Float](repeating: 0, count: Self.stateCount)
+        let model = try session()
         var results: [Float] = []
         results.reserveCapacity(buffer.count / Self.windowSamples)
         var offset = 0

@@ -22,8 +22,8 @@ public final class Image: @unchecked Sendable {
     public var channels: Int { Int(pv_image_channels(handle)) }
     public var pixelCount: Int { width * height }
 
-    /// Decodes JPEG, PNG, BMP or WebP bytes. Refuses images above `maximumPixels` before decoding
-    /// them when the header says how large they are.
+    /// Decodes JPEG (upright by its EXIF orientation), PNG, WebP or uncompressed BMP bytes. Refuses
+    /// images above `maximumPixels` before decoding their pixels.
     public static func decode(_ bytes: some ContiguousBytes, maximumPixels: Int = .max) throws(VisionError) -> Image {
         let header = bytes.withUnsafeBytes { ImageHeader.probe($0) }
         if let header, header.width * header.height > maximumPixels {
@@ -39,7 +39,10 @@ public final class Image: @unchecked Sendable {
             guard let base = raw.baseAddress, raw.count > 0 else { return .failure(VisionError(.notAnImage, "no image data")) }
             let pointer = base.assumingMemoryBound(to: UInt8.self)
             return Result { () throws(VisionError) in
-                Image(handle: try created("cannot decode image") { pv_image_decode(pointer, raw.count, $0) })
+                Image(
+                    handle: try created("cannot decode image") {
+                        pv_image_decode(pointer, raw.count, maximumPixels == .max ? 0 : UInt64(max(1, maximumPixels)), $0)
+                    })
             }
         }
         let image = try result.get()

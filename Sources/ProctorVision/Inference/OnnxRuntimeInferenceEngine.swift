@@ -26,7 +26,20 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
     }
 
     public func loadModel(at path: String) throws(VisionError) -> any InferenceModel {
+        try session(at: path)
+    }
+
+    /// The session of `path`, opened on the first call.
+    func session(at path: String) throws(VisionError) -> OnnxRuntimeInferenceModel {
         try sessions.session(at: path) { () throws(VisionError) in try OnnxRuntimeInferenceModel(path: path, intraOpThreads: intraOpThreads) }
+    }
+
+    /// The files whose sessions are open, sorted (for diagnostics and tests).
+    public var openedPaths: [String] { sessions.paths }
+
+    /// `path`'s model, opened on its first run (`DeferredOnnxRuntimeModel`).
+    public func deferredModel(at path: String) -> DeferredOnnxRuntimeModel {
+        DeferredOnnxRuntimeModel(engine: self, path: path)
     }
 }
 
@@ -37,6 +50,12 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
 final class SessionCache: @unchecked Sendable {
     private let lock = NSLock()
     private var opened: [String: OnnxRuntimeInferenceModel] = [:]
+
+    var paths: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened.keys.sorted()
+    }
 
     func session(at path: String, open: () throws(VisionError) -> OnnxRuntimeInferenceModel) throws(VisionError) -> OnnxRuntimeInferenceModel {
         lock.lock()

@@ -36,7 +36,12 @@ public final class VisionModels {
             objectDetector = ObjectDetector(model: try engine.loadModel(at: directory.path(for: objects.model)), configuration: objects)
         }
         let embedderPath = try directory.path(for: configuration.identity.model)
-        embedder = try FaceEmbedder(modelPath: embedderPath, model: try engine.loadModel(at: embedderPath))
+        // On ONNX Runtime, MobileFaceNet is opened by the first identity check (`DeferredOnnxRuntimeModel`).
+        let embedderModel: any InferenceModel =
+            if let onnxRuntime = engine as? OnnxRuntimeInferenceEngine { onnxRuntime.deferredModel(at: embedderPath) } else {
+                try engine.loadModel(at: embedderPath)
+            }
+        embedder = try FaceEmbedder(modelPath: embedderPath, model: embedderModel)
         let eyes = configuration.gaze.eyes
         irisLandmarker = eyes.enabled ? IrisLandmarker(model: try engine.loadModel(at: directory.path(for: eyes.model))) : nil
     }
