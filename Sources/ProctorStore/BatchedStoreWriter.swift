@@ -13,6 +13,7 @@ public actor BatchedStoreWriter {
     private let logger: Logger
     private var pending: [StoreWrite] = []
     private var wake: CheckedContinuation<Void, Never>?
+    private var wakeRequested = false
     private var stopped = false
     private var flushing = false
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
@@ -37,20 +38,32 @@ public actor BatchedStoreWriter {
 
     public var pendingCount: Int { pending.count }
 
-    /// The write loop; returns after `drain()`.
+    /// The write loop; returns after `drain()`, or when its task is cancelled (a service group
+    /// whose other service failed: a server that could not bind its port), after a last flush.
     public func run() async {
-        while !stopped {
-            await withTaskGroup(of: Void.self) { group in
+        while !stopped && !Task.isCancelled {
+            // Whichever ends first: the interval, or a wake (a full batch, a drain).
+            await withTaskGroup(of: Bool.self) { group in
                 let interval = self.interval
-                group.addTask { try? await Task.sleep(for: interval) }
-                group.addTask { await self.waitForWake() }
-                await group.next()
+                group.addTask {
+                    try? await Task.sleep(for: interval)
+                    return false
+                }
+                group.addTask {
+                    await self.waitForWake()
+                    return true
+                }
+                let woken = await group.next()
                 group.cancelAll()
-                self.wakeUp()
+                // The interval ended: release the waiter, which may not have begun to wait.
+                if woken == false { self.wakeUp() }
             }
+            if Task.isCancelled { break }
             await flush()
         }
-        await flush()
+        // The last flush runs outside this task: a cancelled task's writes are refused (the store
+        // checks cancellation), and what was enqueued must still be written.
+        await Task.detached { await self.flush() }.value
     }
 
     /// Applies everything enqueued so far and stops the loop.
@@ -67,7 +80,8 @@ public actor BatchedStoreWriter {
 
     private func waitForWake() async {
         await withCheckedContinuation { continuation in
-            if stopped || pending.count >= batchSize {
+            if stopped || pending.count >= batchSize || wakeRequested {
+                wakeRequested = false
                 continuation.resume()
             } else {
                 wake = continuation
@@ -75,9 +89,17 @@ public actor BatchedStoreWriter {
         }
     }
 
+    /// Resumes the waiting loop, or, when it has not begun to wait, makes its next wait return at
+    /// once. Without that, a sleep that ended before the waiting task had started (at once, in a
+    /// cancelled task) left the waiter suspended for good, and the loop with it: the server then
+    /// hung instead of exiting when its port was taken.
     private func wakeUp() {
-        wake?.resume()
-        wake = nil
+        if let wake {
+            wake.resume()
+            self.wake = nil
+        } else {
+            wakeRequested = true
+        }
     }
 
     private func flush() async {
