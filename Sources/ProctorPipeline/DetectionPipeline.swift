@@ -84,7 +84,7 @@ public struct DetectionPipeline: Sendable {
         var motion: SamplingMotion?
         if configuration.sampling.enabled {
             let previous = previousSignature
-            motion = try await pool.run(priority: .frameInHand) { _ in try Self.motion(of: frame, against: previous) }
+            motion = try await pool.run { _ in try Self.motion(of: frame, against: previous) }
         }
         return try await process(frame: frame, timestamp: timestamp, received: .now, decodeMs: 0, motion: motion)
     }
@@ -130,14 +130,14 @@ public struct DetectionPipeline: Sendable {
         let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
         let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
         let detectionStarted = ContinuousClock.now
-        async let faceWork = pool.run(priority: .frameInHand) { models in
+        async let faceWork = pool.run { models in
             try models.analyseFaces(
                 in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
                 schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor, tracked: tracked)
         }
         async let objectWork: ObjectPassResult? =
             runObjects
-            ? pool.run(priority: .frameInHand) { models in
+            ? pool.run { models in
                 let input = objectsOnPreprocessed ? try preprocessor.process(frame) : frame
                 return try models.detectObjects(in: input, region: region)
             }

@@ -6,21 +6,9 @@ import ProctorVision
 /// A fixed set of threads for blocking CV work, each owning its own copy of the models.
 ///
 /// OpenCV calls block for milliseconds; on Swift's cooperative pool or a NIO event loop they would
-/// stall unrelated work. Jobs queue here in arrival order and run on the first free worker, those
-/// that finish a frame already decoded (`Priority.frameInHand`) before those that start a new one.
-/// The pool is sized to the cores, so many sessions share the same few workers fairly.
+/// stall unrelated work. Jobs queue here in arrival order and run on the first free worker. The
+/// pool is sized to the cores, so many sessions share the same few workers fairly.
 public final class VisionWorkerPool: Sendable {
-    /// Which waiting jobs a free worker takes first.
-    public enum Priority: Sendable {
-        /// Work that starts on a frame (decoding it, reading the next frame of a video).
-        case newFrame
-        /// Work on a frame already decoded (its face and object paths, its evidence snapshot). Taken
-        /// first, so that a loaded server finishes the frames it holds before it decodes more: in
-        /// arrival order, every session's decoded frame (921 KB at 640x480) waited behind the other
-        /// sessions' decodes, 46 MB of them at the peak at 40 sessions (heaptrack).
-        case frameInHand
-    }
-
     public let size: Int
     /// Which engine runs each model (the same on every worker).
     public let engines: [String: String]
@@ -69,9 +57,9 @@ public final class VisionWorkerPool: Sendable {
     }
 
     /// Runs `body` on a worker with that worker's models, and returns its result.
-    public func run<T: Sendable>(priority: Priority = .newFrame, _ body: @escaping @Sendable (VisionModels) throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable (VisionModels) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.enqueue(first: priority == .frameInHand) { models in
+            let accepted = queue.enqueue { models in
                 continuation.resume(with: Result { try body(models) })
             }
             if !accepted { continuation.resume(throwing: VisionError(.internalError, "the vision worker pool has shut down")) }
@@ -87,19 +75,23 @@ public final class VisionWorkerPool: Sendable {
     }
 }
 
-/// The two FIFOs the workers take jobs from: `first` before `rest`.
+/// The FIFO the workers take jobs from.
 private final class JobQueue: @unchecked Sendable {
     typealias Job = (VisionModels) -> Void
     private let condition = NSCondition()
-    private var first = JobLine()
-    private var rest = JobLine()
+    /// Waiting jobs from `head` on; a slot is emptied as its job is taken, so a finished job's
+    /// closure (and the frame it captured, about 1 MB) is released at once. Keeping taken slots until
+    /// a compaction held 1,024 finished closures: under load about 300 decoded frames, 275 MB, were
+    /// kept alive that way (heaptrack, 16 live sessions).
+    private var jobs: [Job?] = []
+    private var head = 0
     private var closed = false
 
-    func enqueue(first isFirst: Bool, _ job: @escaping Job) -> Bool {
+    func enqueue(_ job: @escaping Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return false }
-        if isFirst { first.append(job) } else { rest.append(job) }
+        jobs.append(job)
         condition.signal()
         return true
     }
@@ -107,7 +99,7 @@ private final class JobQueue: @unchecked Sendable {
     var pendingCount: Int {
         condition.lock()
         defer { condition.unlock() }
-        return first.count + rest.count
+        return jobs.count - head
     }
 
     func close() {
@@ -127,29 +119,9 @@ private final class JobQueue: @unchecked Sendable {
     private func next() -> Job? {
         condition.lock()
         defer { condition.unlock() }
-        while first.count == 0 && rest.count == 0 && !closed {
+        while head == jobs.count && !closed {
             condition.wait()
         }
-        return first.takeFirst() ?? rest.takeFirst()
-    }
-}
-
-/// Jobs in arrival order.
-private struct JobLine {
-    /// Waiting jobs from `head` on; a slot is emptied as its job is taken, so a finished job's
-    /// closure (and the frame it captured, about 1 MB) is released at once. Keeping taken slots until
-    /// a compaction held 1,024 finished closures: under load about 300 decoded frames, 275 MB, were
-    /// kept alive that way (heaptrack, 16 live sessions).
-    private var jobs: [JobQueue.Job?] = []
-    private var head = 0
-
-    var count: Int { jobs.count - head }
-
-    mutating func append(_ job: @escaping JobQueue.Job) {
-        jobs.append(job)
-    }
-
-    mutating func takeFirst() -> JobQueue.Job? {
         guard head < jobs.count else { return nil }
         let job = jobs[head]
         jobs[head] = nil

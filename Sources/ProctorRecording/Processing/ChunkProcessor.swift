@@ -100,7 +100,7 @@ public struct ChunkProcessor: Sendable {
             guard let risk = outcome.risk, let observation = outcome.observation else { continue }
             var findings = Finding.from(risk)
             if let reference, observation.faceCount >= 1, identity.isDue(at: timestamp) {
-                let similarity = try await pool.run(priority: .frameInHand) { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
+                let similarity = try await pool.run { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
                 if let similarity { identity.record(similarity, at: timestamp) }
             }
             if let mismatch = identity.finding(at: timestamp) { findings.append(mismatch) }
@@ -109,9 +109,7 @@ public struct ChunkProcessor: Sendable {
                 let key = BlobKeys.evidence(chunk.sessionId, episode.id)
                 // A snapshot that cannot be made or stored leaves the finding without evidence, not the chunk unprocessed.
                 var evidenceKey: String?
-                if let jpeg = try? await pool.run(priority: .frameInHand, { _ in Data(try frame.jpegData(quality: 80)) }),
-                    (try? await blobs.write(key, data: jpeg)) != nil
-                {
+                if let jpeg = try? await pool.run({ _ in Data(try frame.jpegData(quality: 80)) }), (try? await blobs.write(key, data: jpeg)) != nil {
                     evidenceKey = key
                 }
                 recorder.open(episode, chunkIndex: chunk.index, evidenceKey: evidenceKey, details: FindingDetails(identity, kind: episode.kind))

@@ -165,7 +165,7 @@ struct LiveFrameProcessor {
             if let reference {
                 let frame = outcome.frame
                 do {
-                    let similarity = try await pool.run(priority: .frameInHand) { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
+                    let similarity = try await pool.run { models in try models.similarity(ofLargestFaceIn: frame, to: reference) }
                     if let similarity { identity.record(similarity, at: timestamp) }
                 } catch {
                     logger.warning("live identity check failed: \(error)")
@@ -222,7 +222,7 @@ struct LiveFrameProcessor {
         let quality = services.configuration.server.evidenceQuality
         let key = BlobKeys.evidence(serverSessionId, findingId)
         do {
-            let jpeg = try await pool.run(priority: .frameInHand) { _ in try frame.jpegData(quality: quality) }
+            let jpeg = try await pool.run { _ in try frame.jpegData(quality: quality) }
             try await services.blobs.write(key, data: Data(jpeg))
             return key
         } catch {
