@@ -1,4 +1,5 @@
-"""The command-line part the model patch scripts share (scripts/patch_mobilefacenet.py, scripts/patch_yunet.py, scripts/patch_yolox.py).
+"""The command-line part the model patch scripts share (scripts/patch_mobilefacenet.py, scripts/patch_yunet.py, scripts/patch_yolox.py,
+scripts/patch_prelu.py).
 
 `run(name, source_sha256, patch, expected_sha256)` reads SOURCE, refuses it unless its sha256 is the
 official file's, applies `patch` to the parsed model, checks the result with onnx's checker, writes

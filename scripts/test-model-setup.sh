@@ -48,7 +48,7 @@ while IFS=$'\t' read -r name _ _; do
 done < models/manifest.tsv
 if [ -f models/silero_vad.onnx ]; then cp models/silero_vad.onnx "$mirror/"; fi
 
-cp scripts/setup.sh scripts/model_patch.py scripts/patch_mobilefacenet.py scripts/patch_yunet.py scripts/patch_yolox.py scripts/model-tools.requirements.txt "$checkout/scripts/"
+cp scripts/setup.sh scripts/model_patch.py scripts/patch_mobilefacenet.py scripts/patch_yunet.py scripts/patch_yolox.py scripts/patch_prelu.py scripts/model-tools.requirements.txt "$checkout/scripts/"
 cp models/manifest.tsv models/derived.tsv "$checkout/models/"
 ln -s "$root/vendor/model-tools" "$checkout/vendor/model-tools"
 

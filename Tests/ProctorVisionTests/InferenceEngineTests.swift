@@ -189,6 +189,29 @@ struct InferenceEngineTests {
         #expect(compared >= 40)
     }
 
+    @Test("the face mesh with its PReLUs written as ReLUs gives the official network's landmarks, bit for bit")
+    func meshRewriteAgrees() throws {
+        let engine = try onnxRuntime()
+        let rewritten = try models(engine)
+        var configuration = PipelineConfiguration()
+        configuration.faces.landmarkInferenceModel = ""
+        let official = try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
+        let path = try TestEnvironment.models.path(for: PipelineConfiguration().faces.landmarkInferenceModel)
+        #expect(engine.openedPaths.contains(path))
+        let labels = try Labels.load()
+        var faces = 0
+        for file in labels.items.filter({ ["head_pose", "face_verification", "objects_people"].contains($0.task) }).map(\.file) {
+            let image = try Image.decode(try TestEnvironment.bytes(file))
+            guard let face = try official.faceDetector.detect(in: image).first else { continue }
+            let a = try official.landmarker.landmarks(of: face, in: image)
+            let b = try rewritten.landmarker.landmarks(of: face, in: image)
+            #expect(a.points == b.points, "\(file): landmarks differ")
+            #expect(a.presence == b.presence, "\(file): presence \(a.presence) against \(b.presence)")
+            faces += 1
+        }
+        #expect(faces >= 20)
+    }
+
     @Test("MobileFaceNet is opened by the first identity check, not with the other models")
     func deferredEmbedder() throws {
         let engine = try onnxRuntime()

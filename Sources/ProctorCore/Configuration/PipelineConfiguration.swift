@@ -87,6 +87,12 @@ public struct FaceConfiguration: Sendable, Hashable, Codable {
     public var retryWidth = 640
     /// MediaPipe Face Mesh v1: 468 landmarks.
     public var landmarkModel = "face_landmark_mediapipe_v1.onnx"
+    /// The same network with its PReLU layers written as ReLUs (built by setup,
+    /// `scripts/patch_prelu.py`): the same outputs bit for bit, run on ONNX Runtime whenever that is
+    /// the engine and the file is present. ONNX Runtime has no blocked-layout PReLU: in the official
+    /// file the 23 PReLUs and the layout changes around them took 72 % of the mesh's time; 5.1–5.4 ms
+    /// → 2.0–2.5 ms per face (README, Performance). Empty: `landmarkModel` everywhere.
+    public var landmarkInferenceModel = "face_landmark_mediapipe_v1_relu.onnx"
     /// The canonical face whose vertex i matches landmark i; the pose comes from solvePnP against it.
     public var canonicalFaceModel = "3d/canonical_face_model.obj"
     /// Minimum face-presence probability from the mesh for its landmarks to be trusted.

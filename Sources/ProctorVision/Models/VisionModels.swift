@@ -14,7 +14,8 @@ public final class VisionModels {
 
     /// Loads every model; the face mesh, object detector and face embedder run on `engine`, and YuNet
     /// too when that is ONNX Runtime and setup built its free-size file (else on `cv::FaceDetectorYN`).
-    /// On ONNX Runtime the object detector is YOLOX's free-size file when setup built it (else the square one).
+    /// On ONNX Runtime the object detector is YOLOX's free-size file and the face mesh its ReLU file when
+    /// setup built them (else the official files).
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         let lowLight = configuration.preprocessing.lowLight
         let candidates = lowLight.enabled ? lowLight.secondPassScore : 0
@@ -24,7 +25,14 @@ public final class VisionModels {
             faceDetector = try FaceDetector(
                 modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces, candidateThreshold: candidates)
         }
-        landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: configuration.faces.landmarkModel)))
+        let faces = configuration.faces
+        if engine.name == OnnxRuntimeInferenceEngine.engineName, !faces.landmarkInferenceModel.isEmpty,
+            let path = try? directory.path(for: faces.landmarkInferenceModel)
+        {
+            landmarker = FaceLandmarker(model: try engine.loadModel(at: path))
+        } else {
+            landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: faces.landmarkModel)))
+        }
         let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)
         let objects = configuration.objects
