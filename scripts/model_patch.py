@@ -2,7 +2,7 @@
 scripts/patch_prelu.py).
 
 `run(name, source_sha256, patch, expected_sha256)` reads SOURCE, refuses it unless its sha256 is the
-official file's, applies `patch` to the parsed model, checks the result with onnx's checker, writes
+official file's (or one of them, for a patch that applies to several), applies `patch` to the parsed model, checks the result with onnx's checker, writes
 OUTPUT atomically (a `.part` file renamed) and prints the result's sha256; the caller
 (scripts/setup.sh) compares that with the manifest. Nothing is written for a refused file.
 """
@@ -16,7 +16,7 @@ from typing import Callable, Optional
 import onnx
 
 
-def run(name: str, source_sha256: str, patch: Callable[[onnx.ModelProto], onnx.ModelProto], expected_sha256: Optional[str] = None) -> None:
+def run(name: str, source_sha256, patch: Callable[[onnx.ModelProto], onnx.ModelProto], expected_sha256: Optional[str] = None) -> None:
     if len(sys.argv) != 3:
         raise SystemExit(f"usage: {name}.py SOURCE OUTPUT")
     source, target = sys.argv[1:]
@@ -24,8 +24,9 @@ def run(name: str, source_sha256: str, patch: Callable[[onnx.ModelProto], onnx.M
     with open(source, "rb") as file:
         data = file.read()
     digest = hashlib.sha256(data).hexdigest()
-    if digest != source_sha256:
-        raise SystemExit(f"{name}: {source} has sha256 {digest}, not the upstream file's {source_sha256}")
+    accepted = {source_sha256} if isinstance(source_sha256, str) else set(source_sha256)
+    if digest not in accepted:
+        raise SystemExit(f"{name}: {source} has sha256 {digest}, not the upstream file's {' or '.join(sorted(accepted))}")
     model = patch(onnx.load_from_string(data))
     onnx.checker.check_model(model)
     out = model.SerializeToString()

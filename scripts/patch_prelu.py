@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Builds models/face_landmark_mediapipe_v1_relu.onnx from the official MediaPipe face mesh v1 file, for ONNX Runtime.
+"""Builds models/face_landmark_mediapipe_v1_relu.onnx and models/iris_landmark_relu.onnx from the official MediaPipe
+face mesh v1 and iris files, for ONNX Runtime.
 
     patch_prelu.py OFFICIAL OUTPUT
 
-OFFICIAL is the manifest's face_landmark_mediapipe_v1.onnx (sha256 checked here). Its 23 PReLU layers took 61 % of
-the network's time on ONNX Runtime (one thread, its profiler), and the reorders around them another 11 %: ONNX
+OFFICIAL is the manifest's face_landmark_mediapipe_v1.onnx or iris_landmark.onnx (sha256 checked here). The mesh's
+23 PReLU layers took 61 % of the network's time on ONNX Runtime (one thread, its profiler), and the reorders around
+them another 11 % (the iris model's 53: 54 % and 15 %): ONNX
 Runtime has no blocked-layout (NCHWc) PReLU, so every one leaves the convolutions' layout and comes back. Each
 `PRelu(x, s)` becomes `Relu(x) + (-s) * Relu(-x)`: for x > 0 that is x + (-s) * 0, for x < 0 it is 0 + (-s) * (-x),
 so the result is the same number, bit for bit, and every operation has a blocked-layout kernel. The slopes, shaped
@@ -20,7 +22,10 @@ from onnx import helper, numpy_helper
 
 import model_patch
 
-OFFICIAL_SHA256 = "2ece916c568172aafde5d8beaf0198c65b10691a618e551c4b1015a32116e326"
+OFFICIAL_SHA256 = {
+    "2ece916c568172aafde5d8beaf0198c65b10691a618e551c4b1015a32116e326",  # face_landmark_mediapipe_v1.onnx
+    "cb5086d8ef6cd8c8ab6e031e06a8dd7a17631c0f4d5a8bfbd71e35affce5afc5",  # iris_landmark.onnx
+}
 
 
 def patch(model: onnx.ModelProto) -> onnx.ModelProto:

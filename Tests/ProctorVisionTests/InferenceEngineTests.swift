@@ -189,15 +189,18 @@ struct InferenceEngineTests {
         #expect(compared >= 40)
     }
 
-    @Test("the face mesh with its PReLUs written as ReLUs gives the official network's landmarks, bit for bit")
+    @Test("the face mesh and the iris model with their PReLUs written as ReLUs give the official networks' points, bit for bit")
     func meshRewriteAgrees() throws {
         let engine = try onnxRuntime()
         let rewritten = try models(engine)
         var configuration = PipelineConfiguration()
         configuration.faces.landmarkInferenceModel = ""
+        configuration.gaze.eyes.inferenceModel = ""
         let official = try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
-        let path = try TestEnvironment.models.path(for: PipelineConfiguration().faces.landmarkInferenceModel)
-        #expect(engine.openedPaths.contains(path))
+        for file in [PipelineConfiguration().faces.landmarkInferenceModel, PipelineConfiguration().gaze.eyes.inferenceModel] {
+            #expect(engine.openedPaths.contains(try TestEnvironment.models.path(for: file)))
+        }
+        var eyes = 0
         let labels = try Labels.load()
         var faces = 0
         for file in labels.items.filter({ ["head_pose", "face_verification", "objects_people"].contains($0.task) }).map(\.file) {
@@ -207,9 +210,15 @@ struct InferenceEngineTests {
             let b = try rewritten.landmarker.landmarks(of: face, in: image)
             #expect(a.points == b.points, "\(file): landmarks differ")
             #expect(a.presence == b.presence, "\(file): presence \(a.presence) against \(b.presence)")
+            // The iris model on the same mesh: the official file's points against the rewritten one's.
+            let irisA = try #require(official.irisLandmarker).eyes(of: a, in: image, cropScale: 2.3, minimumWidth: 12)
+            let irisB = try #require(rewritten.irisLandmarker).eyes(of: a, in: image, cropScale: 2.3, minimumWidth: 12)
+            #expect(irisA == irisB, "\(file): iris points differ")
+            eyes += [irisA.right, irisA.left].compactMap { $0 }.count
             faces += 1
         }
         #expect(faces >= 20)
+        #expect(eyes >= 20)
     }
 
     @Test("MobileFaceNet is opened by the first identity check, not with the other models")

@@ -14,8 +14,8 @@ public final class VisionModels {
 
     /// Loads every model; the face mesh, object detector and face embedder run on `engine`, and YuNet
     /// too when that is ONNX Runtime and setup built its free-size file (else on `cv::FaceDetectorYN`).
-    /// On ONNX Runtime the object detector is YOLOX's free-size file and the face mesh its ReLU file when
-    /// setup built them (else the official files).
+    /// On ONNX Runtime the object detector is YOLOX's free-size file, and the face mesh and the iris
+    /// model their ReLU files, when setup built them (else the official files).
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         let lowLight = configuration.preprocessing.lowLight
         let candidates = lowLight.enabled ? lowLight.secondPassScore : 0
@@ -51,7 +51,13 @@ public final class VisionModels {
             }
         embedder = try FaceEmbedder(modelPath: embedderPath, model: embedderModel)
         let eyes = configuration.gaze.eyes
-        irisLandmarker = eyes.enabled ? IrisLandmarker(model: try engine.loadModel(at: directory.path(for: eyes.model))) : nil
+        if !eyes.enabled {
+            irisLandmarker = nil
+        } else if engine.name == OnnxRuntimeInferenceEngine.engineName, !eyes.inferenceModel.isEmpty, let path = try? directory.path(for: eyes.inferenceModel) {
+            irisLandmarker = IrisLandmarker(model: try engine.loadModel(at: path))
+        } else {
+            irisLandmarker = IrisLandmarker(model: try engine.loadModel(at: directory.path(for: eyes.model)))
+        }
     }
 
     /// Which engine runs each network, for logs and the pipeline info route.
