@@ -8,8 +8,11 @@ import Testing
 struct InferenceEngineTests {
     static let library = TestEnvironment.checkout.appendingPathComponent("vendor/lib/libonnxruntime.so.1.31.1").path
 
-    func models(_ engine: any InferenceEngine) throws -> VisionModels {
-        try VisionModels(configuration: PipelineConfiguration(), directory: TestEnvironment.models, engine: engine)
+    /// The models of the default configuration, as `adjust` changes it.
+    func models(_ engine: any InferenceEngine, _ adjust: (inout PipelineConfiguration) -> Void = { _ in }) throws -> VisionModels {
+        var configuration = PipelineConfiguration()
+        adjust(&configuration)
+        return try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
     }
 
     func onnxRuntime() throws -> OnnxRuntimeInferenceEngine {
@@ -22,9 +25,7 @@ struct InferenceEngineTests {
     func enginesAgree() throws {
         let opencv = try models(OpenCVInferenceEngine())
         // The same square YOLOX input on both engines (the free-size input is compared below).
-        var square = PipelineConfiguration()
-        square.objects.inferenceModel = ""
-        let ort = try VisionModels(configuration: square, directory: TestEnvironment.models, engine: try onnxRuntime())
+        let ort = try models(try onnxRuntime()) { $0.objects.inferenceModel = "" }
         #expect(!ort.objectDetector.fitsFrameAspect)
         #expect(ort.engines["object_detector"] == "onnxruntime")
         #expect(ort.engines["face_landmarks"] == "onnxruntime")
@@ -133,9 +134,7 @@ struct InferenceEngineTests {
     func objectInputsAgree() throws {
         let engine = try onnxRuntime()
         let free = try models(engine)
-        var configuration = PipelineConfiguration()
-        configuration.objects.inferenceModel = ""
-        let square = try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
+        let square = try models(engine) { $0.objects.inferenceModel = "" }
         #expect(free.objectDetector.fitsFrameAspect && !square.objectDetector.fitsFrameAspect)
         #expect(free.objectDetector.inputSize(frameWidth: 640, frameHeight: 480) == DetectorInputSize(width: 416, height: 352))
         let labels = try Labels.load()
@@ -159,7 +158,7 @@ struct InferenceEngineTests {
             let b = try free.objectDetector.detect(in: image)
             // A person or forbidden object clear of its threshold on one input is on the other, in the
             // same place and about as confident; other classes (reported, never a finding) score alike.
-            let classes = configuration.objects.classes
+            let classes = PipelineConfiguration().objects.classes
             for (these, those, side) in [(a, b, "square"), (b, a, "free-size")] {
                 for x in these where x.confidence >= classes.threshold(for: x.classId) + 0.05 {
                     let proctored = x.classId == classes.personClassId || classes.forbiddenClass(for: x.classId) != nil
@@ -193,10 +192,10 @@ struct InferenceEngineTests {
     func meshRewriteAgrees() throws {
         let engine = try onnxRuntime()
         let rewritten = try models(engine)
-        var configuration = PipelineConfiguration()
-        configuration.faces.landmarkInferenceModel = ""
-        configuration.gaze.eyes.inferenceModel = ""
-        let official = try VisionModels(configuration: configuration, directory: TestEnvironment.models, engine: engine)
+        let official = try models(engine) {
+            $0.faces.landmarkInferenceModel = ""
+            $0.gaze.eyes.inferenceModel = ""
+        }
         for file in [PipelineConfiguration().faces.landmarkInferenceModel, PipelineConfiguration().gaze.eyes.inferenceModel] {
             #expect(engine.openedPaths.contains(try TestEnvironment.models.path(for: file)))
         }

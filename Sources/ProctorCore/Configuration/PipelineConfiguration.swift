@@ -117,9 +117,9 @@ public struct ObjectDetectionConfiguration: Sendable, Hashable, Codable {
     public var model = "yolox_nano.onnx"
     /// The same network with a free input size (built by setup, `scripts/patch_yolox.py`), run on ONNX
     /// Runtime whenever that is the inference engine, the format is YOLOX and the file is present: it
-    /// is given the frame's own aspect (`DetectorInputSize.fitting`), 416x320 for a 640x480 frame
-    /// instead of 416x416 with a quarter of padding, 7.7 ms against 9.8 ms on one thread with the same
-    /// detections (README, Performance). Without it (or on OpenCV DNN, or when empty) `model` runs on the
+    /// is given the frame's own aspect (`DetectorInputSize.fitting`), 416x352 for a 640x480 frame
+    /// instead of 416x416 with a quarter of padding, 6.8 ms against 9.8 ms on one thread with the same
+    /// people and forbidden objects (README, Performance). Without it (or on OpenCV DNN, or when empty) `model` runs on the
     /// square input.
     public var inferenceModel = "yolox_nano_dynamic.onnx"
     public var format = DetectorOutputFormat.yolox

@@ -19,26 +19,29 @@ public final class VisionModels {
     public init(configuration: PipelineConfiguration, directory: ModelDirectory, engine: any InferenceEngine = OpenCVInferenceEngine()) throws(VisionError) {
         let lowLight = configuration.preprocessing.lowLight
         let candidates = lowLight.enabled ? lowLight.secondPassScore : 0
-        if engine.name == OnnxRuntimeInferenceEngine.engineName, let path = try? directory.path(for: configuration.faces.detectorInferenceModel) {
-            faceDetector = try FaceDetector(model: try engine.loadModel(at: path), configuration: configuration.faces, candidateThreshold: candidates)
-        } else {
-            faceDetector = try FaceDetector(
-                modelPath: directory.path(for: configuration.faces.detectorModel), configuration: configuration.faces, candidateThreshold: candidates)
+        let onnxRuntime = engine.name == OnnxRuntimeInferenceEngine.engineName
+        /// The derived file `name` (models/derived.tsv) when it runs here: on ONNX Runtime, configured
+        /// (not empty) and built by setup; nil: the official file.
+        func derived(_ name: String) -> String? {
+            guard onnxRuntime, !name.isEmpty else { return nil }
+            return try? directory.path(for: name)
+        }
+        /// The derived file when it runs here, else the official one.
+        func file(_ derivedName: String, else official: String) throws(VisionError) -> String {
+            if let path = derived(derivedName) { return path }
+            return try directory.path(for: official)
         }
         let faces = configuration.faces
-        if engine.name == OnnxRuntimeInferenceEngine.engineName, !faces.landmarkInferenceModel.isEmpty,
-            let path = try? directory.path(for: faces.landmarkInferenceModel)
-        {
-            landmarker = FaceLandmarker(model: try engine.loadModel(at: path))
+        if let path = derived(faces.detectorInferenceModel) {
+            faceDetector = try FaceDetector(model: try engine.loadModel(at: path), configuration: faces, candidateThreshold: candidates)
         } else {
-            landmarker = FaceLandmarker(model: try engine.loadModel(at: directory.path(for: faces.landmarkModel)))
+            faceDetector = try FaceDetector(modelPath: directory.path(for: faces.detectorModel), configuration: faces, candidateThreshold: candidates)
         }
-        let faceModel = try CanonicalFaceModel(objFile: directory.path(for: configuration.faces.canonicalFaceModel))
+        landmarker = FaceLandmarker(model: try engine.loadModel(at: file(faces.landmarkInferenceModel, else: faces.landmarkModel)))
+        let faceModel = try CanonicalFaceModel(objFile: directory.path(for: faces.canonicalFaceModel))
         poseEstimator = HeadPoseEstimator(model: faceModel)
         let objects = configuration.objects
-        if engine.name == OnnxRuntimeInferenceEngine.engineName, objects.format == .yolox, !objects.inferenceModel.isEmpty,
-            let path = try? directory.path(for: objects.inferenceModel)
-        {
+        if objects.format == .yolox, let path = derived(objects.inferenceModel) {
             objectDetector = ObjectDetector(model: try engine.loadModel(at: path), configuration: objects, fitsFrameAspect: true)
         } else {
             objectDetector = ObjectDetector(model: try engine.loadModel(at: directory.path(for: objects.model)), configuration: objects)
@@ -51,13 +54,8 @@ public final class VisionModels {
             }
         embedder = try FaceEmbedder(modelPath: embedderPath, model: embedderModel)
         let eyes = configuration.gaze.eyes
-        if !eyes.enabled {
-            irisLandmarker = nil
-        } else if engine.name == OnnxRuntimeInferenceEngine.engineName, !eyes.inferenceModel.isEmpty, let path = try? directory.path(for: eyes.inferenceModel) {
-            irisLandmarker = IrisLandmarker(model: try engine.loadModel(at: path))
-        } else {
-            irisLandmarker = IrisLandmarker(model: try engine.loadModel(at: directory.path(for: eyes.model)))
-        }
+        irisLandmarker =
+            eyes.enabled ? IrisLandmarker(model: try engine.loadModel(at: file(eyes.inferenceModel, else: eyes.model))) : nil
     }
 
     /// Which engine runs each network, for logs and the pipeline info route.

@@ -24,7 +24,7 @@ public final class ObjectDetector {
     /// Grey beyond the picture in a free-size input: one cell of the coarsest grid. With the picture
     /// flush against the input's edge, objects at the frame's bottom scored differently from the
     /// square input (a laptop 0.62 on it was missed, a person's box moved to IoU 0.83); with 16 or
-    /// 32 pixels every person and forbidden object matches (IoU ≥ 0.90, confidence within 0.08 over
+    /// 32 pixels every person and forbidden object matches (IoU ≥ 0.905, confidence within 0.052 over
     /// the dev images and clips, `InferenceEngineTests`). A 640x480 frame is then 416x352.
     public static let framePadding = 32
 
