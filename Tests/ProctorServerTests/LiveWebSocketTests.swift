@@ -63,6 +63,8 @@ struct LiveWebSocketTests {
             (#"{"type":"frame","data":"aGVsbG8gd29ybGQ=","timestamp":2}"#, "not_an_image"),
             (#"{"type":"frame","data":"aGVsbG8=","timestamp":"soon"}"#, "invalid_field"),
             (frameMessage([UInt8](repeating: 0xFF, count: 300_000), timestamp: 3), "frame_too_large"),
+            // A JPEG header announcing 20000x20000 pixels: refused from the header, no pixel decoded.
+            (frameMessage(Self.jpegHeader(width: 20_000, height: 20_000), timestamp: 4), "image_too_large"),
         ]
         try await server.application.test(.live) { client in
             try await client.ws(server.live("bad-input"), configuration: server.liveConfiguration) { inbound, outbound, _ in
@@ -79,6 +81,13 @@ struct LiveWebSocketTests {
         #expect(errors.allSatisfy { !($0["message"] as? String ?? "").isEmpty })
         #expect(conversation.ofType("analysis").count == 1)
         await server.stop()
+    }
+
+    /// The smallest JPEG whose frame header gives a size: SOI, APP0, SOF0, EOI.
+    static func jpegHeader(width: Int, height: Int) -> [UInt8] {
+        [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08]
+            + [UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 0x03]
+            + [UInt8](repeating: 0, count: 12) + [0xFF, 0xD9]
     }
 
     @Test("raw JPEG in a binary message is analysed")

@@ -28,6 +28,35 @@ struct ImageHeaderTests {
         #expect(probe(Array(bytes.dropLast(2)))?.isComplete == false)
     }
 
+    @Test("the screen refuses non-images, oversized, empty and cut-off images from their headers alone")
+    func screen() throws {
+        func refusal(_ bytes: [UInt8], maximumPixels: Int = .max) -> VisionError.Kind? {
+            do throws(VisionError) {
+                try ImageHeader.screen(bytes, maximumPixels: maximumPixels)
+                return nil
+            } catch { return error.kind }
+        }
+        let jpeg: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00,
+            0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0xFF, 0xD9,
+        ]
+        #expect(refusal(jpeg) == nil)
+        #expect(refusal(jpeg, maximumPixels: 640 * 480) == nil)
+        #expect(refusal(jpeg, maximumPixels: 640 * 480 - 1) == .imageTooLarge)
+        #expect(refusal(Array(jpeg.dropLast(2))) == .notAnImage)
+        var empty = jpeg
+        empty[13...16] = [0, 0, 0, 0]
+        #expect(refusal(empty) == .notAnImage)
+        #expect(refusal(Array("hello world".utf8)) == .notAnImage)
+        #expect(refusal([]) == .notAnImage)
+        #expect(refusal(Array("GIF89a".utf8)) == .notAnImage)
+        // WebP and BMP pass on their signature; their size is checked by the decoder.
+        #expect(refusal(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == nil)
+        #expect(refusal(Array("BM".utf8) + [UInt8](repeating: 0, count: 52)) == nil)
+        #expect(jpeg.withUnsafeBytes { ImageHeader.signature($0) } == .jpeg)
+    }
+
     @Test("other data gives no header")
     func other() {
         #expect(probe([]) == nil)

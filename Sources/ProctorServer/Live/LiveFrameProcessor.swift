@@ -64,15 +64,10 @@ struct LiveFrameProcessor {
                 try? await outbound.write(.text(String(decoding: try outcome.message.jsonData(), as: UTF8.self)))
                 await record(outcome, timestamp: frame.timestamp)
             } catch let error as VisionError {
-                let code: ClientMessageError.Code =
-                    switch error.kind {
-                    case .notAnImage: .notAnImage
-                    case .imageTooLarge: .imageTooLarge
-                    default: .internalError
-                    }
-                if code == .internalError { logger.error("frame analysis failed: \(error)") }
-                services.metrics.error(code)
-                try? await outbound.write(.text(ServerMessage.error(ClientMessageError(code, error.message))))
+                let reply = ClientMessageError(frame: error)
+                if reply.code == .internalError { logger.error("frame analysis failed: \(error)") }
+                services.metrics.error(reply.code)
+                try? await outbound.write(.text(ServerMessage.error(reply)))
             } catch {
                 logger.error("frame analysis failed: \(error)")
                 services.metrics.error(.internalError)

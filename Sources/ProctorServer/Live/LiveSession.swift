@@ -174,11 +174,13 @@ struct LiveSession {
                 case .success(.frame(let bytes, let timestamp)):
                     services.metrics.framesReceived.increment()
                     await services.registry.update(sessionId: sessionId, connection: connection) { $0.framesReceived += 1 }
-                    if rate.allow(at: now) {
+                    if !rate.allow(at: now) {
+                        failure = ClientMessageError(.rateLimited, "more than \(server.maxClientFps) frames per second; slow down")
+                    } else if let refusal = Self.screen(bytes, maximumPixels: services.configuration.pipeline.maximumImagePixels) {
+                        failure = refusal
+                    } else {
                         await mailbox.put(FrameMailbox.Frame(bytes: bytes, timestamp: timestamp ?? now))
                         await services.registry.offerSnapshot(sessionId: sessionId, connection: connection, bytes: bytes, at: Date(), interval: 2)
-                    } else {
-                        failure = ClientMessageError(.rateLimited, "more than \(server.maxClientFps) frames per second; slow down")
                     }
                 }
                 if let failure {
@@ -195,6 +197,17 @@ struct LiveSession {
             logger.debug("connection ended: \(error)")
         }
         return false
+    }
+
+    /// The error for a frame that can be refused from its header alone (not an image, too many
+    /// pixels, cut off), answered before the mailbox so it never replaces a good waiting frame.
+    static func screen(_ bytes: [UInt8], maximumPixels: Int) -> ClientMessageError? {
+        do throws(VisionError) {
+            try ImageHeader.screen(bytes, maximumPixels: maximumPixels)
+            return nil
+        } catch {
+            return ClientMessageError(frame: error)
+        }
     }
 
     /// The candidate's accommodation profile, for a recorded session whose candidate has one.

@@ -25,16 +25,7 @@ public final class Image: @unchecked Sendable {
     /// Decodes JPEG (upright by its EXIF orientation), PNG, WebP or uncompressed BMP bytes. Refuses
     /// images above `maximumPixels` before decoding their pixels.
     public static func decode(_ bytes: some ContiguousBytes, maximumPixels: Int = .max) throws(VisionError) -> Image {
-        let header = bytes.withUnsafeBytes { ImageHeader.probe($0) }
-        if let header, header.width * header.height > maximumPixels {
-            throw VisionError(.imageTooLarge, "image is \(header.width)x\(header.height), above the limit of \(maximumPixels) pixels")
-        }
-        if header?.width == 0 || header?.height == 0 {
-            throw VisionError(.notAnImage, "image has zero size")
-        }
-        if header?.isComplete == false {
-            throw VisionError(.notAnImage, "JPEG data is truncated (no end-of-image marker)")
-        }
+        try ImageHeader.screen(bytes, maximumPixels: maximumPixels)
         let result: Result<Image, VisionError> = bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, raw.count > 0 else { return .failure(VisionError(.notAnImage, "no image data")) }
             let pointer = base.assumingMemoryBound(to: UInt8.self)

@@ -1,6 +1,6 @@
 /// Reads an image's size from its header without decoding it, so oversized frames are refused cheaply.
 public struct ImageHeader: Sendable, Hashable {
-    public enum Format: String, Sendable { case jpeg, png }
+    public enum Format: String, Sendable { case jpeg, png, webp, bmp }
 
     public var format: Format
     public var width: Int
