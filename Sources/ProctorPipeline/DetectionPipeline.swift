@@ -3,7 +3,9 @@ import ProctorCore
 import ProctorVision
 
 /// The analysis of one session's frames, in order: sampling, preprocessing, the face and object
-/// paths in parallel, behaviour window and risk, and the analysis message.
+/// paths, behaviour window and risk, and the analysis message. An encoded (live) frame goes through
+/// decoding and both paths in one trip to one CV worker; a decoded (recorded) frame's two paths run
+/// on two workers at the same time.
 ///
 /// A value owned by one task (the session's loop, or a command-line run): frames must be given one
 /// at a time. The blocking CV work runs on the shared `VisionWorkerPool`; the decisions are the pure
@@ -64,19 +66,50 @@ public struct DetectionPipeline: Sendable {
     }
 
     /// Decodes an encoded image (JPEG, PNG…) and analyses it.
+    ///
+    /// Decoding, sampling, the face path and the object path run in one trip to one CV worker, one
+    /// after the other, so a decoded frame (0.9 MB at 640x480) never waits in the pool's queue: only
+    /// the encoded bytes (tens of KB) do. With the decoded frame handed back between the stages,
+    /// under load dozens of decoded frames waited for a worker at once (46 MB of a 40-session
+    /// server's heap at its peak, heaptrack). Throughput is the same, the workers being busy either
+    /// way; an idle server answers a frame with an object pass a few milliseconds later than with
+    /// the two paths on two workers (README, Performance).
     public mutating func process(encodedFrame bytes: [UInt8], timestamp: Double) async throws -> FrameOutcome {
         let received = ContinuousClock.now
         let maximumPixels = configuration.maximumImagePixels
         let sampling = configuration.sampling.enabled
         let previous = previousSignature
-        // The frame's motion signature in the same trip to a CV worker as its decoding.
-        let decoded = try await pool.run { _ in
+        let sampler = self.sampler
+        let inputs = detectionInputs(at: timestamp)
+        let trip = try await pool.run { models in
             let started = ContinuousClock.now
             let image = try Image.decode(bytes, maximumPixels: maximumPixels)
             let decodeMs = started.millisecondsElapsed
-            return (image, decodeMs, sampling ? try Self.motion(of: image, against: previous) : nil)
+            let motion = sampling ? try Self.motion(of: image, against: previous) : nil
+            var decided = sampler
+            let decision = decided.decide(motionScore: motion?.score, at: timestamp)
+            guard decision.shouldProcess else {
+                return EncodedFrameTrip(frame: image, decodeMs: decodeMs, motion: motion, sampler: decided, decision: decision, detection: nil)
+            }
+            let detectionStarted = ContinuousClock.now
+            let region = inputs.region(frameWidth: image.width, frameHeight: image.height)
+            let faces = try inputs.analyseFaces(in: image, region: region, models: models)
+            let objects = inputs.runObjects ? try inputs.detectObjects(in: image, region: region, models: models) : nil
+            let detection = FrameDetection(faces: faces, objectPass: objects, region: region, milliseconds: detectionStarted.millisecondsElapsed)
+            return EncodedFrameTrip(frame: image, decodeMs: decodeMs, motion: motion, sampler: decided, decision: decision, detection: detection)
         }
-        return try await process(frame: decoded.0, timestamp: timestamp, received: received, decodeMs: decoded.1, motion: decoded.2)
+        var stages = StageTimings()
+        stages.decodeMs = trip.decodeMs
+        if let motion = trip.motion {
+            previousSignature = motion.signature
+            stages.samplingMs = motion.milliseconds
+        }
+        self.sampler = trip.sampler
+        guard let detection = trip.detection else {
+            return skipped(frame: trip.frame, timestamp: timestamp, decision: trip.decision, stages: stages, received: received)
+        }
+        return conclude(
+            frame: trip.frame, timestamp: timestamp, received: received, decision: trip.decision, stages: stages, detection: detection)
     }
 
     /// Analyses a decoded frame at `timestamp` seconds.
@@ -86,7 +119,7 @@ public struct DetectionPipeline: Sendable {
             let previous = previousSignature
             motion = try await pool.run { _ in try Self.motion(of: frame, against: previous) }
         }
-        return try await process(frame: frame, timestamp: timestamp, received: .now, decodeMs: 0, motion: motion)
+        return try await process(frame: frame, timestamp: timestamp, received: .now, motion: motion)
     }
 
     /// A frame's motion signature, its score against the previous frame's (nil for the first frame),
@@ -99,11 +132,11 @@ public struct DetectionPipeline: Sendable {
         return (signature, previous.flatMap { signature.score(against: $0) }, started.millisecondsElapsed)
     }
 
+    /// A decoded frame: the face path and the object path on two workers at the same time.
     private mutating func process(
-        frame: Image, timestamp: Double, received: ContinuousClock.Instant, decodeMs: Double, motion sampled: SamplingMotion?
+        frame: Image, timestamp: Double, received: ContinuousClock.Instant, motion sampled: SamplingMotion?
     ) async throws -> FrameOutcome {
         var stages = StageTimings()
-        stages.decodeMs = decodeMs
 
         // 1. Sampling: motion against the previous frame (measured on the worker), then the pure decision.
         var motion: Double?
@@ -118,33 +151,36 @@ public struct DetectionPipeline: Sendable {
         }
 
         // 2 and 3. The face path (which preprocesses what its models see) and the object path at the same time.
-        let preprocessor = self.preprocessor
-        let region = configuration.roi.pixels(frameWidth: frame.width, frameHeight: frame.height).map {
-            PixelRegion(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
-        }
-        let faceConfiguration = configuration.faces
-        let eyeConfiguration = configuration.gaze.eyes
-        let eyeSchedule = self.eyeSchedule
-        let eyeSignatures = self.eyeSignatures
-        let tracked = trackedFace
-        let runObjects = configuration.objects.enabled && cadence.isDue(at: timestamp)
-        let objectsOnPreprocessed = configuration.objects.usePreprocessedFrame
+        let inputs = detectionInputs(at: timestamp)
+        let region = inputs.region(frameWidth: frame.width, frameHeight: frame.height)
         let detectionStarted = ContinuousClock.now
-        async let faceWork = pool.run { models in
-            try models.analyseFaces(
-                in: frame, at: timestamp, region: region, configuration: faceConfiguration, eyes: eyeConfiguration,
-                schedule: eyeSchedule, previousSignatures: eyeSignatures, preprocessor: preprocessor, tracked: tracked)
-        }
+        async let faceWork = pool.run { models in try inputs.analyseFaces(in: frame, region: region, models: models) }
         async let objectWork: ObjectPassResult? =
-            runObjects
-            ? pool.run { models in
-                let input = objectsOnPreprocessed ? try preprocessor.process(frame) : frame
-                return try models.detectObjects(in: input, region: region)
-            }
-            : nil
+            inputs.runObjects ? pool.run { models in try inputs.detectObjects(in: frame, region: region, models: models) } : nil
         let faces = try await faceWork
         let objectPass = try await objectWork
-        let detectionMs = detectionStarted.millisecondsElapsed
+        let detection = FrameDetection(faces: faces, objectPass: objectPass, region: region, milliseconds: detectionStarted.millisecondsElapsed)
+        return conclude(frame: frame, timestamp: timestamp, received: received, decision: decision, stages: stages, detection: detection)
+    }
+
+    /// What the face and object paths need from the pipeline's state for a frame at `timestamp`.
+    private func detectionInputs(at timestamp: Double) -> DetectionInputs {
+        DetectionInputs(
+            timestamp: timestamp, roi: configuration.roi, faces: configuration.faces, eyes: configuration.gaze.eyes, eyeSchedule: eyeSchedule,
+            eyeSignatures: eyeSignatures, preprocessor: preprocessor, tracked: trackedFace,
+            runObjects: configuration.objects.enabled && cadence.isDue(at: timestamp), objectsOnPreprocessed: configuration.objects.usePreprocessedFrame)
+    }
+
+    /// Steps 4 and on: the paths' results into the pipeline's state, behaviour, risk and the message.
+    private mutating func conclude(
+        frame: Image, timestamp: Double, received: ContinuousClock.Instant, decision: SamplingDecision, stages initial: StageTimings,
+        detection: FrameDetection
+    ) -> FrameOutcome {
+        var stages = initial
+        let faces = detection.faces
+        let objectPass = detection.objectPass
+        let region = detection.region
+        let detectionMs = detection.milliseconds
         let preprocessMs = faces.preprocessMs
         stages.preprocessMs = preprocessMs
         stages.faceDetectMs = faces.faceDetectMs
@@ -191,7 +227,7 @@ public struct DetectionPipeline: Sendable {
         stages.behaviourRiskMs = scoringStarted.millisecondsElapsed
 
         let processingMs = received.millisecondsElapsed
-        stages.queueMs = max(0, processingMs - decodeMs - stages.samplingMs - detectionMs - stages.behaviourRiskMs)
+        stages.queueMs = max(0, processingMs - stages.decodeMs - stages.samplingMs - detectionMs - stages.behaviourRiskMs)
         let main = faces.faces.first
         let message = AnalysisMessage(
             sessionId: sessionId,
