@@ -280,6 +280,35 @@ struct InferenceEngineTests {
         #expect(matches.count == 8 && matches.allSatisfy { $0 })
     }
 
+    @Test("all sessions allocate from one arena, and two models run at once on several threads give their outputs alone")
+    func sharedArena() async throws {
+        let engine = try onnxRuntime()
+        // The vendored library (1.31) has the version-6 table: a missing slot would fall back silently.
+        #expect(engine.sharesArena)
+        let objects = try #require(try engine.loadModel(at: try TestEnvironment.models.path(for: "yolox_nano.onnx")) as? OnnxRuntimeInferenceModel)
+        let mesh = try #require(
+            try engine.loadModel(at: try TestEnvironment.models.path(for: "face_landmark_mediapipe_v1.onnx")) as? OnnxRuntimeInferenceModel)
+        let image = try Image.decode(try TestEnvironment.bytes("objects_people/yolov5_bus.jpg"))
+        let objectInput = try image.letterboxed(size: 416).image.tensor(scale: 1, swapRB: false)
+        let meshInput = try image.resized(width: 192, height: 192).tensor(scale: 1 / 255, swapRB: true)
+        let expected = (try objects.run(objectInput).map(\.values), try mesh.run(meshInput).map(\.values))
+        let runs = [(objects, objectInput), (mesh, meshInput)]
+        let matches = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for run in 0..<8 {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        Thread {
+                            let (model, input) = runs[run % 2]
+                            continuation.resume(with: Result { try model.run(input).map(\.values) == (run % 2 == 0 ? expected.0 : expected.1) })
+                        }.start()
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(matches.count == 8 && matches.allSatisfy { $0 })
+    }
+
     @Test("a model file that fails to load is named in the error")
     func corruptModel() throws {
         let engine = try onnxRuntime()

@@ -182,6 +182,9 @@ pv_image *pv_video_retrieve(pv_video_reader *reader, pv_status *status);
 int32_t pv_ort_load(const char *library_path, pv_status *status);
 /// The loaded library's version string, "" before `pv_ort_load` succeeded.
 const char *pv_ort_version(void);
+/// 1 when every session allocates from one CPU arena registered with the env (libraries with API
+/// version 6 or later), 0 when each session keeps its own, or before `pv_ort_load` succeeded.
+int32_t pv_ort_shares_arena(void);
 
 /// A session for one ONNX model on the CPU: `intra_op_threads` threads inside a run, no inter-op parallelism.
 pv_ort_session *pv_ort_session_create(const char *model_path, int32_t intra_op_threads, pv_status *status);

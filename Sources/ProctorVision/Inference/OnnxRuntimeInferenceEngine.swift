@@ -9,6 +9,9 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
     /// Threads one model run may use (ONNX Runtime's intra-op pool); inter-op parallelism is off.
     public let intraOpThreads: Int
     public let version: String
+    /// Whether all sessions allocate from one CPU arena (ONNX Runtime with API version 6 or later):
+    /// the arena then holds the peak of the runs happening at once, not every model's own peak.
+    public let sharesArena: Bool
     public var name: String { Self.engineName }
     public static let engineName = "onnxruntime"
     /// The sessions this engine opened, by path: every CV worker that loads a model gets the same
@@ -22,6 +25,7 @@ public struct OnnxRuntimeInferenceEngine: InferenceEngine {
         _ = try checked("cannot load ONNX Runtime from \(libraryPath)") { pv_ort_load(libraryPath, $0) }
         self.intraOpThreads = max(1, intraOpThreads)
         version = String(cString: pv_ort_version())
+        sharesArena = pv_ort_shares_arena() == 1
         sessions = SessionCache()
     }
 
