@@ -12,9 +12,9 @@ public struct EyeGazeConfiguration: Sendable, Hashable, Codable {
     public var cropScale = 2.3
     /// `on_change`: the iris model runs only when the eye crops changed (see `EyeSchedule`), at
     /// least every `irisRefreshSeconds`; `every_frame`: on both eyes of every processed frame. One
-    /// run takes about 2 ms on this machine (ONNX Runtime, one thread; two thirds of it the model's
-    /// 63 PReLU layers, which ONNX Runtime cannot fuse into the convolutions), so `every_frame`
-    /// adds about 4 ms of CPU to every frame with a face.
+    /// eye takes about 1.5 ms on this machine (ONNX Runtime, one thread, `inferenceModel` with its
+    /// PReLUs written as ReLUs; 3.3 ms with the official file's), so `every_frame` adds about 3 ms
+    /// of CPU to every frame with a face.
     public var irisRuns = EyeSchedule.Mode.onChange
     /// `on_change`: the mean absolute grey-level change (0-255, 9x9 blur) of both eye crops since
     /// the last measurement above which the model runs again. On the webcam clip at 2 frames/s the
