@@ -2,7 +2,8 @@
 //
 // The wheel ships no header, so the few types and functions used here are declared from the public
 // API documentation: OrtApi is a table of function pointers, versioned and append-only, and the
-// first 102 slots (API version 1) are frozen. This file asks for version 1 and uses only those slots.
+// first 102 slots (API version 1) are frozen. This file needs only those slots; when the library has
+// version 6, four later slots share one memory arena between the sessions (`shareArena`).
 #include "CProctorVision.h"
 
 #include <dlfcn.h>
@@ -126,9 +127,9 @@ void succeed(pv_status *status) {
 /// models, two workers, and the arenas together held the peak of every model at once. One shared
 /// arena holds the peak of what runs at the same time (two runs, one per worker). Measured with the
 /// four live models on two threads (Python, ONNX Runtime 1.31): 118 MB with an arena per session
-/// against 104-108 MB shared; a server at 60 live sessions peaked at 176-177 MB against 191-200 MB
-/// (README, Performance). Best effort: without
-/// the version-6 table the sessions keep their own arenas.
+/// against 104-108 MB shared; a server at 60 live sessions peaked at 175.6-177.4 MB against
+/// 190.7-200.3 MB (README, Performance). Best effort: without the version-6 table the sessions keep
+/// their own arenas.
 void shareArena(Runtime &loaded, const OrtApiBase *base) {
     const void *const *api = base->GetApi(kSharedArenaApiVersion);
     if (api == nullptr) return;

@@ -177,8 +177,9 @@ pv_image *pv_video_retrieve(pv_video_reader *reader, pv_status *status);
 // MARK: ONNX Runtime (loaded with dlopen; optional)
 
 /// Opens the ONNX Runtime C library at `library_path` (once per process; later calls are no-ops) and
-/// requests version 1 of its API table, the frozen part this binding declares. Fails cleanly when the
-/// file is missing, is not ONNX Runtime, or is too old.
+/// requests version 1 of its API table, the frozen part this binding declares (and version 6, when
+/// there, for one memory arena shared by all sessions). Fails cleanly when the file is missing, is not
+/// ONNX Runtime, or is too old.
 int32_t pv_ort_load(const char *library_path, pv_status *status);
 /// The loaded library's version string, "" before `pv_ort_load` succeeded.
 const char *pv_ort_version(void);
