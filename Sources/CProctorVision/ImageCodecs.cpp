@@ -264,16 +264,25 @@ std::vector<uint8_t> encodePNG(const cv::Mat &mat) {
 
 extern "C" {
 
+int32_t pv_image_format(const uint8_t *bytes, size_t length) {
+    if (bytes == nullptr) return PV_IMAGE_NONE;
+    if (length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) return PV_IMAGE_JPEG;
+    if (length >= 8 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0) return PV_IMAGE_PNG;
+    if (length >= 12 && std::memcmp(bytes, "RIFF", 4) == 0 && std::memcmp(bytes + 8, "WEBP", 4) == 0) return PV_IMAGE_WEBP;
+    if (length >= 2 && bytes[0] == 'B' && bytes[1] == 'M') return PV_IMAGE_BMP;
+    return PV_IMAGE_NONE;
+}
+
 pv_image *pv_image_decode(const uint8_t *bytes, size_t length, uint64_t maximum_pixels, pv_status *status) {
     return guarded<pv_image *>(status, nullptr, [&]() -> pv_image * {
         if (bytes == nullptr || length == 0) throw Failure(PV_ERR_DECODE, "no image data");
-        if (length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) return wrap(decodeJPEG(bytes, length, maximum_pixels));
-        if (length >= 8 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0) return wrap(decodePNG(bytes, length, maximum_pixels));
-        if (length >= 12 && std::memcmp(bytes, "RIFF", 4) == 0 && std::memcmp(bytes + 8, "WEBP", 4) == 0) {
-            return wrap(decodeWebP(bytes, length, maximum_pixels));
+        switch (pv_image_format(bytes, length)) {
+        case PV_IMAGE_JPEG: return wrap(decodeJPEG(bytes, length, maximum_pixels));
+        case PV_IMAGE_PNG: return wrap(decodePNG(bytes, length, maximum_pixels));
+        case PV_IMAGE_WEBP: return wrap(decodeWebP(bytes, length, maximum_pixels));
+        case PV_IMAGE_BMP: return wrap(decodeBMP(bytes, length, maximum_pixels));
+        default: throw Failure(PV_ERR_DECODE, "data is not a decodable image (JPEG, PNG, WebP or BMP)");
         }
-        if (length >= 2 && bytes[0] == 'B' && bytes[1] == 'M') return wrap(decodeBMP(bytes, length, maximum_pixels));
-        throw Failure(PV_ERR_DECODE, "data is not a decodable image (JPEG, PNG, WebP or BMP)");
     });
 }
 

@@ -131,20 +131,18 @@ void succeed(pv_status *status) {
 /// 190.7-200.3 MB (README, Performance). Best effort: without the version-6 table the sessions keep
 /// their own arenas.
 void shareArena(Runtime &loaded, const OrtApiBase *base) {
+    // The version-6 table begins with the same version-1 slots, so it serves every call from now on.
     const void *const *api = base->GetApi(kSharedArenaApiVersion);
     if (api == nullptr) return;
-    Runtime extended = loaded;
-    extended.api = api;
+    loaded.api = api;
     OrtArenaCfg *configuration = nullptr;
     // 0 and -1: ONNX Runtime's defaults (no limit, its extension strategy and chunk sizes).
-    std::string error = extended.message(extended.function<OrtStatus *(*)(size_t, int, int, int, OrtArenaCfg **)>(CreateArenaCfg)(0, -1, -1, -1, &configuration));
+    std::string error = loaded.message(loaded.function<OrtStatus *(*)(size_t, int, int, int, OrtArenaCfg **)>(CreateArenaCfg)(0, -1, -1, -1, &configuration));
     if (error.empty()) {
-        error = extended.message(extended.function<OrtStatus *(*)(OrtEnv *, const OrtMemoryInfo *, const OrtArenaCfg *)>(CreateAndRegisterAllocator)(loaded.env, loaded.cpu, configuration));
+        error = loaded.message(loaded.function<OrtStatus *(*)(OrtEnv *, const OrtMemoryInfo *, const OrtArenaCfg *)>(CreateAndRegisterAllocator)(loaded.env, loaded.cpu, configuration));
     }
-    if (configuration) extended.function<void (*)(OrtArenaCfg *)>(ReleaseArenaCfg)(configuration);
-    if (!error.empty()) return;
-    loaded.api = api;
-    loaded.sharedArena = true;
+    if (configuration) loaded.function<void (*)(OrtArenaCfg *)>(ReleaseArenaCfg)(configuration);
+    loaded.sharedArena = error.empty();
 }
 }  // namespace
 

@@ -53,6 +53,10 @@ const char *pv_opencv_version(void);
 /// 3-channel BGR image. NULL on failure; PV_ERR_TOO_LARGE, before any pixel is decoded, for an image
 /// of more than `maximum_pixels` (0: no limit).
 pv_image *pv_image_decode(const uint8_t *bytes, size_t length, uint64_t maximum_pixels, pv_status *status);
+/// The format `pv_image_decode` would decode these bytes as, by their leading signature (nothing
+/// beyond it is read): PV_IMAGE_NONE for data it refuses whatever follows.
+enum { PV_IMAGE_NONE = 0, PV_IMAGE_JPEG = 1, PV_IMAGE_PNG = 2, PV_IMAGE_WEBP = 3, PV_IMAGE_BMP = 4 };
+int32_t pv_image_format(const uint8_t *bytes, size_t length);
 /// Copies a packed BGR buffer (stride in bytes) into a new image.
 pv_image *pv_image_from_bgr(const uint8_t *bytes, int32_t width, int32_t height, int32_t stride, pv_status *status);
 void pv_image_free(pv_image *image);

@@ -36,11 +36,8 @@ public final class Image: @unchecked Sendable {
                     })
             }
         }
-        let image = try result.get()
-        if image.pixelCount > maximumPixels {
-            throw VisionError(.imageTooLarge, "image is \(image.width)x\(image.height), above the limit of \(maximumPixels) pixels")
-        }
-        return image
+        // Every format's decoder checks the size it reads before decoding a pixel (PV_ERR_TOO_LARGE).
+        return try result.get()
     }
 
     /// A copy of packed BGR pixels.

@@ -1,14 +1,18 @@
+import CProctorVision
 import Foundation
 
 extension ImageHeader {
-    /// The format the leading bytes announce, by the same signatures the decoder (`pv_image_decode`)
-    /// tells formats apart with; nil for data it would refuse whatever followed.
+    /// The format the decoder (`pv_image_decode`) would decode the bytes as, by their leading
+    /// signature: the decoder's own test, so the two cannot disagree; nil for data it refuses
+    /// whatever followed.
     public static func signature(_ bytes: UnsafeRawBufferPointer) -> Format? {
-        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return .jpeg }
-        if bytes.count >= 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[8..<12].elementsEqual("WEBP".utf8) { return .webp }
-        if bytes.count >= 2, bytes[0] == UInt8(ascii: "B"), bytes[1] == UInt8(ascii: "M") { return .bmp }
-        return nil
+        switch Int(pv_image_format(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)) {
+        case Int(PV_IMAGE_JPEG): .jpeg
+        case Int(PV_IMAGE_PNG): .png
+        case Int(PV_IMAGE_WEBP): .webp
+        case Int(PV_IMAGE_BMP): .bmp
+        default: nil
+        }
     }
 
     /// Refuses what can be refused without decoding a pixel: data that is no image the decoder
